@@ -1,0 +1,139 @@
+"""``retail-twin``: the command line of RetailTwin.
+
+Commands: ``run`` (simulate a scenario and print its KPIs), ``scenarios`` (the shipped library),
+``models`` (the registered orchestration models), ``schema`` (the scenario JSON Schema).
+A bad scenario or option exits with code 2 and lists every problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from orchestration.base import UnknownModelError, describe_models, model_names
+from scenarios.loader import ScenarioError, describe_library, load_scenario
+from scenarios.schema import Scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="RetailTwin: a digital twin for comparing retail orchestration designs.")
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code=2)
+
+
+def _load(scenario: str, overrides: list[str], model: str | None, seed: int | None) -> Scenario:
+    extra = list(overrides)
+    if model is not None:
+        extra.append(f"orchestration.model={model}")
+    if seed is not None:
+        extra.append(f"seed={seed}")
+    try:
+        s = load_scenario(scenario, extra)
+    except ScenarioError as exc:
+        err.print(str(exc), highlight=False, markup=False)
+        raise typer.Exit(code=2) from None
+    if s.orchestration.model not in model_names():
+        _fail(str(UnknownModelError(s.orchestration.model)))
+    return s
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.1f}"
+    return f"{v:,}"
+
+
+def kpi_table(summary: dict) -> Table:
+    ci = summary.get("kpis_ci95", {})
+    table = Table(title=f"{summary['scenario']} · {summary['model']} · seed {summary['seed']} · "
+                  f"{summary['replications']} replication(s) · {summary['horizon_days']} days")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    if ci:
+        table.add_column("95% interval", justify="right")
+    for name, v in summary["kpis"].items():
+        row = [name, _fmt(v)]
+        if ci:
+            iv = ci.get(name)
+            row.append("—" if iv is None else f"[{_fmt(iv[0])}, {_fmt(iv[1])}]")
+        table.add_row(*row)
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="library name or YAML path")] = "baseline",
+    model: Annotated[str | None, typer.Option(help="orchestration model")] = None,
+    seed: Annotated[int | None, typer.Option(help="override the scenario seed")] = None,
+    replications: Annotated[int, typer.Option(min=1, help="independent replications")] = 1,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted override KEY=VALUE")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="write the run directory here")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="processes for replications")] = 1,
+) -> None:
+    """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
+    from experiments.runner import run_scenario
+
+    s = _load(scenario, set_ or [], model, seed)
+    show = err.is_terminal and not os.environ.get("CI")
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show,
+                  transient=True) as progress:
+        task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0)
+        summary = run_scenario(s, replications, out_dir, workers,
+                               on_progress=lambda f: progress.update(task, completed=f))
+    if json_:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.print(kpi_table(summary))
+        eng = summary["engine"]
+        out.print(f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "
+                  f"({eng['events_per_s'] or 0:,} events/s)")
+        if out_dir is not None:
+            out.print(f"outputs written to {out_dir}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenario library with a one-line description."""
+    table = Table(title="scenario library")
+    table.add_column("name")
+    table.add_column("description")
+    for name, desc in describe_library():
+        table.add_row(name, desc)
+    out.print(table)
+
+
+@app.command()
+def models() -> None:
+    """List the registered orchestration models."""
+    table = Table(title="orchestration models")
+    table.add_column("name")
+    table.add_column("description")
+    for name, desc in describe_models():
+        table.add_row(name, desc)
+    out.print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a scenario file."""
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

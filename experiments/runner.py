@@ -1,0 +1,192 @@
+"""Running scenarios: one replication, or many on a process pool, with their outputs.
+
+A run directory holds the resolved scenario (``scenario.yaml``), ``summary.json`` (the object of
+KPIS.md), and per replication ``rep_NNN/events.parquet`` (the event log) and
+``rep_NNN/daily.parquet`` (the daily time series) and ``rep_NNN/approvals.parquet`` (one row per
+decided approval: type and cycle time). Files are written under temporary names and renamed, so
+an interrupted run leaves no half-written file under a final name.
+
+Replication ``r`` of any model uses the streams of replication ``r`` (common random numbers).
+Each task ships the resolved scenario document, so a worker process rebuilds exactly the same
+scenario; results do not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.stats import mean_ci
+from orchestration.base import build
+from scenarios.loader import document_to_yaml, scenario_from_resolved, scenario_to_document
+from scenarios.schema import Scenario
+from sim.eventlog import EventLog
+from sim.world import World
+
+
+@dataclass
+class ReplicationResult:
+    replication: int
+    kpis: dict[str, Any]
+    by_approval_type: dict[str, dict[str, Any]]
+    engine: dict[str, float]
+    daily: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(path.name + ".partial")
+    df.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def run_replication(
+    scenario: Scenario,
+    replication: int = 0,
+    out_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReplicationResult:
+    """Simulate one replication of ``scenario`` with its configured orchestration model."""
+    model = build(scenario.orchestration.model, scenario)
+    log = None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        log = EventLog(out_dir / "events.parquet")
+    world = World(scenario, replication, event_log=log, progress=progress)
+    world.attach(model)
+    started = time.perf_counter()  # wall clock: engine statistics only, never simulation
+    try:
+        world.run()
+    except BaseException:
+        if log is not None:
+            log.abort()
+        raise
+    wall = time.perf_counter() - started
+    if log is not None:
+        log.close()
+    kpis = world.kpi.kpis(world.ledger.totals())
+    engine = {
+        "sim_events": world.sim_events,
+        "wall_s": round(wall, 3),
+        "events_per_s": round(world.sim_events / wall) if wall > 0 else None,
+        "event_log_rows": world.log.rows,
+    }
+    result = ReplicationResult(replication, kpis, world.kpi.by_approval_type(), engine, world.daily)
+    if out_dir is not None:
+        _atomic_parquet(pd.DataFrame(world.daily), out_dir / "daily.parquet")
+        rows = [
+            {"approval_type": k, "cycle_time_h": float(v)}
+            for k, arr in world.kpi.approval_cycle_samples().items()
+            for v in arr
+        ]
+        _atomic_parquet(pd.DataFrame(rows, columns=["approval_type", "cycle_time_h"]),
+                        out_dir / "approvals.parquet")
+    return result
+
+
+def _task(doc: dict[str, Any], replication: int, out: str | None) -> ReplicationResult:
+    """Process-pool entry point: rebuild the scenario from its resolved document and run."""
+    scenario = scenario_from_resolved(doc)
+    res = run_replication(scenario, replication, Path(out) if out else None)
+    res.daily = []  # the daily frame is on disk when wanted; keep the result small
+    return res
+
+
+def aggregate(scenario: Scenario, results: list[ReplicationResult], wall_s: float) -> dict[str, Any]:
+    """The summary object of KPIS.md over replications (means, and intervals when R > 1)."""
+    results = sorted(results, key=lambda r: r.replication)
+    n = len(results)
+    names = list(results[0].kpis)
+    kpis: dict[str, Any] = {}
+    ci: dict[str, Any] = {}
+    for name in names:
+        vals = [r.kpis[name] for r in results]
+        stat = mean_ci(vals)
+        if stat is None:
+            kpis[name] = None
+            ci[name] = None
+            continue
+        m, lo, hi = stat
+        is_int = all(isinstance(v, int) for v in vals)
+        kpis[name] = int(vals[0]) if (n == 1 and is_int) else round(m, 6)
+        ci[name] = [round(lo, 6), round(hi, 6)]
+    by_type: dict[str, dict[str, Any]] = {}
+    for kind in sorted({k for r in results for k in r.by_approval_type}):
+        rows = [r.by_approval_type.get(kind) for r in results]
+        keys = next(x for x in rows if x is not None).keys()
+        by_type[kind] = {}
+        for key in keys:
+            vals = [x.get(key) if x else None for x in rows]
+            stat = mean_ci(vals)
+            by_type[kind][key] = None if stat is None else round(stat[0], 6)
+    events = sum(r.engine["sim_events"] for r in results)
+    summary = {
+        "scenario": scenario.name,
+        "model": scenario.orchestration.model,
+        "seed": scenario.seed,
+        "replications": n,
+        "horizon_days": scenario.horizon_days,
+        "kpis": kpis,
+    }
+    if n > 1:
+        summary["kpis_ci95"] = ci
+    summary["by_approval_type"] = by_type
+    summary["engine"] = {
+        "sim_events": events,
+        "wall_s": round(wall_s, 3),
+        "events_per_s": round(events / wall_s) if wall_s > 0 else None,
+    }
+    return summary
+
+
+def run_scenario(
+    scenario: Scenario,
+    replications: int = 1,
+    out_dir: Path | None = None,
+    workers: int = 1,
+    on_progress: Callable[[float], None] | None = None,
+) -> dict[str, Any]:
+    """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given."""
+    if replications < 1:
+        raise ValueError("replications must be >= 1")
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _atomic_write_text(out_dir / "scenario.yaml",
+                           document_to_yaml(scenario_to_document(scenario)))
+    rep_dir = (lambda r: out_dir / f"rep_{r:03d}") if out_dir is not None else (lambda r: None)
+    started = time.perf_counter()
+    results: list[ReplicationResult] = []
+    if workers <= 1 or replications == 1:
+        for r in range(replications):
+            def prog(day: int, days: int, r: int = r) -> None:
+                if on_progress is not None:
+                    on_progress((r + day / days) / replications)
+            results.append(run_replication(scenario, r, rep_dir(r), prog))
+    else:
+        doc = scenario_to_document(scenario)
+        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+            futures = [
+                pool.submit(_task, doc, r, str(rep_dir(r)) if out_dir is not None else None)
+                for r in range(replications)
+            ]
+            for done, fut in enumerate(futures, start=1):
+                results.append(fut.result())
+                if on_progress is not None:
+                    on_progress(done / replications)
+    summary = aggregate(scenario, results, time.perf_counter() - started)
+    if out_dir is not None:
+        _atomic_write_text(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    return summary

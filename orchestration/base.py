@@ -1,0 +1,86 @@
+"""The orchestration seam: the ``Orchestrator`` protocol and the registry of models by name.
+
+An orchestration model is built from a scenario, attached to a world, receives every event the
+world emits (``on_event``), issues commands (``world.submit``), and owns its queues, people and
+timers (SimPy processes on the world's clock). It must settle every event it receives — as
+processed (``world.ack``) or dead-lettered (``world.dead_letter``) — or leave it visibly in
+flight; the world checks conservation at the end of the run.
+
+A new model is one new module that calls :func:`register`; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from scenarios.schema import Scenario
+from sim.events import Event
+from sim.world import World
+
+
+@runtime_checkable
+class Orchestrator(Protocol):
+    name: str
+
+    def attach(self, world: World) -> None:
+        """Connect to the world and start the model's processes (called once, before running)."""
+
+    def on_event(self, event: Event) -> None:
+        """Receive one event from the world, at the simulated time it happens."""
+
+    def snapshot(self) -> dict[str, float]:
+        """Levels for the daily time series (queue depth, pending approvals...)."""
+
+    def finish(self) -> None:
+        """Called once at the end of the horizon, before KPIs are computed."""
+
+
+Factory = Callable[[Scenario], Orchestrator]
+_REGISTRY: dict[str, tuple[Factory, str]] = {}
+
+
+def register(name: str, description: str) -> Callable[[Factory], Factory]:
+    """Class or factory decorator: make a model available under ``name``."""
+
+    def deco(factory: Factory) -> Factory:
+        if name in _REGISTRY:
+            raise ValueError(f"orchestration model {name!r} registered twice")
+        _REGISTRY[name] = (factory, description)
+        return factory
+
+    return deco
+
+
+class UnknownModelError(KeyError):
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return (
+            f"orchestration.model: expected one of {', '.join(model_names())}; found {self.name!r}"
+        )
+
+
+def _load_builtin() -> None:
+    from orchestration import manual  # noqa: F401  (registers itself)
+
+
+def model_names() -> list[str]:
+    _load_builtin()
+    return sorted(_REGISTRY)
+
+
+def describe_models() -> list[tuple[str, str]]:
+    _load_builtin()
+    return [(n, _REGISTRY[n][1]) for n in sorted(_REGISTRY)]
+
+
+def build(name: str, scenario: Scenario) -> Orchestrator:
+    _load_builtin()
+    try:
+        factory, _ = _REGISTRY[name]
+    except KeyError:
+        raise UnknownModelError(name) from None
+    return factory(scenario)

@@ -1,0 +1,230 @@
+"""Loading scenarios: YAML files or library names, dotted overrides, and complete error reports.
+
+A bad scenario never produces a traceback: :class:`ScenarioError` carries *every* problem found,
+each naming the file, the dotted path inside it, what was expected and what was found. Schema
+problems (pydantic) and cross-field problems (:func:`scenarios.schema.semantic_problems`) are
+reported together when the schema allows the second pass to run.
+
+Overrides (``--set demand.promo_uplift=2.5``) are applied to the raw document before
+validation, with the value parsed as YAML (so ``2.5`` is a float, ``true`` a bool, ``[1,2]`` a
+list, ``2025-11-28`` a date). Dict keys and list indices (``faults.outages.0.intensity``) are
+both addressable; a path that does not exist is an error, not a silent new key.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from scenarios.schema import Scenario, semantic_problems
+
+LIBRARY_DIR = Path(__file__).parent / "library"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario document."""
+
+    source: str
+    path: str
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.path or '<root>'}: expected {self.expected}; found {self.found}"
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [f"{len(problems)} problem(s) in scenario:"] + [f"  - {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    try:
+        text = json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_EXPECTED_BY_TYPE = {
+    "extra_forbidden": "no such key (unknown field)",
+    "missing": "a value (required field)",
+}
+
+
+def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
+    problems = []
+    for e in err.errors(include_url=False):
+        # Union members add their type name to the loc; drop tags that are not keys.
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        expected = _EXPECTED_BY_TYPE.get(e["type"], e["msg"])
+        found = "nothing" if e["type"] == "missing" else _short(e.get("input"))
+        problems.append(Problem(source, _dotted(loc), expected, found))
+    return problems
+
+
+def validate_document(doc: Any, source: str = "<scenario>") -> Scenario:
+    """Validate a parsed document; raise :class:`ScenarioError` listing every problem."""
+    if not isinstance(doc, dict):
+        raise ScenarioError([Problem(source, "", "a mapping of scenario keys", _short(doc))])
+    try:
+        scenario = Scenario.model_validate(doc)
+    except ValidationError as err:
+        raise ScenarioError(_pydantic_problems(source, err)) from None
+    problems = [Problem(source, p, e, f) for p, e, f in semantic_problems(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``"a.b.0.c=2.5"`` -> (["a", "b", "0", "c"], 2.5); the value is parsed as YAML."""
+    if "=" not in text:
+        raise ScenarioError([Problem("--set", text, "KEY=VALUE with a dotted KEY", text)])
+    key, _, raw = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ScenarioError([Problem("--set", key, "a dotted key such as demand.promo_uplift", key)])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem("--set", key, "a YAML value", f"{raw!r} ({exc})")]) from None
+    return key.split("."), value
+
+
+def apply_overrides(doc: dict[str, Any], overrides: list[str], source: str) -> dict[str, Any]:
+    """Return a copy of ``doc`` with each dotted override applied; every bad path is reported."""
+    doc = copy.deepcopy(doc)
+    problems: list[Problem] = []
+    for text in overrides:
+        try:
+            parts, value = parse_override(text)
+        except ScenarioError as exc:
+            problems += exc.problems
+            continue
+        node: Any = doc
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            here = ".".join(parts[: i + 1])
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    problems.append(
+                        Problem(source, here, f"a list index < {len(node)}", part)
+                    )
+                    break
+                if last:
+                    node[int(part)] = value
+                else:
+                    node = node[int(part)]
+            elif isinstance(node, dict):
+                if last:
+                    node[part] = value  # unknown keys are caught by the schema (extra=forbid)
+                else:
+                    node = node.setdefault(part, {})
+            else:
+                problems.append(Problem(source, here, "a mapping or list to descend into", _short(node)))
+                break
+    if problems:
+        raise ScenarioError(problems)
+    return doc
+
+
+def library_names() -> list[str]:
+    """Names of the shipped scenarios, sorted."""
+    return sorted(p.stem for p in LIBRARY_DIR.glob("*.yaml"))
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A library name (``baseline``) or a path to a YAML file."""
+    p = Path(name_or_path)
+    if p.suffix in {".yaml", ".yml"} or p.exists():
+        return p
+    candidate = LIBRARY_DIR / f"{name_or_path}.yaml"
+    if candidate.exists():
+        return candidate
+    raise ScenarioError(
+        [
+            Problem(
+                str(name_or_path),
+                "",
+                f"a YAML file path or a library scenario ({', '.join(library_names())})",
+                "no such file or scenario",
+            )
+        ]
+    )
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem(source, "", "a readable file", exc.strerror or str(exc))]) from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise ScenarioError([Problem(source, "", "valid YAML", f"a syntax error at {where}")]) from None
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise ScenarioError([Problem(source, "", "a mapping of scenario keys", _short(doc))])
+    return doc
+
+
+def load_scenario(name_or_path: str | Path = "baseline", overrides: list[str] | None = None) -> Scenario:
+    """Load, override and validate a scenario; raise :class:`ScenarioError` on any problem."""
+    path = resolve_path(name_or_path)
+    doc = read_document(path)
+    doc = apply_overrides(doc, overrides or [], str(path))
+    return validate_document(doc, str(path))
+
+
+def describe_library() -> list[tuple[str, str]]:
+    """(name, one-line description) of every shipped scenario."""
+    out = []
+    for name in library_names():
+        doc = read_document(LIBRARY_DIR / f"{name}.yaml")
+        desc = str(doc.get("description", "")).strip().splitlines()
+        out.append((name, desc[0] if desc else ""))
+    return out
+
+
+def scenario_to_document(s: Scenario) -> dict[str, Any]:
+    """A JSON/YAML-ready document that validates back to an equal scenario."""
+    return s.model_dump(mode="json")
+
+
+def document_to_yaml(doc: dict[str, Any]) -> str:
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def scenario_from_resolved(doc: dict[str, Any]) -> Scenario:
+    """Rebuild a scenario from :func:`scenario_to_document` output (dates as ISO strings)."""
+    # JSON mode turned dates into strings; strict validation wants dates, so use lax JSON parsing.
+    try:
+        return Scenario.model_validate_json(json.dumps(doc))
+    except ValidationError as err:
+        raise ScenarioError(_pydantic_problems("<resolved>", err)) from None

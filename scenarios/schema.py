@@ -1,0 +1,450 @@
+"""The scenario: everything that defines one simulated retailer, as pure validated data.
+
+A scenario is a tree of strict pydantic v2 models. Strict means: unknown keys are rejected
+(``extra="forbid"``), and no silent coercion happens (the string ``"12"`` is not an integer; an
+integer is accepted where a float is expected, as JSON does). Models are frozen, so a resolved
+scenario can be hashed, shipped to a worker and recorded beside its results unchanged.
+
+Units, everywhere in this module:
+- calendar positions are ``datetime.date`` (YAML ``2025-11-28``) or whole days since ``start_date``;
+- durations carry their unit in the field name (``_h`` hours, ``_min`` minutes, ``_s`` seconds,
+  ``_days`` days); rates are fractions in [0, 1] unless the name says ``per_``;
+- money is in the scenario's ``currency``.
+
+Cross-field rules (names that must exist, shares that must sum to 1, ...) are not raised one at
+a time from validators: :func:`semantic_problems` lists every one of them, so a bad file gets a
+complete report. This package imports nothing else of RetailTwin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+#: z-score of the 90th and 95th percentiles of a standard normal, used to turn (median, pXX)
+#: into a lognormal sigma.
+Z90 = 1.2815515655446004
+Z95 = 1.6448536269514722
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys rejected, no coercion, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class LogNormal(Strict):
+    """A right-skewed positive quantity given by its median and 90th percentile."""
+
+    median: Positive
+    p90: Positive
+
+    @property
+    def mu(self) -> float:
+        return math.log(self.median)
+
+    @property
+    def sigma(self) -> float:
+        return max(math.log(self.p90 / self.median), 0.0) / Z90
+
+
+# --------------------------------------------------------------------------- network
+class StoresConfig(Strict):
+    """Stores are generated, not listed: ``count`` stores whose sizes are lognormal."""
+
+    count: Annotated[int, Field(ge=1, le=5000)]
+    size_sigma: Annotated[float, Field(ge=0.0, le=2.0)] = 0.45
+    open_h: Annotated[float, Field(ge=0, le=24)] = 9.0
+    close_h: Annotated[float, Field(ge=0, le=24)] = 21.0
+
+
+class Warehouse(Strict):
+    """A distribution centre. Exactly one warehouse is the online fulfilment centre."""
+
+    name: Name
+    serves_online: bool = False
+    handling_h: LogNormal = LogNormal(median=6.0, p90=20.0)
+
+
+class Supplier(Strict):
+    """A vendor: lead time, punctuality, completeness and invoicing behaviour."""
+
+    name: Name
+    sku_share: Positive = 1.0
+    preferred: bool = True
+    lead_time_days: LogNormal
+    on_time_prob: Fraction = 0.86
+    late_extra_days: LogNormal = LogNormal(median=3.0, p90=8.0)
+    in_full_prob: Fraction = 0.94
+    short_fill_min: Fraction = 0.6
+    confirmation_h: LogNormal = LogNormal(median=20.0, p90=60.0)
+    invoice_price_mismatch_prob: Fraction = 0.08
+    invoice_delay_days: LogNormal = LogNormal(median=2.0, p90=7.0)
+
+
+class Carrier(Strict):
+    """A parcel carrier for online orders."""
+
+    name: Name
+    share: Positive
+    transit_days: LogNormal = LogNormal(median=2.0, p90=4.0)
+    on_time_prob: Fraction = 0.97
+    late_extra_days: LogNormal = LogNormal(median=1.0, p90=3.0)
+
+
+class Network(Strict):
+    stores: StoresConfig
+    warehouses: Annotated[list[Warehouse], Field(min_length=2)]
+    suppliers: Annotated[list[Supplier], Field(min_length=1)]
+    carriers: Annotated[list[Carrier], Field(min_length=1)]
+    dc_to_store_transit_days: Annotated[int, Field(ge=0, le=30)] = 1
+    store_delivery_weekdays: Annotated[list[Weekday], Field(min_length=1)] = [0, 2, 4]
+
+
+# --------------------------------------------------------------------------- channels
+class OnlineChannel(Strict):
+    """An online storefront selling from its own, possibly stale, availability feed."""
+
+    feed_latency_min: NonNegative = 5.0
+    safety_stock_units: Annotated[int, Field(ge=0)] = 0
+    promise_days: Annotated[int, Field(ge=1, le=30)] = 5
+
+
+class Channels(Strict):
+    """Channel mix of unit demand (sums to 1) and the online channels' behaviour."""
+
+    mix: dict[Literal["pos", "ecommerce", "marketplace"], Fraction] = {
+        "pos": 0.82,
+        "ecommerce": 0.16,
+        "marketplace": 0.02,
+    }
+    ecommerce: OnlineChannel = OnlineChannel()
+    marketplace: OnlineChannel = OnlineChannel(feed_latency_min=20.0, safety_stock_units=1)
+
+
+# --------------------------------------------------------------------------- catalogue
+class Catalogue(Strict):
+    """The assortment: generated SKUs with lognormal prices and a Zipf-like popularity."""
+
+    skus: Annotated[int, Field(ge=1, le=100_000)]
+    price: LogNormal = LogNormal(median=25.0, p90=90.0)
+    gross_margin: Fraction = 0.36
+    gross_margin_sd: Annotated[float, Field(ge=0.0, le=0.3)] = 0.08
+    popularity_exponent: Annotated[float, Field(ge=0.0, le=2.0)] = 0.8
+    case_pack: Annotated[int, Field(ge=1, le=1000)] = 6
+
+
+# --------------------------------------------------------------------------- demand
+class SeasonWindow(Strict):
+    """A multiplier on demand between two dates (inclusive), optionally for some channels."""
+
+    name: Name
+    start: dt.date
+    end: dt.date
+    multiplier: Positive
+    channels: list[Literal["pos", "ecommerce", "marketplace"]] | None = None
+
+
+class Promotion(Strict):
+    """A price promotion on a share of the catalogue; uplift defaults to demand.promo_uplift."""
+
+    name: Name
+    start: dt.date
+    end: dt.date
+    sku_share: Fraction
+    discount: Fraction
+    uplift: Positive | None = None
+
+
+class Returns(Strict):
+    online_rate: Fraction = 0.18
+    store_rate: Fraction = 0.10
+    fraud_share: Fraction = 0.137
+    online_return_days: LogNormal = LogNormal(median=12.0, p90=25.0)
+
+
+class Payments(Strict):
+    """Card-not-present authorisation and what customers do after a decline."""
+
+    decline_rate: Fraction = 0.035
+    retry_other_card: Fraction = 0.25
+    abandon: Fraction = 0.39
+    retry_after_notice: Fraction = 0.36
+    retry_success_prob: Fraction = 0.8
+    notice_patience_h: Positive = 48.0
+
+
+class Demand(Strict):
+    """Customers' demand: volume, weekly and seasonal shape, promotions, orders, returns."""
+
+    store_units_per_day: Positive
+    weekly_profile: Annotated[list[Positive], Field(min_length=7, max_length=7)] = [
+        0.85,
+        0.85,
+        0.9,
+        0.95,
+        1.1,
+        1.35,
+        1.0,
+    ]
+    day_noise_cv: Annotated[float, Field(ge=0.0, le=2.0)] = 0.15
+    seasonality: list[SeasonWindow] = []
+    promotions: list[Promotion] = []
+    promo_uplift: Positive = 1.8
+    lines_per_online_order_mean: Annotated[float, Field(ge=1.0, le=20.0)] = 1.8
+    units_per_line_mean: Annotated[float, Field(ge=1.0, le=20.0)] = 1.3
+    pos_units_per_basket: Annotated[float, Field(ge=1.0, le=50.0)] = 2.4
+    discount_requests_per_store_day: NonNegative = 3.0
+    discount_depth: LogNormal = LogNormal(median=0.12, p90=0.3)
+    returns: Returns = Returns()
+    payments: Payments = Payments()
+
+
+# --------------------------------------------------------------------------- inventory
+class ReorderPolicy(Strict):
+    """(s, S) in days of forecast cover: order up to S when position falls below s."""
+
+    reorder_point_days: Positive
+    order_up_to_days: Positive
+
+
+class Inventory(Strict):
+    """Starting stock, replenishment policy and what makes records drift from the shelf."""
+
+    initial_cover_days_store: Positive = 10.0
+    initial_cover_days_dc: Positive = 21.0
+    store_policy: ReorderPolicy = ReorderPolicy(reorder_point_days=5.0, order_up_to_days=10.0)
+    dc_policy: ReorderPolicy = ReorderPolicy(reorder_point_days=18.0, order_up_to_days=35.0)
+    shrink_share_of_sales: Fraction = 0.016
+    receipt_count_error_prob: Fraction = 0.03
+    receipt_count_error_units: LogNormal = LogNormal(median=1.0, p90=4.0)
+    cycle_count_interval_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
+# --------------------------------------------------------------------------- policy
+class TierBounds(Strict):
+    """A request below ``low_below`` is low risk; at or above ``high_from`` high risk."""
+
+    low_below: NonNegative
+    high_from: NonNegative
+
+
+class Policy(Strict):
+    """Approval thresholds and risk tiers (money in currency; discount depth as fraction)."""
+
+    purchase: TierBounds = TierBounds(low_below=5_000.0, high_from=50_000.0)
+    refund: TierBounds = TierBounds(low_below=100.0, high_from=500.0)
+    discount_depth: TierBounds = TierBounds(low_below=0.10, high_from=0.25)
+    inventory_variance_value: TierBounds = TierBounds(low_below=50.0, high_from=1_000.0)
+    margin_floor: Fraction = 0.15
+    deadline_h: dict[Literal["low", "medium", "high"], Positive] = {
+        "low": 4.0,
+        "medium": 48.0,
+        "high": 120.0,
+    }
+
+
+class Calendar(Strict):
+    """Working days and hours of a team (hours of day in [0, 24])."""
+
+    weekdays: Annotated[list[Weekday], Field(min_length=1)] = [0, 1, 2, 3, 4]
+    open_h: Annotated[float, Field(ge=0, le=24)] = 9.0
+    close_h: Annotated[float, Field(ge=0, le=24)] = 17.0
+
+
+class Pool(Strict):
+    """A pool of interchangeable people working one FIFO queue in their calendar."""
+
+    size: Annotated[int, Field(ge=1, le=10_000)]
+    calendar: Calendar = Calendar()
+    handling_min: LogNormal = LogNormal(median=10.0, p90=30.0)
+
+
+class Approvals(Strict):
+    pools: dict[Name, Pool] = {
+        "store_managers": Pool(
+            size=40, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5, 6], open_h=9, close_h=21)
+        ),
+        "buyers": Pool(size=3),
+        "finance": Pool(size=2),
+        "customer_service": Pool(size=6, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5])),
+        "inventory_control": Pool(size=2),
+    }
+
+
+# --------------------------------------------------------------------------- faults
+FaultTarget = Literal[
+    "carrier_api", "erp_webhook", "channel_sync", "payment_gateway", "middleware", "pos_upload"
+]
+
+
+class Outage(Strict):
+    """A window in which calls to ``target`` fail with probability ``intensity``."""
+
+    target: FaultTarget
+    start_day: NonNegative
+    duration_h: Positive
+    intensity: Fraction = 1.0
+
+
+class SupplierDelay(Strict):
+    """Extra lead time for deliveries due in the window (``suppliers`` empty = all)."""
+
+    suppliers: list[Name] = []
+    start: dt.date
+    end: dt.date
+    extra_days: Positive
+
+
+class IntegrationFaults(Strict):
+    """Background behaviour of every integration hop."""
+
+    drop_rate: Fraction = 0.0
+    duplicate_rate: Fraction = 0.0
+    reorder_rate: Fraction = 0.0
+    latency_s: LogNormal = LogNormal(median=0.3, p90=1.5)
+
+
+class Faults(Strict):
+    outages: list[Outage] = []
+    supplier_delays: list[SupplierDelay] = []
+    integration: IntegrationFaults = IntegrationFaults()
+
+
+# --------------------------------------------------------------------------- orchestration
+class ManualParams(Strict):
+    """Today's retailer: email approvals, a spreadsheet of exceptions, nightly batch syncs."""
+
+    channel_sync_hour: Annotated[float, Field(ge=0, lt=24)] = 2.0
+    channel_sync_interval_h: Annotated[float, Field(ge=1.0, le=168.0)] = 24.0
+    replenishment_hour: Annotated[float, Field(ge=0, lt=24)] = 1.0
+    email_pickup_h: LogNormal = LogNormal(median=8.0, p90=30.0)
+    exception_review_hour: Annotated[float, Field(ge=0, lt=24)] = 10.0
+    backorder_cancel_after_days: Positive = 7.0
+    store_manager_discount_limit: Fraction = 0.20
+    invoice_entry_h: LogNormal = LogNormal(median=12.0, p90=40.0)
+
+
+class Orchestration(Strict):
+    """Which orchestration model runs, and each model's parameters."""
+
+    model: Name = "manual"
+    manual: ManualParams = ManualParams()
+
+
+# --------------------------------------------------------------------------- scenario
+class Scenario(Strict):
+    """One simulated retailer, one horizon, one seed: everything a run depends on."""
+
+    name: Name
+    description: str = ""
+    seed: Annotated[int, Field(ge=0, lt=2**63)]
+    horizon_days: Annotated[int, Field(ge=1, le=1_000)]
+    start_date: dt.date = dt.date(2025, 9, 1)
+    currency: Annotated[str, Field(min_length=3, max_length=3)] = "USD"
+    network: Network
+    channels: Channels = Channels()
+    catalogue: Catalogue
+    demand: Demand
+    inventory: Inventory = Inventory()
+    policy: Policy = Policy()
+    approvals: Approvals = Approvals()
+    faults: Faults = Faults()
+    orchestration: Orchestration = Orchestration()
+
+
+# --------------------------------------------------------------------------- cross-field rules
+Problem = tuple[str, str, str]  # (dotted path, expected, found)
+
+
+def _date_window_problems(path: str, start: dt.date, end: dt.date) -> list[Problem]:
+    if end < start:
+        return [(f"{path}.end", f"a date on or after start {start}", str(end))]
+    return []
+
+
+def semantic_problems(s: Scenario) -> list[Problem]:
+    """Every cross-field inconsistency of a schema-valid scenario, as (path, expected, found)."""
+    problems: list[Problem] = []
+    names = [w.name for w in s.network.warehouses]
+    if len(set(names)) != len(names):
+        problems.append(("network.warehouses", "unique warehouse names", str(names)))
+    online = [w.name for w in s.network.warehouses if w.serves_online]
+    if len(online) != 1:
+        problems.append(
+            ("network.warehouses", "exactly one warehouse with serves_online: true", str(online))
+        )
+    if len(online) == len(names):
+        problems.append(("network.warehouses", "at least one warehouse serving stores", "none"))
+    sup = [x.name for x in s.network.suppliers]
+    if len(set(sup)) != len(sup):
+        problems.append(("network.suppliers", "unique supplier names", str(sup)))
+    car = [c.name for c in s.network.carriers]
+    if len(set(car)) != len(car):
+        problems.append(("network.carriers", "unique carrier names", str(car)))
+    if s.network.stores.close_h <= s.network.stores.open_h:
+        problems.append(
+            ("network.stores.close_h", f"> open_h ({s.network.stores.open_h})", str(s.network.stores.close_h))
+        )
+    mix = s.channels.mix
+    if set(mix) != {"pos", "ecommerce", "marketplace"}:
+        problems.append(("channels.mix", "keys pos, ecommerce and marketplace", str(sorted(mix))))
+    elif abs(sum(mix.values()) - 1.0) > 1e-6:
+        problems.append(("channels.mix", "shares summing to 1", f"{sum(mix.values()):.6g}"))
+    pay = s.demand.payments
+    total = pay.retry_other_card + pay.abandon + pay.retry_after_notice
+    if abs(total - 1.0) > 1e-6:
+        problems.append(
+            (
+                "demand.payments",
+                "retry_other_card + abandon + retry_after_notice == 1",
+                f"{total:.6g}",
+            )
+        )
+    for i, w in enumerate(s.demand.seasonality):
+        problems += _date_window_problems(f"demand.seasonality[{i}]", w.start, w.end)
+    for i, p in enumerate(s.demand.promotions):
+        problems += _date_window_problems(f"demand.promotions[{i}]", p.start, p.end)
+    for i, d in enumerate(s.faults.supplier_delays):
+        problems += _date_window_problems(f"faults.supplier_delays[{i}]", d.start, d.end)
+        for j, n in enumerate(d.suppliers):
+            if n not in sup:
+                problems.append(
+                    (f"faults.supplier_delays[{i}].suppliers[{j}]", f"one of {sup}", n)
+                )
+    for i, o in enumerate(s.faults.outages):
+        if o.start_day >= s.horizon_days:
+            problems.append(
+                (f"faults.outages[{i}].start_day", f"< horizon_days ({s.horizon_days})", str(o.start_day))
+            )
+    for key in ("purchase", "refund", "discount_depth", "inventory_variance_value"):
+        tb: TierBounds = getattr(s.policy, key)
+        if tb.high_from < tb.low_below:
+            problems.append(
+                (f"policy.{key}.high_from", f">= low_below ({tb.low_below})", str(tb.high_from))
+            )
+    for name, pool in s.approvals.pools.items():
+        if pool.calendar.close_h <= pool.calendar.open_h:
+            problems.append(
+                (f"approvals.pools.{name}.calendar.close_h", f"> open_h ({pool.calendar.open_h})",
+                 str(pool.calendar.close_h))
+            )
+    inv = s.inventory
+    for key in ("store_policy", "dc_policy"):
+        rp: ReorderPolicy = getattr(inv, key)
+        if rp.order_up_to_days <= rp.reorder_point_days:
+            problems.append(
+                (f"inventory.{key}.order_up_to_days", f"> reorder_point_days ({rp.reorder_point_days})",
+                 str(rp.order_up_to_days))
+            )
+    return problems

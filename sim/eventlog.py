@@ -1,0 +1,89 @@
+"""The event log: every event and command of a run, streamed to Parquet in batches.
+
+One row per record with scalar columns only (``seq``, ``t_h``, ``record`` = event / command,
+``kind``, ``id`` (event id, -1 for commands), ``key`` (correlation or command key), ``location``,
+``sku`` (-1 when a record spans several SKUs), ``qty``, ``value``). Rows are buffered in plain
+lists and flushed every ``batch_rows`` rows, so memory stays bounded whatever the horizon; the
+file is written to a temporary name and renamed when closed, so an interrupted run never leaves
+a half-written log under the final name. With no path, rows are counted and dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()),
+        ("t_h", pa.float64()),
+        ("record", pa.string()),
+        ("kind", pa.string()),
+        ("id", pa.int64()),
+        ("key", pa.string()),
+        ("location", pa.int32()),
+        ("sku", pa.int32()),
+        ("qty", pa.int64()),
+        ("value", pa.float64()),
+    ]
+)
+
+
+class EventLog:
+    def __init__(self, path: Path | None, batch_rows: int = 65_536):
+        self.path = path
+        self.batch_rows = batch_rows
+        self.rows = 0
+        self._cols: list[list] = [[] for _ in SCHEMA]
+        self._writer: pq.ParquetWriter | None = None
+        self._tmp = path.with_name(path.name + ".partial") if path else None
+
+    def append(self, t, record, kind, ident, key, location, sku, qty, value) -> None:
+        self.rows += 1
+        if self.path is None:
+            return
+        c = self._cols
+        c[0].append(self.rows - 1)
+        c[1].append(t)
+        c[2].append(record)
+        c[3].append(kind)
+        c[4].append(ident)
+        c[5].append(key)
+        c[6].append(location)
+        c[7].append(sku)
+        c[8].append(qty)
+        c[9].append(value)
+        if len(c[0]) >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._cols[0]:
+            return
+        table = pa.Table.from_arrays(
+            [pa.array(col, type=f.type) for col, f in zip(self._cols, SCHEMA, strict=True)],
+            schema=SCHEMA,
+        )
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self._tmp, SCHEMA, compression="zstd")
+        self._writer.write_table(table)
+        self._cols = [[] for _ in SCHEMA]
+
+    def close(self) -> None:
+        if self.path is None:
+            return
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._tmp, SCHEMA, compression="zstd")
+        self._flush()
+        self._writer.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop a partial log (the run failed or was interrupted)."""
+        if self._writer is not None:
+            self._writer.close()
+        if self._tmp is not None and self._tmp.exists():
+            self._tmp.unlink()

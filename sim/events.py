@@ -1,0 +1,335 @@
+"""The language between the world and the orchestration layer: events and commands.
+
+**Events** (world -> orchestration) are immutable facts, timestamped in simulated hours, each
+with a run-unique sequential ``id`` and a ``correlation`` naming the business object it belongs to
+(``order:17``, ``po:3``, ``return:8``...). Batch facts (a store's POS upload, a receipt with many
+lines) carry numpy arrays of SKU indices and quantities; they are never mutated after emission.
+
+**Commands** (orchestration -> world) ask the world to do something. Each carries an
+idempotency ``key``: the world applies a key once and ignores any later delivery of it. Commands
+about the same business need share a ``need`` (a replenishment need, a return to refund...): two
+*different* keys for one need is a duplicated business effect, which the world counts
+(``duplicate_effects_total``) because that is exactly what idempotency controls must prevent.
+
+Inventory adjustments are a change of *records*, not of the shelf, so they live in the
+orchestration layer (the ERP), not in this language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+NO_INDEX = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of every event. ``location`` / ``sku`` are indices, ``NO_INDEX`` when not one."""
+
+    id: int
+    t: float
+    correlation: str
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    # scalar summary for the event log
+    def log_fields(self) -> tuple[int, int, int, float]:
+        """(location, sku, qty, value) for the event log."""
+        return NO_INDEX, NO_INDEX, 0, 0.0
+
+
+def _lines_summary(location: int, skus: np.ndarray, qty: np.ndarray, value: float = 0.0):
+    sku = int(skus[0]) if len(skus) == 1 else NO_INDEX
+    return location, sku, int(qty.sum()), value
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPlaced(Event):
+    order_id: int
+    channel: str
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+    value: float
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFailed(Event):
+    order_id: int
+    channel: str
+    value: float
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, 0, self.value
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBackordered(Event):
+    """An accepted online order could not be served from physical stock (oversold)."""
+
+    order_id: int
+    channel: str
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderShipped(Event):
+    order_id: int
+    carrier: int
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDelivered(Event):
+    order_id: int
+    on_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelled(Event):
+    order_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentDelayed(Event):
+    order_id: int
+    carrier: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PosSalesPosted(Event):
+    """A store's end-of-day POS upload: units sold and units returned over the counter."""
+
+    location: int
+    skus: np.ndarray
+    sold: np.ndarray
+    returned: np.ndarray
+    value: float
+
+    def log_fields(self):
+        return self.location, NO_INDEX, int(self.sold.sum()), self.value
+
+
+@dataclass(frozen=True, slots=True)
+class StockDepleted(Event):
+    """Staff observed empty shelves/bins at the end of the day (SKUs newly at zero)."""
+
+    location: int
+    skus: np.ndarray
+
+    def log_fields(self):
+        return self.location, NO_INDEX, len(self.skus), 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TransferShipped(Event):
+    reference: str
+    source: int
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return _lines_summary(self.source, self.skus, self.qty)
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsReceived(Event):
+    """Goods booked in at ``location``; ``qty`` is the *recorded* count (may be miscounted)."""
+
+    reference: str
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty)
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierConfirmed(Event):
+    po_key: str
+    supplier: int
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierConfirmationLate(Event):
+    po_key: str
+    supplier: int
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceReceived(Event):
+    invoice_id: int
+    po_key: str
+    supplier: int
+    skus: np.ndarray
+    qty: np.ndarray
+    unit_price: np.ndarray
+    amount: float
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, int(self.qty.sum()), self.amount
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnInitiated(Event):
+    """A customer started a return; ``fraud_signal`` in [0, 1] is what a screen would see."""
+
+    return_id: int
+    order_id: int
+    amount: float
+    fraud_signal: float
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, 0, self.amount
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnReceived(Event):
+    return_id: int
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty)
+
+
+@dataclass(frozen=True, slots=True)
+class CountVariance(Event):
+    """A cycle count: the physical quantity found for some SKUs of one location."""
+
+    location: int
+    skus: np.ndarray
+    counted: np.ndarray
+
+    def log_fields(self):
+        return self.location, NO_INDEX, int(self.counted.sum()), 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountRequested(Event):
+    """A till asks for a price override; the customer waits ``patience_h`` for an answer."""
+
+    request_id: int
+    location: int
+    depth: float
+    basket_value: float
+    basket_cost: float
+    patience_h: float
+
+    def log_fields(self):
+        return self.location, NO_INDEX, 0, self.basket_value
+
+
+# --------------------------------------------------------------------------- commands
+@dataclass(frozen=True, slots=True)
+class Command:
+    key: str
+    need: str
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    def log_fields(self) -> tuple[int, int, int, float]:
+        return NO_INDEX, NO_INDEX, 0, 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePurchaseOrder(Command):
+    supplier: int
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+    unit_cost: np.ndarray
+
+    @property
+    def value(self) -> float:
+        return float(np.dot(self.qty, self.unit_cost))
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferStock(Command):
+    source: int
+    location: int
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return _lines_summary(self.location, self.skus, self.qty)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateChannelAvailability(Command):
+    """Publish availability for ``skus`` on an online channel (absolute quantities)."""
+
+    channel: str
+    skus: np.ndarray
+    qty: np.ndarray
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, int(self.qty.sum()), 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder(Command):
+    order_id: int
+    reason: str = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyCustomer(Command):
+    order_id: int
+    reason: str = "notice"
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRefund(Command):
+    return_id: int
+    amount: float
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, 0, self.amount
+
+
+@dataclass(frozen=True, slots=True)
+class DecideDiscount(Command):
+    request_id: int
+    approved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExpediteShipment(Command):
+    """Pay to shorten the remaining lead time of a purchase order by ``days``."""
+
+    po_key: str
+    days: float
+    cost: float = field(default=0.0)
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, 0, self.cost

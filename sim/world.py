@@ -1,0 +1,460 @@
+"""The world: the physical retailer that the orchestration layer observes and commands.
+
+State lives in numpy arrays indexed by location and SKU (``on_hand``: the physical stock on
+shelves and in bins) and in the online channels' published availability feeds. The world knows
+nothing of the ERP's records: orchestration models keep those, from the events they receive.
+
+One SimPy process drives the calendar, one day at a time:
+
+- 00:00 draw the day's online orders (per channel, vectorised) and the stores' price-override
+  requests, and start their arrival processes;
+- 21:00 (store close) resolve the day's walk-in demand in one vectorised step per network: units
+  sold are ``min(demand, on hand)``; the rest is lost (a walk-in facing an empty shelf);
+- 23:00 shrink (unrecorded losses), the stores' POS uploads (``PosSalesPosted``), cycle counts
+  (``CountVariance``), newly empty shelves (``StockDepleted``) and the day's observations.
+
+Things with a life (orders in flight, purchase orders, transfers, returns) are SimPy processes
+in :mod:`sim.orders` and :mod:`sim.supply`. Commands are applied at once and idempotently:
+a key is applied once; two different keys for one business need are a duplicated effect.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import simpy
+
+from scenarios.schema import Scenario
+from sim.clock import HOURS_PER_DAY, WorkCalendar
+from sim.demand import ONLINE_CHANNELS, DemandModel
+from sim.eventlog import EventLog
+from sim.events import (
+    CancelOrder,
+    Command,
+    CountVariance,
+    CreatePurchaseOrder,
+    DecideDiscount,
+    DiscountRequested,
+    Event,
+    ExpediteShipment,
+    GoodsReceived,
+    IssueRefund,
+    NotifyCustomer,
+    PosSalesPosted,
+    StockDepleted,
+    TransferStock,
+    UpdateChannelAvailability,
+)
+from sim.faults import FaultPlan
+from sim.kpis import KpiCollector
+from sim.ledger import ConservationError, EventLedger
+from sim.network import build_network
+from sim.orders import OnlineOrders
+from sim.rng import Streams, lognormal
+from sim.supply import Supply
+
+POS_CLOSE_FALLBACK_H = 21.0
+DAY_END_H = 23.0
+DISCOUNT_PATIENCE_H = 0.25
+#: share of customers who buy at full price when a price override is refused or not answered
+BUY_ANYWAY_PROB = 0.5
+
+
+class Controller(Protocol):
+    """What the world needs of an orchestration model (``orchestration.base.Orchestrator``)."""
+
+    def attach(self, world: World) -> None: ...
+    def on_event(self, event: Event) -> None: ...
+    def snapshot(self) -> dict[str, float]: ...
+    def finish(self) -> None: ...
+
+
+class CommandResult:
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+    NO_EFFECT = "no_effect"
+
+
+@dataclass(slots=True)
+class DiscountCase:
+    request: DiscountRequested
+    buy_anyway: bool
+    margin: float
+
+
+class World:
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int = 0,
+        *,
+        event_log: EventLog | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.s = scenario
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.streams = Streams(scenario.seed, replication)
+        self.net = build_network(scenario, self.streams)
+        self.faults = FaultPlan(scenario, self.net.supplier_names)
+        self.demand = DemandModel(scenario, self.net, self.streams)
+        self.kpi = KpiCollector()
+        self.ledger = EventLedger()
+        self.log = event_log or EventLog(None)
+        self.progress = progress
+        self.horizon_h = scenario.horizon_days * HOURS_PER_DAY
+        net = self.net
+        self.on_hand = np.zeros((net.n_locations, net.n_skus), dtype=np.int64)
+        self._init_stock()
+        self.published: dict[str, np.ndarray] = {
+            c: self.on_hand[net.fc].astype(np.int64) for c in ONLINE_CHANNELS
+        }
+        self.orders = OnlineOrders(self)
+        self.supply = Supply(self)
+        self.store_calendar = WorkCalendar(
+            frozenset(range(7)), scenario.network.stores.open_h, scenario.network.stores.close_h,
+            scenario.start_date.weekday(),
+        )
+        self.controller: Controller | None = None
+        self._event_seq = 0
+        self._applied: set[str] = set()
+        self._needs: set[tuple[str, str]] = set()
+        self._discounts: dict[int, DiscountCase] = {}
+        self._discount_seq = 0
+        self._was_empty = self.on_hand <= 0
+        self.daily: list[dict[str, Any]] = []
+        self._prev: dict[str, float] = {}
+        self.gen_store = self.streams.get("stores")
+        self.gen_discount = self.streams.get("discounts")
+        self.gen_shrink = self.streams.get("shrink")
+        rate = self.expected_daily_units() * scenario.inventory.shrink_share_of_sales
+        rate[self.net.n_stores :] *= 0.25  # warehouses lose far less than shop floors
+        self._shrink_rate = rate
+
+    # ------------------------------------------------------------------ set-up
+    def expected_daily_units(self) -> np.ndarray:
+        """(n_locations, n_skus) planned units per average day: the demand plan the ERP has."""
+        net, d = self.net, self.demand
+        plan = np.zeros((net.n_locations, net.n_skus))
+        plan[: net.n_stores] = d.store_rate
+        for dc in np.unique(net.store_dc):
+            plan[dc] = d.store_rate[net.store_dc == dc].sum(axis=0)
+        online = sum(d.online_units.values())
+        plan[net.fc] = online * net.popularity
+        return plan
+
+    def _init_stock(self) -> None:
+        inv = self.s.inventory
+        plan = self.expected_daily_units()
+        cover = np.full(self.net.n_locations, inv.initial_cover_days_dc)
+        cover[: self.net.n_stores] = inv.initial_cover_days_store
+        self.on_hand[:] = np.ceil(plan * cover[:, None]).astype(np.int64)
+        self.on_hand[: self.net.n_stores] = np.maximum(self.on_hand[: self.net.n_stores], 2)
+
+    def attach(self, controller: Controller) -> None:
+        self.controller = controller
+        controller.attach(self)
+
+    # ------------------------------------------------------------------ events out
+    def emit(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
+        self._event_seq += 1
+        event = cls(id=self._event_seq, t=self.env.now, correlation=correlation, **fields)
+        self.ledger.emit(event.id)
+        loc, sku, qty, value = event.log_fields()
+        self.log.append(event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value)
+        if self.controller is not None:
+            self.controller.on_event(event)
+        return event
+
+    def ack(self, event: Event) -> None:
+        """The orchestration layer has fully processed ``event``."""
+        self.ledger.ack(event.id)
+
+    def dead_letter(self, event: Event) -> None:
+        """The orchestration layer gave up on ``event`` and parked it in a dead-letter queue."""
+        self.ledger.dead_letter(event.id)
+
+    # ------------------------------------------------------------------ commands in
+    def submit(self, cmd: Command) -> str:
+        """Apply a command once per key; report what happened (a :class:`CommandResult`)."""
+        t = self.env.now
+        loc, sku, qty, value = cmd.log_fields()
+        self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
+        if cmd.key in self._applied:
+            self.kpi.duplicate_commands_suppressed += 1
+            return CommandResult.DUPLICATE
+        target = _FAULT_TARGET.get(type(cmd))
+        if target is not None:
+            p = self.faults.failure_prob(target, t)
+            if p > 0 and self.streams.get(f"faults.{target}").random() < p:
+                return CommandResult.FAILED
+        self._applied.add(cmd.key)
+        need = (cmd.kind, cmd.need)
+        if need in self._needs and cmd.kind in _EFFECTFUL:
+            self.kpi.duplicate_effects += 1
+        self._needs.add(need)
+        applied = self._apply(cmd)
+        return CommandResult.APPLIED if applied else CommandResult.NO_EFFECT
+
+    def _apply(self, cmd: Command) -> bool:
+        if isinstance(cmd, CreatePurchaseOrder):
+            _check_lines(cmd)
+            self.supply.create_po(cmd)
+            return True
+        if isinstance(cmd, TransferStock):
+            _check_lines(cmd)
+            self.supply.transfer(cmd)
+            return True
+        if isinstance(cmd, UpdateChannelAvailability):
+            latency = getattr(self.s.channels, cmd.channel).feed_latency_min / 60.0
+            self.env.process(self._publish(cmd, latency))
+            return True
+        if isinstance(cmd, CancelOrder):
+            return self.orders.cancel(cmd.order_id, cmd.reason)
+        if isinstance(cmd, NotifyCustomer):
+            return self.orders.notify(cmd.order_id)
+        if isinstance(cmd, IssueRefund):
+            return self.orders.refund(cmd.return_id, cmd.amount)
+        if isinstance(cmd, DecideDiscount):
+            return self._decide_discount(cmd)
+        if isinstance(cmd, ExpediteShipment):
+            ok = self.supply.expedite(cmd.po_key, cmd.days)
+            if ok:
+                self.kpi.expedite_cost += cmd.cost
+            return ok
+        raise TypeError(f"unknown command {type(cmd).__name__}")
+
+    def _publish(self, cmd: UpdateChannelAvailability, latency_h: float):
+        if latency_h > 0:
+            yield self.env.timeout(latency_h)
+        self.published[cmd.channel][cmd.skus] = np.maximum(cmd.qty, 0)
+
+    # ------------------------------------------------------------------ receipts
+    def receive(self, location: int, skus: np.ndarray, physical: np.ndarray,
+                recorded: np.ndarray, reference: str) -> None:
+        """Goods physically arrive at ``location``; the receipt is booked as ``recorded``."""
+        np.add.at(self.on_hand[location], skus, physical)
+        self.emit(GoodsReceived, reference, reference=reference, location=location, skus=skus,
+                  qty=recorded)
+        if location == self.net.fc:
+            self.orders.fill_backorders(skus[physical > 0])
+
+    # ------------------------------------------------------------------ price overrides
+    def _discount_requests(self, day: int):
+        """Price-override requests at the tills, through the stores' opening hours."""
+        env, g, net = self.env, self.gen_discount, self.net
+        rate = self.s.demand.discount_requests_per_store_day * self.demand.day_factor(day, "pos")
+        counts = g.poisson(rate * net.store_size)
+        n = int(counts.sum())
+        if n == 0:
+            return
+        stores = np.repeat(np.arange(net.n_stores), counts)
+        st = self.s.network.stores
+        times = day * HOURS_PER_DAY + st.open_h + g.random(n) * (st.close_h - st.open_h)
+        order = np.argsort(times, kind="stable")
+        dd = self.s.demand.discount_depth
+        depth = np.clip(lognormal(g, dd.mu, dd.sigma, n), 0.01, 0.6)
+        skus = np.searchsorted(np.cumsum(net.popularity), g.random(n), side="right")
+        skus = np.minimum(skus, net.n_skus - 1)
+        units = 1 + g.poisson(1.5, n)
+        buy_anyway = g.random(n) < BUY_ANYWAY_PROB
+        for i in order.tolist():
+            dt = times[i] - env.now
+            if dt > 0:
+                yield env.timeout(dt)
+            sku = int(skus[i])
+            value = float(net.price[sku] * units[i])
+            cost = float(net.cost[sku] * units[i])
+            self._discount_seq += 1
+            rid = self._discount_seq
+            req = self.emit(
+                DiscountRequested, f"discount:{rid}", request_id=rid, location=int(stores[i]),
+                depth=round(float(depth[i]), 4), basket_value=round(value, 2),
+                basket_cost=round(cost, 2), patience_h=DISCOUNT_PATIENCE_H,
+            )
+            self._discounts[rid] = DiscountCase(req, bool(buy_anyway[i]), 1 - cost / value)
+
+    def _decide_discount(self, cmd: DecideDiscount) -> bool:
+        case = self._discounts.pop(cmd.request_id, None)
+        if case is None:
+            return False
+        req, k = case.request, self.kpi
+        if self.env.now - req.t > req.patience_h:
+            self._discount_walkaway(case)
+            return True
+        if cmd.approved:
+            price = req.basket_value * (1.0 - req.depth)
+            k.revenue += price
+            floor_price = req.basket_cost / (1.0 - self.s.policy.margin_floor)
+            k.margin_leakage += max(0.0, floor_price - price)
+        elif case.buy_anyway:
+            k.revenue += req.basket_value
+        else:
+            k.lost_revenue += req.basket_value
+        return True
+
+    def _discount_walkaway(self, case: DiscountCase) -> None:
+        k = self.kpi
+        k.discounts_timed_out += 1
+        if case.buy_anyway:
+            k.revenue += case.request.basket_value
+        else:
+            k.lost_revenue += case.request.basket_value
+
+    # ------------------------------------------------------------------ the day
+    def _days(self):
+        env, net, d = self.env, self.net, self.demand
+        ns = net.n_stores
+        close_h = self.s.network.stores.close_h or POS_CLOSE_FALLBACK_H
+        for day in range(self.s.horizon_days):
+            t0 = day * HOURS_PER_DAY
+            uplift, price_f = d.promo(day)
+            for ch in ONLINE_CHANNELS:
+                env.process(self.orders.arrivals(d.draw_online(day, ch, uplift), price_f))
+            env.process(self._discount_requests(day))
+            yield env.timeout(t0 + close_h - env.now)
+            self._pos_day(day, uplift, price_f)
+            yield env.timeout(t0 + DAY_END_H - env.now)
+            self._day_end(day, ns)
+            if self.progress is not None:
+                self.progress(day + 1, self.s.horizon_days)
+            yield env.timeout(t0 + HOURS_PER_DAY - env.now)
+
+    def _pos_day(self, day: int, uplift: np.ndarray, price_f: np.ndarray) -> None:
+        ns, k, net = self.net.n_stores, self.kpi, self.net
+        demand = self.demand.draw_pos(day, uplift)
+        shelf = self.on_hand[:ns]
+        sold = np.minimum(demand, shelf)
+        shelf -= sold
+        unit_price = net.price * price_f
+        lost = demand - sold
+        returned = self.gen_store.binomial(sold, self.s.demand.returns.store_rate)
+        shelf += returned
+        k.pos_units_demanded += int(demand.sum())
+        k.pos_units_filled += int(sold.sum())
+        k.lost_units += int(lost.sum())
+        k.lost_revenue += float(lost.sum(axis=0) @ unit_price)
+        k.revenue += float((sold - returned).sum(axis=0) @ unit_price)
+        k.pos_baskets += round(float(demand.sum()) / self.s.demand.pos_units_per_basket)
+        self._sold_today = sold
+        self._returned_today = returned
+        self._pos_value = (sold - returned) @ unit_price
+
+    def _day_end(self, day: int, ns: int) -> None:
+        net = self.net
+        # shrink: unrecorded losses, proportional to planned sales
+        loss = np.minimum(self.gen_shrink.poisson(self._shrink_rate), self.on_hand)
+        self.on_hand -= loss
+        # POS uploads, one per store
+        pos_up = self.faults.failure_prob("pos_upload", self.env.now) > 0
+        for store in range(ns):
+            sold, ret = self._sold_today[store], self._returned_today[store]
+            idx = np.flatnonzero(sold | ret)
+            if pos_up:
+                end = self.faults.outage_end("pos_upload", self.env.now) or self.env.now + 1
+                self.env.process(self._late_upload(store, idx, sold[idx], ret[idx], end))
+                continue
+            self.emit(PosSalesPosted, f"pos:{store}:{day}", location=store, skus=idx,
+                      sold=sold[idx], returned=ret[idx], value=round(float(self._pos_value[store]), 2))
+        # cycle counts: each location counts 1/interval of its SKUs every day
+        interval = self.s.inventory.cycle_count_interval_days
+        sku_ids = np.arange(net.n_skus)
+        for loc in range(net.n_locations):
+            skus = sku_ids[(sku_ids + 7 * loc) % interval == day % interval]
+            if len(skus):
+                self.emit(CountVariance, f"count:{loc}:{day}", location=loc, skus=skus,
+                          counted=self.on_hand[loc, skus].copy())
+        # empty shelves and bins
+        empty = self.on_hand <= 0
+        newly = empty & ~self._was_empty
+        for loc in np.flatnonzero(newly.any(axis=1)).tolist():
+            self.emit(StockDepleted, f"depleted:{loc}:{day}", location=loc,
+                      skus=np.flatnonzero(newly[loc]))
+        self._was_empty = empty
+        k = self.kpi
+        k.stockout_obs += int(empty.sum())
+        k.stock_obs += empty.size
+        self._observe(day, empty, loss)
+
+    def _late_upload(self, store, idx, sold, ret, end):
+        yield self.env.timeout(max(0.0, end - self.env.now))
+        self.emit(PosSalesPosted, f"pos:{store}:late", location=store, skus=idx, sold=sold,
+                  returned=ret, value=0.0)
+
+    def _observe(self, day: int, empty: np.ndarray, shrink: np.ndarray) -> None:
+        k, ns = self.kpi, self.net.n_stores
+        cur = {
+            "pos_units_demanded": k.pos_units_demanded,
+            "pos_units_sold": k.pos_units_filled,
+            "online_orders": k.online_orders_placed,
+            "online_units_demanded": k.online_units_demanded,
+            "online_units_filled_first": k.online_units_filled_first,
+            "oversold_orders": k.online_orders_oversold,
+            "lost_units": k.lost_units,
+            "revenue": k.revenue,
+        }
+        row: dict[str, Any] = {"day": day, "date": self.s.start_date.toordinal() + day}
+        for key, v in cur.items():
+            row[key] = v - self._prev.get(key, 0)
+        self._prev = cur
+        dem = row["pos_units_demanded"] + row["online_units_demanded"]
+        fill = row["pos_units_sold"] + row["online_units_filled_first"]
+        row["fill_rate"] = fill / dem if dem > 0 else None
+        row["stock_on_hand_stores"] = int(self.on_hand[:ns].sum())
+        row["stock_on_hand_warehouses"] = int(self.on_hand[ns:].sum())
+        row["stockouts_stores"] = int(empty[:ns].sum())
+        row["stockouts_warehouses"] = int(empty[ns:].sum())
+        row["stockout_rate"] = float(empty.mean())
+        row["shrink_units"] = int(shrink.sum())
+        row["backorders_open"] = sum(
+            1 for o in self.orders.orders.values() if o.state == "backordered"
+        )
+        if self.controller is not None:
+            row.update(self.controller.snapshot())
+        self.daily.append(row)
+
+    # ------------------------------------------------------------------ running
+    def run(self) -> None:
+        if self.controller is None:
+            raise RuntimeError("attach an orchestration model before running the world")
+        self.env.process(self._days())
+        gc.collect()
+        gc.freeze()  # long-lived world state need not be traced by every collection
+        try:
+            self.env.run(until=self.horizon_h)
+        finally:
+            gc.unfreeze()
+        self.finish()
+
+    def finish(self) -> None:
+        self.orders.close()
+        for case in self._discounts.values():
+            self._discount_walkaway(case)
+        self._discounts.clear()
+        self.controller.finish()
+        self.ledger.check()
+        if (self.on_hand < 0).any():
+            raise ConservationError("physical stock went negative")
+        self.sim_events = next(self.env._eid)  # events scheduled by SimPy over the run
+
+
+def _check_lines(cmd: CreatePurchaseOrder | TransferStock) -> None:
+    if len(cmd.skus) != len(cmd.qty) or (cmd.qty < 0).any():
+        raise ValueError(f"{cmd.kind} {cmd.key}: lines must pair SKUs with non-negative qty")
+    if len(np.unique(cmd.skus)) != len(cmd.skus):
+        raise ValueError(f"{cmd.kind} {cmd.key}: a SKU appears twice")
+
+
+#: commands whose second application for one need is a duplicated business effect
+_EFFECTFUL = {"CreatePurchaseOrder", "TransferStock", "IssueRefund"}
+#: integration target whose outage makes a command fail
+_FAULT_TARGET: dict[type, str] = {
+    UpdateChannelAvailability: "channel_sync",
+    IssueRefund: "payment_gateway",
+}
+
