@@ -22,8 +22,11 @@ from orchestration.base import UnknownModelError, describe_models, model_names
 from scenarios.loader import ScenarioError, describe_library, load_scenario
 from scenarios.schema import Scenario
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="RetailTwin: a digital twin for comparing retail orchestration designs.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="RetailTwin: a digital twin for comparing retail orchestration designs.",
+)
 err = Console(stderr=True)
 out = Console()
 
@@ -59,8 +62,10 @@ def _fmt(v) -> str:
 
 def kpi_table(summary: dict) -> Table:
     ci = summary.get("kpis_ci95", {})
-    table = Table(title=f"{summary['scenario']} · {summary['model']} · seed {summary['seed']} · "
-                  f"{summary['replications']} replication(s) · {summary['horizon_days']} days")
+    table = Table(
+        title=f"{summary['scenario']} · {summary['model']} · seed {summary['seed']} · "
+        f"{summary['replications']} replication(s) · {summary['horizon_days']} days"
+    )
     table.add_column("KPI")
     table.add_column("value", justify="right")
     if ci:
@@ -80,8 +85,12 @@ def run(
     model: Annotated[str | None, typer.Option(help="orchestration model")] = None,
     seed: Annotated[int | None, typer.Option(help="override the scenario seed")] = None,
     replications: Annotated[int, typer.Option(min=1, help="independent replications")] = 1,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="dotted override KEY=VALUE")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="write the run directory here")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="dotted override KEY=VALUE")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="write the run directory here")
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     workers: Annotated[int, typer.Option(min=1, help="processes for replications")] = 1,
 ) -> None:
@@ -90,19 +99,33 @@ def run(
 
     s = _load(scenario, set_ or [], model, seed)
     show = err.is_terminal and not os.environ.get("CI")
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show,
-                  transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    ) as progress:
         task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0)
-        summary = run_scenario(s, replications, out_dir, workers,
-                               on_progress=lambda f: progress.update(task, completed=f))
+        summary = run_scenario(
+            s,
+            replications,
+            out_dir,
+            workers,
+            on_progress=lambda f: progress.update(task, completed=f),
+        )
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
         out.print(kpi_table(summary))
         eng = summary["engine"]
-        out.print(f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "
-                  f"({eng['events_per_s'] or 0:,} events/s)")
+        out.print(
+            f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "
+            f"({eng['events_per_s'] or 0:,} events/s)"
+        )
         if out_dir is not None:
             out.print(f"outputs written to {out_dir}")
 

@@ -92,8 +92,10 @@ def run_replication(
             for k, arr in world.kpi.approval_cycle_samples().items()
             for v in arr
         ]
-        _atomic_parquet(pd.DataFrame(rows, columns=["approval_type", "cycle_time_h"]),
-                        out_dir / "approvals.parquet")
+        _atomic_parquet(
+            pd.DataFrame(rows, columns=["approval_type", "cycle_time_h"]),
+            out_dir / "approvals.parquet",
+        )
     return result
 
 
@@ -105,7 +107,9 @@ def _task(doc: dict[str, Any], replication: int, out: str | None) -> Replication
     return res
 
 
-def aggregate(scenario: Scenario, results: list[ReplicationResult], wall_s: float) -> dict[str, Any]:
+def aggregate(
+    scenario: Scenario, results: list[ReplicationResult], wall_s: float
+) -> dict[str, Any]:
     """The summary object of KPIS.md over replications (means, and intervals when R > 1)."""
     results = sorted(results, key=lambda r: r.replication)
     n = len(results)
@@ -164,16 +168,19 @@ def run_scenario(
         raise ValueError("replications must be >= 1")
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write_text(out_dir / "scenario.yaml",
-                           document_to_yaml(scenario_to_document(scenario)))
+        _atomic_write_text(
+            out_dir / "scenario.yaml", document_to_yaml(scenario_to_document(scenario))
+        )
     rep_dir = (lambda r: out_dir / f"rep_{r:03d}") if out_dir is not None else (lambda r: None)
     started = time.perf_counter()
     results: list[ReplicationResult] = []
     if workers <= 1 or replications == 1:
         for r in range(replications):
+
             def prog(day: int, days: int, r: int = r) -> None:
                 if on_progress is not None:
                     on_progress((r + day / days) / replications)
+
             results.append(run_replication(scenario, r, rep_dir(r), prog))
     else:
         doc = scenario_to_document(scenario)

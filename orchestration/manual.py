@@ -88,8 +88,11 @@ class Request:
     approvers: tuple[str, ...] = ()
 
 
-@register("manual", "Today's retailer: email approvals in business hours, a spreadsheet of "
-          "exceptions, nightly batch syncs and replenishment (the baseline).")
+@register(
+    "manual",
+    "Today's retailer: email approvals in business hours, a spreadsheet of "
+    "exceptions, nightly batch syncs and replenishment (the baseline).",
+)
 class ManualModel:
     name = "manual"
 
@@ -106,12 +109,19 @@ class ManualModel:
         wd = self.s.start_date.weekday()
         self.desks: dict[str, WorkDesk] = {}
         for name, pool in self.s.approvals.pools.items():
-            cal = WorkCalendar(frozenset(pool.calendar.weekdays), pool.calendar.open_h,
-                               pool.calendar.close_h, wd)
+            cal = WorkCalendar(
+                frozenset(pool.calendar.weekdays), pool.calendar.open_h, pool.calendar.close_h, wd
+            )
             h = pool.handling_min
             self.desks[name] = WorkDesk(
-                world.env, name, pool.size, cal, h.mu - np.log(60.0), h.sigma,
-                world.streams.get(f"orch.manual.desk.{name}"), world.kpi,
+                world.env,
+                name,
+                pool.size,
+                cal,
+                h.mu - np.log(60.0),
+                h.sigma,
+                world.streams.get(f"orch.manual.desk.{name}"),
+                world.kpi,
             )
         self.gen = world.streams.get("orch.manual.pickup")
         self._seq = 0
@@ -180,8 +190,9 @@ class ManualModel:
         return 0.0
 
     # ------------------------------------------------------------------ approvals
-    def _request(self, req: Request, pickup: LogNormal | None = None, *,
-                 counted: bool = False) -> None:
+    def _request(
+        self, req: Request, pickup: LogNormal | None = None, *, counted: bool = False
+    ) -> None:
         if not counted:
             self.kpi.approval_requested(req.kind)
             self._pending_requests += 1
@@ -206,8 +217,13 @@ class ManualModel:
     def _decide(self, req: Request, *, approved: bool, touchless: bool) -> None:
         self._pending_requests -= 1
         self.kpi.approval_decided(
-            req.kind, req.created, self.env.now, approved=approved, touchless=touchless,
-            deadline_h=self.s.policy.deadline_h[req.tier], requester=req.requester,
+            req.kind,
+            req.created,
+            self.env.now,
+            approved=approved,
+            touchless=touchless,
+            deadline_h=self.s.policy.deadline_h[req.tier],
+            requester=req.requester,
             approvers=req.approvers,
         )
         req.on_decided(approved)
@@ -245,8 +261,11 @@ class ManualModel:
                 for source, store, skus, qty in store_transfers(self.rec, s, net):
                     key = self._key("TR")
                     self.rec.expect(key, store, skus, qty)
-                    self._submit(TransferStock(key=key, need=key, source=source, location=store,
-                                               skus=skus, qty=qty))
+                    self._submit(
+                        TransferStock(
+                            key=key, need=key, source=source, location=store, skus=skus, qty=qty
+                        )
+                    )
             for rq in supplier_requisitions(self.rec, s, net):
                 self._requisition(rq)
 
@@ -254,19 +273,31 @@ class ManualModel:
         key = self._key("PO")
         self.rec.expect(key, rq.location, rq.skus, rq.qty)  # a draft RFQ counts in the position
         t = tier(rq.value, self.s.policy.purchase)
-        steps = {"low": (), "medium": ("buyers",), "high": ("buyers", "finance")}[t]
+        steps = {"low": ("buyers",), "medium": ("buyers",), "high": ("buyers", "finance")}[t]
+        if rq.value < self.p.po_auto_approve_below:
+            steps = ()  # under the ERP's own approval threshold: confirmed directly
 
         def decided(approved: bool) -> None:
             if not approved:
                 self.rec.drop(key)
                 return
             self._po_lines[key] = (rq.skus, rq.qty, rq.unit_cost)
-            self._submit(CreatePurchaseOrder(key=key, need=key, supplier=rq.supplier,
-                                             location=rq.location, skus=rq.skus, qty=rq.qty,
-                                             unit_cost=rq.unit_cost))
+            self._submit(
+                CreatePurchaseOrder(
+                    key=key,
+                    need=key,
+                    supplier=rq.supplier,
+                    location=rq.location,
+                    skus=rq.skus,
+                    qty=rq.qty,
+                    unit_cost=rq.unit_cost,
+                )
+            )
 
-        self._request(Request("purchase", t, self.env.now, "planning", steps, decided),
-                      pickup=self.p.email_pickup_h)
+        self._request(
+            Request("purchase", t, self.env.now, "planning", steps, decided),
+            pickup=self.p.email_pickup_h,
+        )
 
     def _channel_sync(self):
         env, p = self.env, self.p
@@ -279,9 +310,15 @@ class ManualModel:
             skus = np.arange(len(avail))
             for ch in ONLINE:
                 safety = getattr(self.s.channels, ch).safety_stock_units
-                res = self._submit(UpdateChannelAvailability(
-                    key=self._key(f"SYNC-{ch}"), need=f"sync:{ch}", channel=ch, skus=skus,
-                    qty=np.maximum(avail - safety, 0)))
+                res = self._submit(
+                    UpdateChannelAvailability(
+                        key=self._key(f"SYNC-{ch}"),
+                        need=f"sync:{ch}",
+                        channel=ch,
+                        skus=skus,
+                        qty=np.maximum(avail - safety, 0),
+                    )
+                )
                 self.kpi.integration_call(dead_lettered=False)
                 if res == CommandResult.FAILED:
                     pass  # a failed nightly file is simply not retried: the feed stays stale
@@ -307,9 +344,7 @@ class ManualModel:
         self.w.ack(e)
 
     def _return_initiated(self, e: ReturnInitiated) -> None:
-        self._returns[e.return_id] = e
-        self.kpi.approval_requested("refund")
-        self._pending_requests += 1
+        self._returns[e.return_id] = e  # refunded on receipt: nothing to decide until then
 
     def _return_received(self, e: ReturnReceived) -> None:
         np.add.at(self.rec.on_hand[e.location], e.skus, e.qty)
@@ -322,12 +357,18 @@ class ManualModel:
 
         def decided(approved: bool) -> None:
             if approved:
-                self._submit(IssueRefund(key=self._key("RF"), need=f"refund:{init.return_id}",
-                                         return_id=init.return_id, amount=init.amount))
+                self._submit(
+                    IssueRefund(
+                        key=self._key("RF"),
+                        need=f"refund:{init.return_id}",
+                        return_id=init.return_id,
+                        amount=init.amount,
+                    )
+                )
             self.w.ack(init)
 
-        req = Request("refund", t, init.t, f"customer:{init.order_id}", steps, decided)
-        self._request(req, pickup=self.p.email_pickup_h, counted=True)  # counted at initiation
+        req = Request("refund", t, self.env.now, f"customer:{init.order_id}", steps, decided)
+        self._request(req, pickup=self.p.email_pickup_h)
 
     def _count(self, e: CountVariance) -> None:
         self.w.ack(e)
@@ -351,20 +392,37 @@ class ManualModel:
             if approved:
                 self.rec.adjust(loc, skus, delta)
 
-        self._request(Request("inventory_adjustment", t, self.env.now, f"site:{loc}", steps,
-                              decided), pickup=self.p.email_pickup_h)
+        self._request(
+            Request("inventory_adjustment", t, self.env.now, f"site:{loc}", steps, decided),
+            pickup=self.p.email_pickup_h,
+        )
 
     def _discount(self, e: DiscountRequested) -> None:
         t = tier(e.depth, self.s.policy.discount_depth)
         approve = e.depth <= self.p.store_manager_discount_limit
 
         def decided(_ok: bool) -> None:
-            self._submit(DecideDiscount(key=self._key("DC"), need=f"discount:{e.request_id}",
-                                        request_id=e.request_id, approved=approve))
+            self._submit(
+                DecideDiscount(
+                    key=self._key("DC"),
+                    need=f"discount:{e.request_id}",
+                    request_id=e.request_id,
+                    approved=approve,
+                )
+            )
             self.w.ack(e)
 
-        self._request(Request("discount", t, self.env.now, f"till:{e.location}",
-                              ("store_managers",), decided, approve=approve))
+        self._request(
+            Request(
+                "discount",
+                t,
+                self.env.now,
+                f"till:{e.location}",
+                ("store_managers",),
+                decided,
+                approve=approve,
+            )
+        )
 
     def _invoice(self, e: InvoiceReceived) -> None:
         desk = self._desk("finance")
@@ -394,12 +452,24 @@ class ManualModel:
 
     def _cancel_later(self, order_id: int, wait_h: float):
         yield self.env.timeout(wait_h)
-        self._submit(CancelOrder(key=self._key("CX"), need=f"cancel:{order_id}",
-                                 order_id=order_id, reason="backorder_timeout"))
+        self._submit(
+            CancelOrder(
+                key=self._key("CX"),
+                need=f"cancel:{order_id}",
+                order_id=order_id,
+                reason="backorder_timeout",
+            )
+        )
 
     def _payment_failed(self, e: PaymentFailed) -> None:
         def resolve() -> None:
-            self._submit(NotifyCustomer(key=self._key("NT"), need=f"notify:{e.order_id}",
-                                        order_id=e.order_id, reason="payment_failed"))
+            self._submit(
+                NotifyCustomer(
+                    key=self._key("NT"),
+                    need=f"notify:{e.order_id}",
+                    order_id=e.order_id,
+                    reason="payment_failed",
+                )
+            )
 
         self._exception("customer_service", e, resolve)

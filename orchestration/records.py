@@ -63,8 +63,10 @@ class StockRecords:
         self._store_sales_today[store, skus] += sold
 
     def online_order(self, location: int, skus: np.ndarray, qty: np.ndarray) -> None:
-        np.subtract.at(self.on_hand[location], skus, qty)
-        np.add.at(self._online_today, skus, qty)
+        row, today = self.on_hand[location], self._online_today
+        for sku, q in zip(skus.tolist(), qty.tolist(), strict=True):  # 1-3 lines: no ufunc.at
+            row[sku] -= q
+            today[sku] += q
 
     def close_day(self) -> None:
         """Roll the day's recorded sales into the forecast (stores and the online FC)."""

@@ -32,9 +32,14 @@ class Requisition:
         return float(np.dot(self.qty, self.unit_cost))
 
 
-def order_quantities(position: np.ndarray, forecast: np.ndarray, policy: ReorderPolicy,
-                     min_level: float = 0.0) -> np.ndarray:
-    """Units to order per SKU (0 where the position is not below the reorder point)."""
+def order_quantities(
+    position: np.ndarray, forecast: np.ndarray, policy: ReorderPolicy, min_level: float = 0.0
+) -> np.ndarray:
+    """Units to order per SKU (0 where the position is not below the reorder point).
+
+    ``min_level`` is a floor on the reorder point (a shelf's presentation minimum), so a slow
+    mover is re-ordered before it is empty rather than after.
+    """
     s = np.maximum(policy.reorder_point_days * forecast, min_level)
     big_s = np.maximum(np.ceil(policy.order_up_to_days * forecast), min_level + 1)
     qty = np.where(position < s, big_s - position, 0)
@@ -47,10 +52,18 @@ def delivery_tomorrow(s: Scenario, day: int) -> bool:
     return arrival % 7 in s.network.store_delivery_weekdays
 
 
-def store_transfers(rec: StockRecords, s: Scenario, net: Network) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
+def store_transfers(
+    rec: StockRecords, s: Scenario, net: Network
+) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
     """(source warehouse, store, skus, qty) for every store that needs goods."""
     ns = net.n_stores
-    qty = order_quantities(rec.position()[:ns], rec.forecast[:ns], s.inventory.store_policy, 1.0)
+    inv = s.inventory
+    qty = order_quantities(
+        rec.position()[:ns],
+        rec.forecast[:ns],
+        inv.store_policy,
+        float(inv.store_min_presentation_units),
+    )
     out = []
     for store in np.flatnonzero(qty.any(axis=1)).tolist():
         skus = np.flatnonzero(qty[store])

@@ -53,8 +53,13 @@ class WorkDesk:
     def queue_length(self) -> int:
         return len(self.resource.queue)
 
-    def submit(self, done: Done, pickup_h: float = 0.0, handling_h: float | None = None,
-               exclude: str | None = None) -> None:
+    def submit(
+        self,
+        done: Done,
+        pickup_h: float = 0.0,
+        handling_h: float | None = None,
+        exclude: str | None = None,
+    ) -> None:
         """Queue a task; ``done(person, time)`` is called when a person has finished it."""
         if handling_h is None:
             handling_h = float(lognormal(self.gen, self.mu, self.sigma))

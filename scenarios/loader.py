@@ -37,7 +37,9 @@ class Problem:
     found: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.path or '<root>'}: expected {self.expected}; found {self.found}"
+        return (
+            f"{self.source}: {self.path or '<root>'}: expected {self.expected}; found {self.found}"
+        )
 
 
 class ScenarioError(Exception):
@@ -105,7 +107,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     key, _, raw = text.partition("=")
     key = key.strip()
     if not key or any(not part for part in key.split(".")):
-        raise ScenarioError([Problem("--set", key, "a dotted key such as demand.promo_uplift", key)])
+        raise ScenarioError(
+            [Problem("--set", key, "a dotted key such as demand.promo_uplift", key)]
+        )
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError as exc:
@@ -129,9 +133,7 @@ def apply_overrides(doc: dict[str, Any], overrides: list[str], source: str) -> d
             here = ".".join(parts[: i + 1])
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
-                    problems.append(
-                        Problem(source, here, f"a list index < {len(node)}", part)
-                    )
+                    problems.append(Problem(source, here, f"a list index < {len(node)}", part))
                     break
                 if last:
                     node[int(part)] = value
@@ -143,7 +145,9 @@ def apply_overrides(doc: dict[str, Any], overrides: list[str], source: str) -> d
                 else:
                     node = node.setdefault(part, {})
             else:
-                problems.append(Problem(source, here, "a mapping or list to descend into", _short(node)))
+                problems.append(
+                    Problem(source, here, "a mapping or list to descend into", _short(node))
+                )
                 break
     if problems:
         raise ScenarioError(problems)
@@ -180,13 +184,17 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError([Problem(source, "", "a readable file", exc.strerror or str(exc))]) from None
+        raise ScenarioError(
+            [Problem(source, "", "a readable file", exc.strerror or str(exc))]
+        ) from None
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise ScenarioError([Problem(source, "", "valid YAML", f"a syntax error at {where}")]) from None
+        raise ScenarioError(
+            [Problem(source, "", "valid YAML", f"a syntax error at {where}")]
+        ) from None
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
@@ -194,7 +202,9 @@ def read_document(path: Path) -> dict[str, Any]:
     return doc
 
 
-def load_scenario(name_or_path: str | Path = "baseline", overrides: list[str] | None = None) -> Scenario:
+def load_scenario(
+    name_or_path: str | Path = "baseline", overrides: list[str] | None = None
+) -> Scenario:
     """Load, override and validate a scenario; raise :class:`ScenarioError` on any problem."""
     path = resolve_path(name_or_path)
     doc = read_document(path)

@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scenarios.automation import AutomationConfig
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -171,6 +172,7 @@ class Returns(Strict):
     store_rate: Fraction = 0.10
     fraud_share: Fraction = 0.137
     online_return_days: LogNormal = LogNormal(median=12.0, p90=25.0)
+    inspection_days: LogNormal = LogNormal(median=2.0, p90=6.0)
 
 
 class Payments(Strict):
@@ -225,6 +227,7 @@ class Inventory(Strict):
     initial_cover_days_dc: Positive = 21.0
     store_policy: ReorderPolicy = ReorderPolicy(reorder_point_days=5.0, order_up_to_days=10.0)
     dc_policy: ReorderPolicy = ReorderPolicy(reorder_point_days=18.0, order_up_to_days=35.0)
+    store_min_presentation_units: Annotated[int, Field(ge=0, le=1000)] = 2
     shrink_share_of_sales: Fraction = 0.016
     receipt_count_error_prob: Fraction = 0.03
     receipt_count_error_units: LogNormal = LogNormal(median=1.0, p90=4.0)
@@ -273,11 +276,13 @@ class Pool(Strict):
 class Approvals(Strict):
     pools: dict[Name, Pool] = {
         "store_managers": Pool(
-            size=40, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5, 6], open_h=9, close_h=21)
+            size=40,
+            calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5, 6], open_h=9, close_h=21),
+            handling_min=LogNormal(median=3.0, p90=8.0),
         ),
         "buyers": Pool(size=3),
         "finance": Pool(size=2),
-        "customer_service": Pool(size=6, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5])),
+        "customer_service": Pool(size=16, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5])),
         "inventory_control": Pool(size=2),
     }
 
@@ -329,6 +334,7 @@ class ManualParams(Strict):
     channel_sync_interval_h: Annotated[float, Field(ge=1.0, le=168.0)] = 24.0
     replenishment_hour: Annotated[float, Field(ge=0, lt=24)] = 1.0
     email_pickup_h: LogNormal = LogNormal(median=8.0, p90=30.0)
+    po_auto_approve_below: NonNegative = 1_000.0
     exception_review_hour: Annotated[float, Field(ge=0, lt=24)] = 10.0
     backorder_cancel_after_days: Positive = 7.0
     store_manager_discount_limit: Fraction = 0.20
@@ -361,6 +367,7 @@ class Scenario(Strict):
     approvals: Approvals = Approvals()
     faults: Faults = Faults()
     orchestration: Orchestration = Orchestration()
+    automation: AutomationConfig = AutomationConfig()
 
 
 # --------------------------------------------------------------------------- cross-field rules
@@ -394,7 +401,11 @@ def semantic_problems(s: Scenario) -> list[Problem]:
         problems.append(("network.carriers", "unique carrier names", str(car)))
     if s.network.stores.close_h <= s.network.stores.open_h:
         problems.append(
-            ("network.stores.close_h", f"> open_h ({s.network.stores.open_h})", str(s.network.stores.close_h))
+            (
+                "network.stores.close_h",
+                f"> open_h ({s.network.stores.open_h})",
+                str(s.network.stores.close_h),
+            )
         )
     mix = s.channels.mix
     if set(mix) != {"pos", "ecommerce", "marketplace"}:
@@ -419,13 +430,15 @@ def semantic_problems(s: Scenario) -> list[Problem]:
         problems += _date_window_problems(f"faults.supplier_delays[{i}]", d.start, d.end)
         for j, n in enumerate(d.suppliers):
             if n not in sup:
-                problems.append(
-                    (f"faults.supplier_delays[{i}].suppliers[{j}]", f"one of {sup}", n)
-                )
+                problems.append((f"faults.supplier_delays[{i}].suppliers[{j}]", f"one of {sup}", n))
     for i, o in enumerate(s.faults.outages):
         if o.start_day >= s.horizon_days:
             problems.append(
-                (f"faults.outages[{i}].start_day", f"< horizon_days ({s.horizon_days})", str(o.start_day))
+                (
+                    f"faults.outages[{i}].start_day",
+                    f"< horizon_days ({s.horizon_days})",
+                    str(o.start_day),
+                )
             )
     for key in ("purchase", "refund", "discount_depth", "inventory_variance_value"):
         tb: TierBounds = getattr(s.policy, key)
@@ -436,15 +449,21 @@ def semantic_problems(s: Scenario) -> list[Problem]:
     for name, pool in s.approvals.pools.items():
         if pool.calendar.close_h <= pool.calendar.open_h:
             problems.append(
-                (f"approvals.pools.{name}.calendar.close_h", f"> open_h ({pool.calendar.open_h})",
-                 str(pool.calendar.close_h))
+                (
+                    f"approvals.pools.{name}.calendar.close_h",
+                    f"> open_h ({pool.calendar.open_h})",
+                    str(pool.calendar.close_h),
+                )
             )
     inv = s.inventory
     for key in ("store_policy", "dc_policy"):
         rp: ReorderPolicy = getattr(inv, key)
         if rp.order_up_to_days <= rp.reorder_point_days:
             problems.append(
-                (f"inventory.{key}.order_up_to_days", f"> reorder_point_days ({rp.reorder_point_days})",
-                 str(rp.order_up_to_days))
+                (
+                    f"inventory.{key}.order_up_to_days",
+                    f"> reorder_point_days ({rp.reorder_point_days})",
+                    str(rp.order_up_to_days),
+                )
             )
     return problems

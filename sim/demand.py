@@ -29,8 +29,32 @@ from sim.rng import Streams
 ONLINE_CHANNELS = ("ecommerce", "marketplace")
 #: relative online order intensity per hour of day (evening-heavy), normalised below.
 _HOURLY = np.array(
-    [0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.2, 1.3,
-     1.4, 1.3, 1.2, 1.2, 1.3, 1.5, 1.7, 1.9, 2.0, 1.8, 1.2, 0.6]
+    [
+        0.3,
+        0.2,
+        0.15,
+        0.1,
+        0.1,
+        0.2,
+        0.5,
+        0.8,
+        1.0,
+        1.1,
+        1.2,
+        1.3,
+        1.4,
+        1.3,
+        1.2,
+        1.2,
+        1.3,
+        1.5,
+        1.7,
+        1.9,
+        2.0,
+        1.8,
+        1.2,
+        0.6,
+    ]
 )
 _HOURLY_CDF = np.cumsum(_HOURLY) / _HOURLY.sum()
 
@@ -60,7 +84,9 @@ class DemandModel:
         total_units = d.store_units_per_day * net.n_stores / max(mix["pos"], 1e-12)
         self.online_units = {c: total_units * mix[c] for c in ONLINE_CHANNELS}
         #: (n_stores, n_skus) expected walk-in units per day before day factors
-        self.store_rate = (d.store_units_per_day * net.store_size)[:, None] * net.popularity[None, :]
+        self.store_rate = (d.store_units_per_day * net.store_size)[:, None] * net.popularity[
+            None, :
+        ]
         self.units_per_order = d.lines_per_online_order_mean * d.units_per_line_mean
         self.gen_pos = streams.get("demand.pos")
         self.gen_noise = streams.get("demand.noise")
@@ -70,9 +96,7 @@ class DemandModel:
             for p in d.promotions
         ]
         promo_gen = Streams(streams.seed, 0).get("demand.promotions")  # part of the scenario
-        self._promo_skus = [
-            promo_gen.random(net.n_skus) < p.sku_share for _, _, p in self._promo
-        ]
+        self._promo_skus = [promo_gen.random(net.n_skus) < p.sku_share for _, _, p in self._promo]
 
     # ------------------------------------------------------------------ factors
     def season_factor(self, day: int, channel: str) -> float:

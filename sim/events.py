@@ -43,8 +43,9 @@ class Event:
 
 
 def _lines_summary(location: int, skus: np.ndarray, qty: np.ndarray, value: float = 0.0):
-    sku = int(skus[0]) if len(skus) == 1 else NO_INDEX
-    return location, sku, int(qty.sum()), value
+    if len(skus) == 1:
+        return location, int(skus[0]), int(qty[0]), value
+    return location, NO_INDEX, int(qty.sum()), value
 
 
 @dataclass(frozen=True, slots=True)

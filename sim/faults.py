@@ -25,8 +25,12 @@ class Window:
 class FaultPlan:
     def __init__(self, s: Scenario, supplier_names: tuple[str, ...]):
         self.windows = tuple(
-            Window(o.target, o.start_day * HOURS_PER_DAY, o.start_day * HOURS_PER_DAY + o.duration_h,
-                   o.intensity)
+            Window(
+                o.target,
+                o.start_day * HOURS_PER_DAY,
+                o.start_day * HOURS_PER_DAY + o.duration_h,
+                o.intensity,
+            )
             for o in s.faults.outages
         )
         self._delays = [
@@ -50,8 +54,11 @@ class FaultPlan:
 
     def outage_end(self, target: str, t: float) -> float | None:
         """End of the full-intensity outage of ``target`` covering ``t``, else None."""
-        ends = [w.end_h for w in self.windows
-                if w.target == target and w.start_h <= t < w.end_h and w.intensity >= 1.0]
+        ends = [
+            w.end_h
+            for w in self.windows
+            if w.target == target and w.start_h <= t < w.end_h and w.intensity >= 1.0
+        ]
         return max(ends) if ends else None
 
     def supplier_extra_days(self, supplier: int, due_day: int) -> float:

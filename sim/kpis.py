@@ -74,6 +74,7 @@ class KpiCollector:
     expedite_cost: float = 0.0
     refunds_paid: float = 0.0
     refund_losses: float = 0.0
+    refund_turnaround_h: array = field(default_factory=lambda: array("d"))
     discounts_timed_out: int = 0
     # integration and effects
     integration_calls: int = 0
@@ -84,7 +85,9 @@ class KpiCollector:
     queue_depth_max: int = 0
     webhook_latency_s: array = field(default_factory=lambda: array("d"))
     # approvals and exceptions
-    approvals: dict[str, _ApprovalTally] = field(default_factory=lambda: defaultdict(_ApprovalTally))
+    approvals: dict[str, _ApprovalTally] = field(
+        default_factory=lambda: defaultdict(_ApprovalTally)
+    )
     sod_violations: int = 0
     exceptions_created: int = 0
     exceptions_resolved: int = 0
@@ -138,8 +141,14 @@ class KpiCollector:
         self.exceptions_auto += int(auto)
         self.exception_resolution_h.append(resolved_h - created_h)
 
-    def integration_call(self, *, retries: int = 0, latency_s: float | None = None,
-                         dead_lettered: bool = False, webhook: bool = False) -> None:
+    def integration_call(
+        self,
+        *,
+        retries: int = 0,
+        latency_s: float | None = None,
+        dead_lettered: bool = False,
+        webhook: bool = False,
+    ) -> None:
         self.integration_calls += 1
         self.integration_retries += retries
         self.dead_letters += int(dead_lettered)
@@ -205,6 +214,9 @@ class KpiCollector:
             "payment_failures_total": self.payment_failures,
             "refunds_paid": round(self.refunds_paid, 2),
             "refund_losses": round(self.refund_losses, 2),
+            "refund_turnaround_mean_days": None
+            if _mean(self.refund_turnaround_h) is None
+            else _mean(self.refund_turnaround_h) / 24.0,
             "discount_requests_timed_out_total": self.discounts_timed_out,
         }
 
@@ -229,4 +241,6 @@ class KpiCollector:
         return out
 
     def approval_cycle_samples(self) -> dict[str, np.ndarray]:
-        return {k: np.frombuffer(t.cycle_h, dtype=np.float64).copy() for k, t in self.approvals.items()}
+        return {
+            k: np.frombuffer(t.cycle_h, dtype=np.float64).copy() for k, t in self.approvals.items()
+        }

@@ -35,7 +35,6 @@ from sim.events import (
     ReturnReceived,
     ShipmentDelayed,
 )
-from sim.rng import lognormal
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -47,25 +46,38 @@ LABEL_RETRY_H = 1.0
 
 
 class Order:
-    __slots__ = ("alloc", "channel", "id", "oversold", "price", "promise_h", "qty", "skus",
-                 "state", "t_placed", "value")
+    __slots__ = (
+        "alloc",
+        "channel",
+        "draws",
+        "id",
+        "oversold",
+        "price",
+        "promise_h",
+        "qty",
+        "skus",
+        "state",
+        "t_placed",
+        "value",
+    )
 
-    def __init__(self, oid, channel, t, skus, qty, price, value):
+    def __init__(self, oid, channel, t, skus, qty, price, value, draws):
         self.id = oid
         self.channel = channel
         self.t_placed = t
-        self.skus = skus
+        self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
         self.price = price
         self.value = value
-        self.alloc = np.zeros(len(skus), dtype=np.int64)
+        self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
+        self.alloc = [0] * len(skus)
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
 
     @property
     def short(self) -> np.ndarray:
-        return self.qty - self.alloc
+        return self.qty - np.asarray(self.alloc, dtype=np.int64)
 
 
 class OnlineOrders:
@@ -77,8 +89,16 @@ class OnlineOrders:
         self.gen_pay = world.streams.get("payments")
         self.gen_ship = world.streams.get("fulfilment")
         self.gen_ret = world.streams.get("returns")
-        self.fc_handling = next(x for x in s.network.warehouses if x.serves_online).handling_h
+        h = next(x for x in s.network.warehouses if x.serves_online).handling_h
+        self._handling = (h.mu, h.sigma)
         self.carriers = s.network.carriers
+        self._carrier_cdf = np.cumsum(world.net.carrier_share)
+        self._transit = np.array([(c.transit_days.mu, c.transit_days.sigma) for c in self.carriers])
+        self._late = np.array(
+            [(c.late_extra_days.mu, c.late_extra_days.sigma, c.on_time_prob) for c in self.carriers]
+        )
+        self._ret_days = (self.ret.online_return_days.mu, self.ret.online_return_days.sigma)
+        self._inspect = (self.ret.inspection_days.mu, self.ret.inspection_days.sigma)
         self.orders: dict[int, Order] = {}
         self.awaiting_notice: dict[int, tuple[Order, float, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
@@ -87,42 +107,95 @@ class OnlineOrders:
         self._ret_seq = 0
 
     # ------------------------------------------------------------------ arrivals
-    def arrivals(self, day: OnlineDay, price_f: np.ndarray):
+    def _draw_day(self, n: int) -> list[tuple]:
+        """Every random number an order of the day may need, drawn in bulk at day start.
+
+        Drawing per order *position* rather than when each step happens keeps the streams
+        paired across orchestration models (common random numbers) and costs one numpy call
+        per quantity per day instead of one per order.
+        """
+        gp, gs, gr = self.gen_pay, self.gen_ship, self.gen_ret
+        pay = gp.random((n, 3))
+        handling = np.exp(self._handling[0] + self._handling[1] * gs.standard_normal(n))
+        carrier = np.minimum(
+            np.searchsorted(self._carrier_cdf, gs.random(n), side="right"), len(self.carriers) - 1
+        )
+        tr, lt = self._transit[carrier], self._late[carrier]
+        transit = np.exp(tr[:, 0] + tr[:, 1] * gs.standard_normal(n))
+        late = gs.random(n) >= lt[:, 2]
+        transit += late * np.exp(lt[:, 0] + lt[:, 1] * gs.standard_normal(n))
+        label_u = gs.random(n)
+        ret = gr.random((n, 3))
+        ret_days = np.exp(self._ret_days[0] + self._ret_days[1] * gr.standard_normal(n))
+        inspect_h = np.exp(self._inspect[0] + self._inspect[1] * gr.standard_normal(n)) * 24.0
+        ret = np.column_stack([ret, inspect_h])
+        return list(
+            zip(
+                pay.tolist(),
+                handling.tolist(),
+                carrier.tolist(),
+                transit.tolist(),
+                label_u.tolist(),
+                ret.tolist(),
+                ret_days.tolist(),
+                strict=True,
+            )
+        )
+
+    def arrivals(self, day: OnlineDay, prices: np.ndarray):
+        """Walk the day's orders in time order; ``prices`` is the day's selling price per SKU."""
         env = self.w.env
-        t, start = day.t, day.start
+        t, start = day.t.tolist(), day.start.tolist()
+        draws = self._draw_day(len(t))
         for i in range(len(t)):
             dt = t[i] - env.now
             if dt > 0:
                 yield env.timeout(dt)
             a, b = start[i], start[i + 1]
-            self.checkout(day.channel, day.skus[a:b], day.qty[a:b], price_f)
+            self.checkout(day.channel, day.skus[a:b], day.qty[a:b], prices, draws[i])
 
-    def checkout(self, channel: str, skus: np.ndarray, qty: np.ndarray, price_f: np.ndarray):
+    def checkout(
+        self, channel: str, skus: np.ndarray, qty: np.ndarray, prices: np.ndarray, draws: tuple
+    ):
         w, k = self.w, self.w.kpi
         feed = w.published[channel]
-        shown = feed[skus] >= qty
-        unit_price = w.net.price[skus] * price_f[skus]
-        k.online_units_demanded += int(qty.sum())
-        if not shown.all():
-            lost = qty[~shown]
+        sl, ql = skus.tolist(), qty.tolist()
+        shown = [feed[x] >= q for x, q in zip(sl, ql, strict=True)]
+        unit_price = prices[skus]  # the day's selling prices (promotions applied)
+        k.online_units_demanded += sum(ql)
+        if not all(shown):
+            mask = np.array(shown)
+            lost = qty[~mask]
             k.lost_units += int(lost.sum())
-            k.lost_revenue += float(np.dot(lost, unit_price[~shown]))
-            if not shown.any():
+            k.lost_revenue += float(np.dot(lost, unit_price[~mask]))
+            if not mask.any():
                 return
-            skus, qty, unit_price = skus[shown], qty[shown], unit_price[shown]
+            skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
         self._seq += 1
-        order = Order(self._seq, channel, w.env.now, skus, qty, unit_price,
-                      float(np.dot(qty, unit_price)))
+        order = Order(
+            self._seq,
+            channel,
+            w.env.now,
+            skus,
+            qty,
+            unit_price,
+            float(np.dot(qty, unit_price)),
+            draws,
+        )
         k.online_orders_placed += 1
-        g = self.gen_pay
         decline = max(self.pay.decline_rate, w.faults.failure_prob("payment_gateway", w.env.now))
-        u_decline, u_path, u_retry = g.random(3)
+        u_decline, u_path, u_retry = draws[0]
         if u_decline >= decline:
             self.accept(order)
             return
         k.payment_failures += 1
-        w.emit(PaymentFailed, f"order:{order.id}", order_id=order.id, channel=channel,
-               value=order.value)
+        w.emit(
+            PaymentFailed,
+            f"order:{order.id}",
+            order_id=order.id,
+            channel=channel,
+            value=order.value,
+        )
         p = self.pay
         if u_path < p.retry_other_card:
             w.env.process(self._retry(order, RETRY_OTHER_CARD_H, u_retry))
@@ -160,35 +233,55 @@ class OnlineOrders:
         ch = w.s.channels.ecommerce if order.channel == "ecommerce" else w.s.channels.marketplace
         order.promise_h = w.env.now + ch.promise_days * HOURS_PER_DAY
         feed = w.published[order.channel]
-        np.subtract.at(feed, order.skus, order.qty)
-        np.maximum(feed, 0, out=feed)
         k.online_orders_accepted += 1
         fc = w.net.fc
         stock = w.on_hand[fc]
+        alloc = order.alloc
         for i, (sku, q) in enumerate(zip(order.skus.tolist(), order.qty.tolist(), strict=True)):
+            feed[sku] = max(int(feed[sku]) - q, 0)
             take = min(int(stock[sku]), q)
             stock[sku] -= take
-            order.alloc[i] = take
-        k.online_units_filled_first += int(order.alloc.sum())
+            alloc[i] = take
+        k.online_units_filled_first += sum(alloc)
         self.orders[order.id] = order
-        w.emit(OrderPlaced, f"order:{order.id}", order_id=order.id, channel=order.channel,
-               location=fc, skus=order.skus, qty=order.qty, value=order.value)
-        short = order.short
-        if short.any():
+        w.emit(
+            OrderPlaced,
+            f"order:{order.id}",
+            order_id=order.id,
+            channel=order.channel,
+            location=fc,
+            skus=order.skus,
+            qty=order.qty,
+            value=order.value,
+        )
+        if alloc != order.qty.tolist():
+            short = order.short
             order.oversold = True
             order.state = "backordered"
             k.online_orders_oversold += 1
             mask = short > 0
             for sku in order.skus[mask].tolist():
                 self.backorders.setdefault(sku, deque()).append(order.id)
-            w.emit(OrderBackordered, f"order:{order.id}", order_id=order.id,
-                   channel=order.channel, location=fc, skus=order.skus[mask], qty=short[mask])
+            w.emit(
+                OrderBackordered,
+                f"order:{order.id}",
+                order_id=order.id,
+                channel=order.channel,
+                location=fc,
+                skus=order.skus[mask],
+                qty=short[mask],
+            )
         else:
             self._start_fulfilment(order)
 
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
-        self.w.env.process(self._fulfil(order))
+        self._after(order.draws[1], self._label, order)
+
+    def _after(self, delay_h: float, fn, order: Order) -> None:
+        """Call ``fn(order)`` after ``delay_h``: a bare timeout callback, cheaper than a process."""
+        ev = self.w.env.timeout(delay_h)
+        ev.callbacks.append(lambda _ev: fn(order))
 
     def fill_backorders(self, skus: np.ndarray) -> None:
         """Serve waiting orders FIFO from stock that just arrived at the fulfilment centre."""
@@ -200,12 +293,17 @@ class OnlineOrders:
                 if order is None or order.state != "backordered":
                     q.popleft()
                     continue
-                lines = np.flatnonzero((order.skus == sku) & (order.alloc < order.qty))
-                if len(lines) == 0:
+                ql = order.qty.tolist()
+                lines = [
+                    i
+                    for i, x in enumerate(order.skus.tolist())
+                    if x == sku and order.alloc[i] < ql[i]
+                ]
+                if not lines:
                     q.popleft()
                     continue
-                i = int(lines[0])
-                take = min(int(stock[sku]), int(order.qty[i] - order.alloc[i]))
+                i = lines[0]
+                take = min(int(stock[sku]), ql[i] - order.alloc[i])
                 stock[sku] -= take
                 order.alloc[i] += take
                 if order.alloc[i] == order.qty[i]:
@@ -228,7 +326,8 @@ class OnlineOrders:
         order.state = "cancelled"
         del self.orders[order_id]
         fc = w.net.fc
-        np.add.at(w.on_hand[fc], order.skus, order.alloc)
+        alloc = np.asarray(order.alloc, dtype=np.int64)
+        np.add.at(w.on_hand[fc], order.skus, alloc)
         short = order.short
         k.lost_units += int(short.sum())
         k.lost_revenue += float(np.dot(short, order.price))
@@ -236,33 +335,42 @@ class OnlineOrders:
         if order.promise_h <= w.horizon_h:
             k.otif_eligible += 1
         w.emit(OrderCancelled, f"order:{order_id}", order_id=order_id, reason=reason)
-        self.fill_backorders(order.skus[order.alloc > 0])
+        self.fill_backorders(order.skus[alloc > 0])
         return True
 
     # ------------------------------------------------------------------ fulfilment
-    def _fulfil(self, order: Order):
-        w, env, g = self.w, self.w.env, self.gen_ship
-        h = self.fc_handling
-        yield env.timeout(float(lognormal(g, h.mu, h.sigma)))
-        carrier = int(np.searchsorted(np.cumsum(w.net.carrier_share), g.random(), side="right"))
-        carrier = min(carrier, len(self.carriers) - 1)
-        delayed = False
-        while w.faults.failure_prob("carrier_api", env.now) > g.random():
-            if not delayed:
-                w.emit(ShipmentDelayed, f"order:{order.id}", order_id=order.id, carrier=carrier,
-                       reason="carrier_api_unavailable")
-                delayed = True
-            yield env.timeout(LABEL_RETRY_H)
+    def _label(self, order: Order) -> None:
+        """Picked and packed: buy a label through the carrier API (retried hourly when down)."""
+        w = self.w
+        _, _, carrier, transit_d, label_u, _, _ = order.draws
+        if w.faults.failure_prob("carrier_api", w.env.now) > label_u:
+            if order.state != "label_delayed":
+                order.state = "label_delayed"
+                w.emit(
+                    ShipmentDelayed,
+                    f"order:{order.id}",
+                    order_id=order.id,
+                    carrier=carrier,
+                    reason="carrier_api_unavailable",
+                )
+            self._after(LABEL_RETRY_H, self._label, order)
+            return
         order.state = "shipped"
-        w.emit(OrderShipped, f"order:{order.id}", order_id=order.id, carrier=carrier,
-               location=w.net.fc, skus=order.skus, qty=order.qty)
+        w.emit(
+            OrderShipped,
+            f"order:{order.id}",
+            order_id=order.id,
+            carrier=carrier,
+            location=w.net.fc,
+            skus=order.skus,
+            qty=order.qty,
+        )
         w.kpi.revenue += order.value
-        c = self.carriers[carrier]
-        transit_d = float(lognormal(g, c.transit_days.mu, c.transit_days.sigma))
-        if g.random() >= c.on_time_prob:
-            transit_d += float(lognormal(g, c.late_extra_days.mu, c.late_extra_days.sigma))
-        yield env.timeout(transit_d * HOURS_PER_DAY)
-        on_time = env.now <= order.promise_h
+        self._after(transit_d * HOURS_PER_DAY, self._delivered, order)
+
+    def _delivered(self, order: Order) -> None:
+        w = self.w
+        on_time = w.env.now <= order.promise_h
         k = w.kpi
         k.online_orders_delivered += 1
         if order.promise_h <= w.horizon_h:
@@ -271,29 +379,35 @@ class OnlineOrders:
         order.state = "delivered"
         del self.orders[order.id]
         w.emit(OrderDelivered, f"order:{order.id}", order_id=order.id, on_time=on_time)
-        gr = self.gen_ret
-        u_ret, u_fraud, u_sig = gr.random(3)
+        _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:
-            days = float(lognormal(gr, self.ret.online_return_days.mu,
-                                   self.ret.online_return_days.sigma))
-            env.process(self._return(order, days, u_fraud < self.ret.fraud_share, u_sig))
+            w.env.process(
+                self._return(order, ret_days, u_fraud < self.ret.fraud_share, u_sig, inspect_h)
+            )
 
-    def _return(self, order: Order, days: float, fraud: bool, u_sig: float):
+    def _return(self, order: Order, days: float, fraud: bool, u_sig: float, inspect_h: float):
         w, env = self.w, self.w.env
         yield env.timeout(days * HOURS_PER_DAY)
         self._ret_seq += 1
         rid = self._ret_seq
         # what a fraud screen would see: high for most frauds, low for most genuine returns
         signal = 0.35 + 0.65 * u_sig if fraud else 0.6 * u_sig * u_sig
-        self.returns[rid] = (order.value, fraud)
-        w.emit(ReturnInitiated, f"return:{rid}", return_id=rid, order_id=order.id,
-               amount=round(order.value, 2), fraud_signal=round(signal, 4))
-        yield env.timeout(RETURN_TRANSIT_H)
+        self.returns[rid] = (env.now, fraud)
+        w.emit(
+            ReturnInitiated,
+            f"return:{rid}",
+            return_id=rid,
+            order_id=order.id,
+            amount=round(order.value, 2),
+            fraud_signal=round(signal, 4),
+        )
+        yield env.timeout(RETURN_TRANSIT_H + inspect_h)  # parcel back, then inspected
         back = np.zeros_like(order.qty) if fraud else order.qty
         fc = w.net.fc
         np.add.at(w.on_hand[fc], order.skus, back)
-        w.emit(ReturnReceived, f"return:{rid}", return_id=rid, location=fc, skus=order.skus,
-               qty=back)
+        w.emit(
+            ReturnReceived, f"return:{rid}", return_id=rid, location=fc, skus=order.skus, qty=back
+        )
         if back.any():
             self.fill_backorders(order.skus)
 
@@ -302,9 +416,10 @@ class OnlineOrders:
         entry = self.returns.get(return_id)
         if entry is None:
             return False
-        _, fraud = entry
+        initiated, fraud = entry
         k = self.w.kpi
         k.refunds_paid += amount
+        k.refund_turnaround_h.append(self.w.env.now - initiated)
         k.revenue -= amount
         if fraud:
             k.refund_losses += amount

@@ -34,7 +34,9 @@ class Streams:
         self._cache: dict[str, np.random.Generator] = {}
 
     def sequence(self, name: str) -> np.random.SeedSequence:
-        return np.random.SeedSequence(entropy=self.seed, spawn_key=(self.replication, name_key(name)))
+        return np.random.SeedSequence(
+            entropy=self.seed, spawn_key=(self.replication, name_key(name))
+        )
 
     def get(self, name: str) -> np.random.Generator:
         """The generator of source ``name`` (created once, then shared by its users)."""

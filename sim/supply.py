@@ -24,7 +24,6 @@ import simpy
 from sim.clock import HOURS_PER_DAY, day_of
 from sim.events import (
     CreatePurchaseOrder,
-    GoodsReceived,
     InvoiceReceived,
     SupplierConfirmationLate,
     SupplierConfirmed,
@@ -73,9 +72,17 @@ class Supply:
             return qty.copy()
         g = self.gen_count
         err_lines = g.random(len(qty)) < p
-        size = np.maximum(1, np.rint(lognormal(g, self.inv.receipt_count_error_units.mu,
-                                                self.inv.receipt_count_error_units.sigma,
-                                                len(qty)))).astype(np.int64)
+        size = np.maximum(
+            1,
+            np.rint(
+                lognormal(
+                    g,
+                    self.inv.receipt_count_error_units.mu,
+                    self.inv.receipt_count_error_units.sigma,
+                    len(qty),
+                )
+            ),
+        ).astype(np.int64)
         sign = np.where(g.random(len(qty)) < 0.5, -1, 1)
         return np.maximum(0, qty + err_lines * sign * size)
 
@@ -161,8 +168,15 @@ class Supply:
         tid = self._transfer_seq
         take = np.minimum(w.on_hand[cmd.source, cmd.skus], cmd.qty)
         w.on_hand[cmd.source, cmd.skus] -= take
-        w.emit(TransferShipped, cmd.key, reference=cmd.key, source=cmd.source,
-               location=cmd.location, skus=cmd.skus, qty=take)
+        w.emit(
+            TransferShipped,
+            cmd.key,
+            reference=cmd.key,
+            source=cmd.source,
+            location=cmd.location,
+            skus=cmd.skus,
+            qty=take,
+        )
         arrive_day = day_of(w.env.now) + w.s.network.dc_to_store_transit_days
         arrive = max(w.env.now, arrive_day * HOURS_PER_DAY + DELIVERY_HOUR)
         w.env.process(self._deliver(cmd, take, arrive, tid))

@@ -117,7 +117,9 @@ class World:
         self.orders = OnlineOrders(self)
         self.supply = Supply(self)
         self.store_calendar = WorkCalendar(
-            frozenset(range(7)), scenario.network.stores.open_h, scenario.network.stores.close_h,
+            frozenset(range(7)),
+            scenario.network.stores.open_h,
+            scenario.network.stores.close_h,
             scenario.start_date.weekday(),
         )
         self.controller: Controller | None = None
@@ -235,12 +237,24 @@ class World:
         self.published[cmd.channel][cmd.skus] = np.maximum(cmd.qty, 0)
 
     # ------------------------------------------------------------------ receipts
-    def receive(self, location: int, skus: np.ndarray, physical: np.ndarray,
-                recorded: np.ndarray, reference: str) -> None:
+    def receive(
+        self,
+        location: int,
+        skus: np.ndarray,
+        physical: np.ndarray,
+        recorded: np.ndarray,
+        reference: str,
+    ) -> None:
         """Goods physically arrive at ``location``; the receipt is booked as ``recorded``."""
         np.add.at(self.on_hand[location], skus, physical)
-        self.emit(GoodsReceived, reference, reference=reference, location=location, skus=skus,
-                  qty=recorded)
+        self.emit(
+            GoodsReceived,
+            reference,
+            reference=reference,
+            location=location,
+            skus=skus,
+            qty=recorded,
+        )
         if location == self.net.fc:
             self.orders.fill_backorders(skus[physical > 0])
 
@@ -273,9 +287,14 @@ class World:
             self._discount_seq += 1
             rid = self._discount_seq
             req = self.emit(
-                DiscountRequested, f"discount:{rid}", request_id=rid, location=int(stores[i]),
-                depth=round(float(depth[i]), 4), basket_value=round(value, 2),
-                basket_cost=round(cost, 2), patience_h=DISCOUNT_PATIENCE_H,
+                DiscountRequested,
+                f"discount:{rid}",
+                request_id=rid,
+                location=int(stores[i]),
+                depth=round(float(depth[i]), 4),
+                basket_value=round(value, 2),
+                basket_cost=round(cost, 2),
+                patience_h=DISCOUNT_PATIENCE_H,
             )
             self._discounts[rid] = DiscountCase(req, bool(buy_anyway[i]), 1 - cost / value)
 
@@ -315,7 +334,9 @@ class World:
             t0 = day * HOURS_PER_DAY
             uplift, price_f = d.promo(day)
             for ch in ONLINE_CHANNELS:
-                env.process(self.orders.arrivals(d.draw_online(day, ch, uplift), price_f))
+                env.process(
+                    self.orders.arrivals(d.draw_online(day, ch, uplift), net.price * price_f)
+                )
             env.process(self._discount_requests(day))
             yield env.timeout(t0 + close_h - env.now)
             self._pos_day(day, uplift, price_f)
@@ -359,22 +380,38 @@ class World:
                 end = self.faults.outage_end("pos_upload", self.env.now) or self.env.now + 1
                 self.env.process(self._late_upload(store, idx, sold[idx], ret[idx], end))
                 continue
-            self.emit(PosSalesPosted, f"pos:{store}:{day}", location=store, skus=idx,
-                      sold=sold[idx], returned=ret[idx], value=round(float(self._pos_value[store]), 2))
+            self.emit(
+                PosSalesPosted,
+                f"pos:{store}:{day}",
+                location=store,
+                skus=idx,
+                sold=sold[idx],
+                returned=ret[idx],
+                value=round(float(self._pos_value[store]), 2),
+            )
         # cycle counts: each location counts 1/interval of its SKUs every day
         interval = self.s.inventory.cycle_count_interval_days
         sku_ids = np.arange(net.n_skus)
         for loc in range(net.n_locations):
             skus = sku_ids[(sku_ids + 7 * loc) % interval == day % interval]
             if len(skus):
-                self.emit(CountVariance, f"count:{loc}:{day}", location=loc, skus=skus,
-                          counted=self.on_hand[loc, skus].copy())
+                self.emit(
+                    CountVariance,
+                    f"count:{loc}:{day}",
+                    location=loc,
+                    skus=skus,
+                    counted=self.on_hand[loc, skus].copy(),
+                )
         # empty shelves and bins
         empty = self.on_hand <= 0
         newly = empty & ~self._was_empty
         for loc in np.flatnonzero(newly.any(axis=1)).tolist():
-            self.emit(StockDepleted, f"depleted:{loc}:{day}", location=loc,
-                      skus=np.flatnonzero(newly[loc]))
+            self.emit(
+                StockDepleted,
+                f"depleted:{loc}:{day}",
+                location=loc,
+                skus=np.flatnonzero(newly[loc]),
+            )
         self._was_empty = empty
         k = self.kpi
         k.stockout_obs += int(empty.sum())
@@ -383,8 +420,15 @@ class World:
 
     def _late_upload(self, store, idx, sold, ret, end):
         yield self.env.timeout(max(0.0, end - self.env.now))
-        self.emit(PosSalesPosted, f"pos:{store}:late", location=store, skus=idx, sold=sold,
-                  returned=ret, value=0.0)
+        self.emit(
+            PosSalesPosted,
+            f"pos:{store}:late",
+            location=store,
+            skus=idx,
+            sold=sold,
+            returned=ret,
+            value=0.0,
+        )
 
     def _observe(self, day: int, empty: np.ndarray, shrink: np.ndarray) -> None:
         k, ns = self.kpi, self.net.n_stores
@@ -457,4 +501,3 @@ _FAULT_TARGET: dict[type, str] = {
     UpdateChannelAvailability: "channel_sync",
     IssueRefund: "payment_gateway",
 }
-

@@ -1,0 +1,294 @@
+"""Purchase orders and their double validation (ODOO.md §4.1, §8 item 6).
+
+States (17/18): ``draft`` RFQ, ``sent`` RFQ Sent, ``to approve``, ``purchase``, ``done`` Locked,
+``cancel``; 19 keeps ``purchase`` and sets the boolean ``locked`` instead of ``done``.
+
+- ``button_confirm`` silently skips orders not in draft/sent; a line without a product raises
+  UserError; then approves at once if ``_approval_allowed`` else writes ``to approve``.
+- ``_approval_allowed``: one_step, or two_step with ``amount_total`` STRICTLY below the
+  threshold converted to the order currency, or the user is a purchase manager (bypass).
+- ``button_approve`` keeps only orders whose approval is allowed: for a non-manager over the
+  threshold it is a silent no-op. Approved orders get ``date_approve``, are locked when the
+  company's ``po_lock`` is 'lock', and get their incoming receipt picking (purchase_stock).
+- ``button_cancel`` refuses while a bill is not draft/cancel (and, in 19, while locked).
+
+Units: amounts in the order's currency; ``amount_total`` is the untaxed sum (no taxes modelled).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orchestration.odoo.addons.base import GROUP_PURCHASE_MANAGER
+from orchestration.odoo.errors import UserError
+from orchestration.odoo.fields import Field
+from orchestration.odoo.models import Model
+
+PO_STATES = [
+    ("draft", "RFQ"),
+    ("sent", "RFQ Sent"),
+    ("to approve", "To Approve"),
+    ("purchase", "Purchase Order"),
+    ("done", "Locked"),
+    ("cancel", "Cancelled"),
+]
+
+
+class PurchaseOrder(Model):
+    _name = "purchase.order"
+    _mail_thread = True
+    name = Field("char", default="New")
+    partner_id = Field("many2one", comodel="res.partner", required=True)
+    partner_ref = Field("char")
+    company_id = Field("many2one", comodel="res.company", default=lambda env: env.company.id)
+    currency_id = Field(
+        "many2one", comodel="res.currency", default=lambda env: env.company.currency_id.id
+    )
+    user_id = Field("many2one", comodel="res.users")
+    date_order = Field("datetime", default=lambda env: env.now())
+    date_approve = Field("datetime")
+    date_planned = Field("datetime")
+    state = Field("selection", selection=PO_STATES, default="draft")
+    locked = Field("boolean")
+    origin = Field("char")
+    order_line = Field("one2many", comodel="purchase.order.line", inverse="order_id")
+    picking_ids = Field("one2many", comodel="stock.picking", inverse="purchase_id")
+    invoice_ids = Field("one2many", comodel="account.move", inverse="purchase_id")
+    dest_location_id = Field(
+        "many2one",
+        comodel="stock.location",
+        default=lambda env: env.ref("stock.stock_location_stock").id,
+    )
+    amount_total = Field("monetary", compute="_compute_amount_total")
+    receipt_status = Field(
+        "selection",
+        selection=[
+            ("pending", "Not Received"),
+            ("partial", "Partially Received"),
+            ("full", "Received"),
+        ],
+        compute="_compute_receipt_status",
+    )
+    invoice_status = Field(
+        "selection",
+        selection=[
+            ("no", "Nothing to Bill"),
+            ("to invoice", "Waiting Bills"),
+            ("invoiced", "Fully Billed"),
+        ],
+        compute="_compute_invoice_status",
+    )
+
+    def _create(self, vals_list: list[dict[str, Any]]) -> Model:
+        for vals in vals_list:
+            if vals.get("name", "New") == "New":
+                vals["name"] = self.env.next_sequence("purchase.order", "P")
+        return super()._create(vals_list)
+
+    def _compute_amount_total(self) -> float:
+        return round(sum(line.price_subtotal for line in self.order_line), 2)
+
+    def _compute_receipt_status(self) -> str | bool:
+        pickings = self.picking_ids.filtered(lambda p: p.state != "cancel")
+        if not pickings:
+            return False
+        states = set(pickings.mapped("state"))
+        if states == {"done"}:
+            return "full"
+        return "partial" if "done" in states else "pending"
+
+    def _compute_invoice_status(self) -> str:
+        if self.state not in ("purchase", "done"):
+            return "no"
+        if any(line.qty_to_invoice > 0 for line in self.order_line):
+            return "to invoice"
+        if self.order_line and all(ln.qty_invoiced >= ln.product_qty for ln in self.order_line):
+            return "invoiced"
+        return "no"
+
+    # ------------------------------------------------------------------ approval flow
+    def _approval_allowed(self) -> bool:
+        company = self.company_id or self.env.company
+        if company.po_double_validation == "one_step":
+            return True
+        threshold = company.currency_id._convert(
+            company.po_double_validation_amount, self.currency_id
+        )
+        if company.po_double_validation == "two_step" and self.amount_total < threshold:
+            return True
+        return self.env.user.has_group(GROUP_PURCHASE_MANAGER)
+
+    def _confirmation_error_message(self) -> str:
+        if any(not line.product_id for line in self.order_line):
+            return (
+                "Some lines are missing a product, you need to correct them before going further."
+            )
+        return ""
+
+    def button_confirm(self) -> bool:
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                continue
+            message = order._confirmation_error_message()
+            if message:
+                raise UserError(message)
+            if order._approval_allowed():
+                order.button_approve()
+            else:
+                order.write({"state": "to approve"})
+        return True
+
+    def button_approve(self, force: bool = False) -> bool:
+        orders = self.filtered(lambda o: o._approval_allowed())
+        if not orders:
+            return True
+        orders.write({"state": "purchase", "date_approve": self.env.now()})
+        to_lock = orders.filtered(lambda o: (o.company_id or self.env.company).po_lock == "lock")
+        if self.env.options.version >= 19:
+            to_lock.write({"locked": True})
+        else:
+            to_lock.write({"state": "done"})
+        orders._create_picking()
+        return True
+
+    def _create_picking(self) -> None:
+        supplier = self.env.ref("stock.stock_location_suppliers")
+        for order in self:
+            lines = order.order_line.filtered(lambda ln: ln.product_id.is_storable)
+            if not lines or order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+                continue
+            picking = self.env["stock.picking"].create(
+                {
+                    "picking_type_code": "incoming",
+                    "partner_id": order.partner_id.id,
+                    "location_id": supplier.id,
+                    "location_dest_id": order.dest_location_id.id,
+                    "origin": order.name,
+                    "purchase_id": order.id,
+                    "scheduled_date": order.date_planned or self.env.now(),
+                }
+            )
+            for line in lines:
+                self.env["stock.move"].create(
+                    {
+                        "name": line.name or line.product_id.name,
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": line.product_qty - line.qty_received,
+                        "location_id": supplier.id,
+                        "location_dest_id": order.dest_location_id.id,
+                        "picking_id": picking.id,
+                        "purchase_line_id": line.id,
+                        "origin": order.name,
+                    }
+                )
+            picking.action_confirm()
+
+    def button_cancel(self) -> bool:
+        for order in self:
+            if any(b.state not in ("draft", "cancel") for b in order.invoice_ids):
+                raise UserError(
+                    "Unable to cancel this purchase order. You must first cancel the related "
+                    "vendor bills."
+                )
+            if self.env.options.version >= 19 and order.locked:
+                raise UserError("Unable to cancel a locked purchase order. Unlock it first.")
+        self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.write({"state": "cancel"})
+        return True
+
+    def button_draft(self) -> bool:
+        self.write({"state": "draft"})
+        return True
+
+    def action_rfq_send(self) -> bool:
+        self.filtered(lambda o: o.state == "draft").write({"state": "sent"})
+        return True
+
+    def button_lock(self) -> bool:
+        if self.env.options.version >= 19:
+            self.write({"locked": True})
+        else:
+            self.write({"state": "done"})
+        return True
+
+    def button_unlock(self) -> bool:
+        if self.env.options.version >= 19:
+            self.write({"locked": False})
+        else:
+            self.filtered(lambda o: o.state == "done").write({"state": "purchase"})
+        return True
+
+    def action_create_invoice(self) -> list[int]:
+        """Draft vendor bills for what is billable (ordered or received per product policy)."""
+        bills = []
+        for order in self:
+            lines = [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": line.product_id.id,
+                        "purchase_line_id": line.id,
+                        "name": line.name,
+                        "quantity": line.qty_to_invoice,
+                        "price_unit": line.price_unit,
+                    },
+                )
+                for line in order.order_line
+                if line.qty_to_invoice > 0
+            ]
+            if not lines:
+                raise UserError(
+                    "There is no invoiceable line. If a product has a control policy based on "
+                    "received quantity, please make sure that a quantity has been received."
+                )
+            bill = self.env["account.move"].create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": order.partner_id.id,
+                    "invoice_origin": order.name,
+                    "purchase_id": order.id,
+                    "invoice_line_ids": lines,
+                }
+            )
+            bills.append(bill.id)
+        return bills
+
+
+class PurchaseOrderLine(Model):
+    _name = "purchase.order.line"
+    order_id = Field("many2one", comodel="purchase.order", required=True)
+    product_id = Field("many2one", comodel="product.product")
+    name = Field("char")
+    product_qty = Field("float", default=1.0)
+    price_unit = Field("float")
+    orderpoint_id = Field("many2one", comodel="stock.warehouse.orderpoint")
+    price_subtotal = Field("monetary", compute="_compute_price_subtotal")
+    qty_received = Field("float", compute="_compute_qty_received")
+    qty_invoiced = Field("float", compute="_compute_qty_invoiced")
+    qty_to_invoice = Field("float", compute="_compute_qty_to_invoice")
+
+    def _compute_price_subtotal(self) -> float:
+        return round(self.product_qty * self.price_unit, 2)
+
+    def _compute_qty_received(self) -> float:
+        moves = self.env["stock.move"].search(
+            [("purchase_line_id", "=", self.id), ("state", "=", "done")]
+        )
+        return sum(m.quantity for m in moves)
+
+    def _compute_qty_invoiced(self) -> float:
+        lines = self.env["account.move.line"].search([("purchase_line_id", "=", self.id)])
+        return sum(
+            (-1 if line.move_id.move_type == "in_refund" else 1) * line.quantity
+            for line in lines
+            if line.move_id.state != "cancel"
+        )
+
+    def _compute_qty_to_invoice(self) -> float:
+        if self.order_id.state not in ("purchase", "done"):
+            return 0.0
+        basis = (
+            self.product_qty if self.product_id.purchase_method == "purchase" else self.qty_received
+        )
+        return basis - self.qty_invoiced

@@ -1,0 +1,420 @@
+"""Recordsets: the mocked ORM's view of a model's records (Odoo's ``models.Model``).
+
+Concept: a ``Model`` instance is an ordered set of record ids of one model bound to an ``Env``,
+exactly like an Odoo recordset. The class declares the model's ``_name`` and its ``Field``s; the
+rows live in the ``Env`` (``env._tables``), so a recordset is a cheap view.
+
+The public mutators ``create`` / ``write`` / ``unlink`` are the points Odoo's ``base.automation``
+patches: each runs inside the Env's transaction (atomic; see ``env.py``) and calls the
+automation engine around the model's own logic, which subclasses override in ``_create`` /
+``_write`` / ``_unlink`` (so rules see the fully-written record, as Odoo's patch sits outermost).
+
+Simplifications: no access rules (all calls are sudo-like, users matter only through groups),
+no SQL (``search`` is an in-memory scan in id order or ``_order``), no translations, no
+prefetch. Ids come from a per-model sequence that, like PostgreSQL's, is NOT rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from orchestration.odoo.domain import and_domains, compile_domain
+from orchestration.odoo.errors import MissingError, ValidationError
+from orchestration.odoo.fields import Field
+
+if TYPE_CHECKING:
+    from orchestration.odoo.env import Env
+
+
+def api_model(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a method as ``@api.model``: over RPC it is called without ids."""
+    method._api_model = True  # type: ignore[attr-defined]
+    return method
+
+
+class Model:
+    """Base of every mocked model; an instance is a recordset."""
+
+    _name: ClassVar[str] = ""
+    _description: ClassVar[str] = ""
+    _order: ClassVar[str] = "id"
+    _rec_name: ClassVar[str] = "name"
+    _mail_thread: ClassVar[bool] = False
+    _fields: ClassVar[dict[str, Field]] = {}
+
+    id = Field("integer", readonly=True)
+    create_date = Field("datetime", readonly=True)
+    write_date = Field("datetime", readonly=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields: dict[str, Field] = {}
+        for klass in reversed(cls.__mro__):
+            for name, attr in vars(klass).items():
+                if isinstance(attr, Field):
+                    fields[name] = attr
+        cls._fields = fields
+
+    def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
+        self.env = env
+        self._ids: tuple[int, ...] = tuple(ids)
+
+    # ------------------------------------------------------------------ recordset protocol
+    @property
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __bool__(self) -> bool:
+        return bool(self._ids)
+
+    def __iter__(self) -> Iterator[Model]:
+        for rid in self._ids:
+            yield self.browse([rid])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Model) and other._name == self._name and other._ids == self._ids
+
+    def __hash__(self) -> int:
+        return hash((self._name, self._ids))
+
+    def __or__(self, other: Model) -> Model:
+        return self.browse(dict.fromkeys(self._ids + other._ids))
+
+    __add__ = __or__
+
+    def __sub__(self, other: Model) -> Model:
+        drop = set(other._ids)
+        return self.browse(i for i in self._ids if i not in drop)
+
+    def __repr__(self) -> str:
+        return f"{self._name}{self._ids!r}"
+
+    def browse(self, ids: int | Iterable[int] = ()) -> Model:
+        if isinstance(ids, int):
+            ids = [ids]
+        return type(self)(self.env, ids)
+
+    def exists(self) -> Model:
+        table = self._table
+        return self.browse(i for i in self._ids if i in table)
+
+    def ensure_one(self) -> Model:
+        if len(self._ids) != 1:
+            raise ValueError(f"Expected singleton: {self!r}")
+        return self
+
+    def filtered(self, func: Callable[[Model], bool] | str) -> Model:
+        if isinstance(func, str):
+            name = func
+            return self.browse(r.id for r in self if r[name])
+        return self.browse(r.id for r in self if func(r))
+
+    def filtered_domain(self, domain: Sequence[Any] | None) -> Model:
+        predicate = compile_domain(domain)
+        return self.browse(r.id for r in self if predicate(r._path_values))
+
+    def mapped(self, name: str) -> Any:
+        field = self._fields[name]
+        if field.type in ("many2one", "one2many", "many2many"):
+            result = self.env[field.comodel].browse([])  # type: ignore[index]
+            for record in self:
+                result = result | record[name]
+            return result
+        return [record[name] for record in self]
+
+    def sorted(self, key: Callable[[Model], Any], reverse: bool = False) -> Model:
+        return self.browse(r.id for r in sorted(self, key=key, reverse=reverse))
+
+    def __getitem__(self, name: str | int) -> Any:
+        if isinstance(name, int):
+            return self.browse(self._ids[name])
+        if name not in self._fields:
+            raise KeyError(f"Invalid field {name!r} on model {self._name!r}")
+        return self._get_value(name)
+
+    # ------------------------------------------------------------------ values
+    @property
+    def _table(self) -> dict[int, dict[str, Any]]:
+        return self.env._tables[self._name]
+
+    def _row(self) -> dict[str, Any]:
+        rid = self.ensure_one()._ids[0]
+        try:
+            return self._table[rid]
+        except KeyError:
+            raise MissingError(
+                f"Record does not exist or has been deleted.\n(Record: {self._name}({rid},), "
+                f"User: {self.env.uid})"
+            ) from None
+
+    def _get_value(self, name: str) -> Any:
+        field = self._fields[name]
+        if not self._ids:
+            if field.type in ("many2one", "one2many", "many2many"):
+                return self.env[field.comodel].browse([])  # type: ignore[index]
+            return False
+        self.ensure_one()
+        if name == "id":
+            return self._ids[0]
+        if field.compute:
+            return getattr(self, field.compute)()
+        if field.type == "one2many":
+            comodel = self.env[field.comodel]  # type: ignore[index]
+            return comodel.search([(field.inverse, "=", self.id)], active_test=False)
+        raw = self._row()[name]
+        if field.type == "many2one":
+            return self.env[field.comodel].browse([raw] if raw else [])  # type: ignore[index]
+        if field.type == "many2many":
+            return self.env[field.comodel].browse(raw)  # type: ignore[index]
+        return raw
+
+    def _raw(self, name: str) -> Any:
+        """The value as stored: many2one -> id or False, x2many -> list of ids."""
+        field = self._fields[name]
+        value = self._get_value(name)
+        if field.type == "many2one":
+            return value.id if value else False
+        if field.type in ("one2many", "many2many"):
+            return list(value.ids)
+        if isinstance(value, Model):
+            return value.ids
+        return value
+
+    def _path_values(self, path: str) -> list[Any]:
+        """Raw values reached by a dotted path from this record (domain evaluation)."""
+        names = path.split(".")
+        records: Model = self
+        for name in names[:-1]:
+            field = records._fields.get(name)
+            if field is None or field.type not in ("many2one", "one2many", "many2many"):
+                raise ValueError(f"Invalid field path {path!r} on model {self._name!r}")
+            records = records.mapped(name)
+        last = names[-1]
+        if last not in records._fields:
+            raise ValueError(f"Invalid field {last!r} on model {records._name!r}")
+        values: list[Any] = []
+        for record in records:
+            raw = record._raw(last)
+            if isinstance(raw, list):
+                values.extend(raw)
+            else:
+                values.append(raw)
+        return values
+
+    def display_name_of(self) -> str:
+        if self._rec_name in self._fields and self._fields[self._rec_name].type == "char":
+            return str(self[self._rec_name] or "")
+        return f"{self._name},{self.id}"
+
+    def read(self, fields: Sequence[str] | None = None, load: str | None = "_classic_read"):
+        """Odoo's ``read``: m2o as ``[id, name]`` (or a bare int with ``load=None``)."""
+        names = list(fields) if fields else [n for n in self._fields if n != "id"]
+        result = []
+        for record in self:
+            row: dict[str, Any] = {"id": record.id}
+            for name in names:
+                field = self._fields[name]
+                if field.type == "many2one" and load:
+                    value = record[name]
+                    row[name] = [value.id, value.display_name_of()] if value else False
+                else:
+                    row[name] = record._raw(name)
+            result.append(row)
+        return result
+
+    # ------------------------------------------------------------------ search
+    def _order_key(self) -> Callable[[Model], Any]:
+        keys = [part.strip().split() for part in self._order.split(",")]
+
+        def key(record: Model) -> tuple[Any, ...]:
+            values = []
+            for parts in keys:
+                value = record._raw(parts[0])
+                value = (value is False, value if value is not False else 0)
+                values.append(value)
+            return tuple(values)
+
+        return key
+
+    @api_model
+    def search(
+        self,
+        domain: Sequence[Any] | None = None,
+        limit: int | None = None,
+        active_test: bool = True,
+    ) -> Model:
+        domain = list(domain or [])
+        if active_test and "active" in self._fields and not _mentions(domain, "active"):
+            domain = and_domains(domain, [("active", "=", True)])
+        predicate = compile_domain(domain)
+        found = [r for r in self.browse(self._table) if predicate(r._path_values)]
+        if self._order != "id":
+            found.sort(key=self._order_key())
+        if limit is not None:
+            found = found[:limit]
+        return self.browse(r.id for r in found)
+
+    @api_model
+    def search_count(self, domain: Sequence[Any] | None = None) -> int:
+        return len(self.search(domain))
+
+    @api_model
+    def search_read(
+        self,
+        domain: Sequence[Any] | None = None,
+        fields: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        records = self.search(domain)
+        ids = records.ids[offset : None if limit is None else offset + limit]
+        return self.browse(ids).read(fields)
+
+    # ------------------------------------------------------------------ mutations
+    @api_model
+    def create(self, vals_list: dict[str, Any] | list[dict[str, Any]]) -> Model:
+        if isinstance(vals_list, dict):
+            vals_list = [vals_list]
+        with self.env.transaction():
+            records = self._create([dict(v) for v in vals_list])
+            records._check_constraints()
+            self.env.automation.after_create(records)
+        return records
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        if not self:
+            return True
+        with self.env.transaction():
+            self.env.automation.around_write(self, dict(vals), self._write_and_check)
+        return True
+
+    def unlink(self) -> bool:
+        if not self:
+            return True
+        with self.env.transaction():
+            self.env.automation.before_unlink(self)
+            self._unlink()
+        return True
+
+    def _write_and_check(self, vals: dict[str, Any]) -> None:
+        self._write(vals)
+        self._check_constraints()
+
+    def _check_constraints(self) -> None:
+        """Override to raise ValidationError (Odoo's ``@api.constrains``)."""
+
+    def _check_vals(self, vals: dict[str, Any]) -> None:
+        for name in vals:
+            field = self._fields.get(name)
+            if field is None:
+                raise ValueError(f"Invalid field {name!r} on model {self._name!r}")
+            if field.compute or name in ("id", "create_date", "write_date"):
+                raise ValueError(f"Field {self._name}.{name} is computed and cannot be written")
+
+    def _create(self, vals_list: list[dict[str, Any]]) -> Model:
+        ids = []
+        for vals in vals_list:
+            self._check_vals(vals)
+            row = {
+                name: field.default_value(self.env)
+                for name, field in self._fields.items()
+                if field.stored and name != "id"
+            }
+            x2many = {}
+            for name, value in vals.items():
+                field = self._fields[name]
+                if field.type == "one2many":
+                    x2many[name] = value
+                elif field.type == "many2many":
+                    row[name] = _m2m_commands(value, ())
+                else:
+                    row[name] = field.convert_to_raw(value, self._name)
+            for name, field in self._fields.items():
+                if field.required and row.get(name) in (False, None, ""):
+                    raise ValidationError(
+                        f"The operation cannot be completed: missing required field "
+                        f"{self._name}.{name}"
+                    )
+            rid = self.env._next_id(self._name)
+            now = self.env.now()
+            row.update(id=rid, create_date=now, write_date=now)
+            self.env._insert(self._name, rid, row)
+            record = self.browse(rid)
+            for name, commands in x2many.items():
+                record._apply_o2m(name, commands)
+            ids.append(rid)
+        return self.browse(ids)
+
+    def _write(self, vals: dict[str, Any]) -> None:
+        self._check_vals(vals)
+        now = self.env.now()
+        for record in self:
+            row = record._row()
+            changed = False
+            for name, value in vals.items():
+                field = self._fields[name]
+                if field.type == "one2many":
+                    record._apply_o2m(name, value)
+                    continue
+                if field.type == "many2many":
+                    raw = _m2m_commands(value, row[name])
+                else:
+                    raw = field.convert_to_raw(value, self._name)
+                if row[name] != raw:
+                    self.env._update(self._name, record.id, name, raw)
+                    changed = True
+            if changed or vals:
+                self.env._update(self._name, record.id, "write_date", now)
+
+    def _unlink(self) -> None:
+        for record in self:
+            record._row()
+            self.env._delete(self._name, record.id)
+
+    def _apply_o2m(self, name: str, commands: Any) -> None:
+        field = self._fields[name]
+        comodel = self.env[field.comodel]  # type: ignore[index]
+        for command in commands or []:
+            code = command[0]
+            if code == 0:
+                comodel.create({**command[2], field.inverse: self.id})
+            elif code == 1:
+                comodel.browse(command[1]).write(command[2])
+            elif code == 2:
+                comodel.browse(command[1]).unlink()
+            elif code == 4:
+                comodel.browse(command[1]).write({field.inverse: self.id})
+            else:
+                raise ValueError(f"Unsupported one2many command {command!r} on {name}")
+
+
+def _m2m_commands(value: Any, current: Sequence[int]) -> tuple[int, ...]:
+    """Apply many2many commands ((4,id) (3,id) (6,0,ids) (5,)) or a plain list of ids."""
+    if isinstance(value, Model):
+        return tuple(value.ids)
+    ids = list(current)
+    items = list(value or [])
+    if items and all(isinstance(v, int) for v in items):
+        return tuple(items)
+    for command in items:
+        code = command[0]
+        if code == 4 and command[1] not in ids:
+            ids.append(command[1])
+        elif code == 3 and command[1] in ids:
+            ids.remove(command[1])
+        elif code == 6:
+            ids = list(command[2])
+        elif code == 5:
+            ids = []
+    return tuple(ids)
+
+
+def _mentions(domain: Sequence[Any], name: str) -> bool:
+    return any(
+        isinstance(t, list | tuple) and len(t) == 3 and str(t[0]).split(".")[0] == name
+        for t in domain
+    )
