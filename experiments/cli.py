@@ -32,7 +32,7 @@ out = Console()
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.stderr.write(f"error: {message}\n")
     raise typer.Exit(code=2)
 
 
@@ -45,7 +45,7 @@ def _load(scenario: str, overrides: list[str], model: str | None, seed: int | No
     try:
         s = load_scenario(scenario, extra)
     except ScenarioError as exc:
-        err.print(str(exc), highlight=False, markup=False)
+        sys.stderr.write(f"{exc}\n")
         raise typer.Exit(code=2) from None
     if s.orchestration.model not in model_names():
         _fail(str(UnknownModelError(s.orchestration.model)))

@@ -5,6 +5,10 @@ each naming the file, the dotted path inside it, what was expected and what was 
 problems (pydantic) and cross-field problems (:func:`scenarios.schema.semantic_problems`) are
 reported together when the schema allows the second pass to run.
 
+A scenario file may start from another: ``extends: baseline`` (a library name or a path relative
+to the file) deep-merges the file over its base — mappings merge key by key, lists and scalars
+replace — so a library scenario states only what differs from the retailer it builds on.
+
 Overrides (``--set demand.promo_uplift=2.5``) are applied to the raw document before
 validation, with the value parsed as YAML (so ``2.5`` is a float, ``true`` a bool, ``[1,2]`` a
 list, ``2025-11-28`` a date). Dict keys and list indices (``faults.outages.0.intensity``) are
@@ -75,12 +79,20 @@ _EXPECTED_BY_TYPE = {
 }
 
 
+def _expected_from_msg(msg: str) -> str:
+    """pydantic says "Input should be a valid integer"; we say "a valid integer"."""
+    for prefix in ("Input should be ", "Value should be ", "Value error, "):
+        if msg.startswith(prefix):
+            return msg[len(prefix):]
+    return msg
+
+
 def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
     problems = []
     for e in err.errors(include_url=False):
         # Union members add their type name to the loc; drop tags that are not keys.
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        expected = _EXPECTED_BY_TYPE.get(e["type"], e["msg"])
+        expected = _EXPECTED_BY_TYPE.get(e["type"]) or _expected_from_msg(e["msg"])
         found = "nothing" if e["type"] == "missing" else _short(e.get("input"))
         problems.append(Problem(source, _dotted(loc), expected, found))
     return problems
@@ -202,12 +214,43 @@ def read_document(path: Path) -> dict[str, Any]:
     return doc
 
 
+MAX_EXTENDS_DEPTH = 8
+
+
+def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``: mappings merge recursively, anything else replaces."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def resolve_extends(doc: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
+    """Replace ``extends: BASE`` by the merged content of BASE (recursively)."""
+    if "extends" not in doc:
+        return doc
+    base_ref = doc["extends"]
+    source = str(path)
+    if not isinstance(base_ref, str) or not base_ref:
+        raise ScenarioError([Problem(source, "extends", "a scenario name or YAML path", _short(base_ref))])
+    if depth >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError([Problem(source, "extends", f"at most {MAX_EXTENDS_DEPTH} levels", "a cycle or a deeper chain")])
+    relative = path.parent / base_ref
+    base_path = relative if relative.suffix in {".yaml", ".yml"} and relative.exists() else resolve_path(base_ref)
+    base = resolve_extends(read_document(base_path), base_path, depth + 1)
+    top = {k: v for k, v in doc.items() if k != "extends"}
+    return deep_merge(base, top)
+
+
 def load_scenario(
     name_or_path: str | Path = "baseline", overrides: list[str] | None = None
 ) -> Scenario:
     """Load, override and validate a scenario; raise :class:`ScenarioError` on any problem."""
     path = resolve_path(name_or_path)
-    doc = read_document(path)
+    doc = resolve_extends(read_document(path), path)
     doc = apply_overrides(doc, overrides or [], str(path))
     return validate_document(doc, str(path))
 

@@ -431,15 +431,6 @@ def semantic_problems(s: Scenario) -> list[Problem]:
         for j, n in enumerate(d.suppliers):
             if n not in sup:
                 problems.append((f"faults.supplier_delays[{i}].suppliers[{j}]", f"one of {sup}", n))
-    for i, o in enumerate(s.faults.outages):
-        if o.start_day >= s.horizon_days:
-            problems.append(
-                (
-                    f"faults.outages[{i}].start_day",
-                    f"< horizon_days ({s.horizon_days})",
-                    str(o.start_day),
-                )
-            )
     for key in ("purchase", "refund", "discount_depth", "inventory_variance_value"):
         tb: TierBounds = getattr(s.policy, key)
         if tb.high_from < tb.low_below:
