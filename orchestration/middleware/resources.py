@@ -1,0 +1,126 @@
+"""Execution resources: where executions run and how many at once (n8n `EXECUTIONS_MODE`).
+
+* `RegularMode(production_limit=-1)` - everything runs in the main process. With
+  `N8N_CONCURRENCY_PRODUCTION_LIMIT` = k > 0, production executions (modes `webhook` and
+  `trigger`) beyond k wait in a FIFO queue; other modes (manual, error, retry, ...) are not
+  limited. -1 means unlimited.
+* `QueueMode(workers=N, concurrency=10)` - the main process enqueues the execution id (Bull on
+  Redis, FIFO) and N workers each run up to `concurrency` jobs (`n8n worker --concurrency`,
+  default 10). A free slot takes the oldest queued job; the job goes to the lowest-numbered
+  worker with room. Manual executions run on main and skip the queue (n8n's default without
+  `OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS`). The Redis lease (60 s lock, 10 s renew, stalled check
+  30 s) only matters when a worker dies, which is not modelled.
+
+`ExecutionSlots.acquire()` is a SimPy sub-process returning a `Slot`; `release()` gives it back.
+The queue depth is the number of executions waiting for a slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from .executions import ExecutionMode
+from .metrics import MiddlewareMetrics
+
+PRODUCTION_MODES = frozenset({ExecutionMode.WEBHOOK, ExecutionMode.TRIGGER})
+WORKER_CONCURRENCY_DEFAULT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RegularMode:
+    production_limit: int = -1
+
+    def __post_init__(self) -> None:
+        if self.production_limit == 0 or self.production_limit < -1:
+            raise ValueError("production_limit must be -1 (unlimited) or > 0")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMode:
+    workers: int = 1
+    concurrency: int = WORKER_CONCURRENCY_DEFAULT
+
+    def __post_init__(self) -> None:
+        if self.workers < 1 or self.concurrency < 1:
+            raise ValueError("workers and concurrency must be >= 1")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A held place to run: `worker` is the worker index in queue mode, else None."""
+
+    request: simpy.Request | None
+    worker: int | None
+
+
+UNLIMITED = Slot(request=None, worker=None)
+
+
+class ExecutionSlots:
+    """Gatekeeper of concurrent executions for one n8n deployment."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        mode: RegularMode | QueueMode,
+        metrics: MiddlewareMetrics,
+    ) -> None:
+        self.env = env
+        self.mode = mode
+        self.metrics = metrics
+        self._pool: simpy.Resource | None = None
+        self._active_per_worker: list[int] = []
+        if isinstance(mode, QueueMode):
+            self._pool = simpy.Resource(env, capacity=mode.workers * mode.concurrency)
+            self._active_per_worker = [0] * mode.workers
+        elif mode.production_limit > 0:
+            self._pool = simpy.Resource(env, capacity=mode.production_limit)
+
+    def is_limited(self, mode: ExecutionMode) -> bool:
+        """Does an execution in this mode need a slot?"""
+        if self._pool is None:
+            return False
+        if isinstance(self.mode, QueueMode):
+            return mode is not ExecutionMode.MANUAL
+        return mode in PRODUCTION_MODES
+
+    @property
+    def queue_depth(self) -> int:
+        return 0 if self._pool is None else len(self._pool.queue)
+
+    @property
+    def running(self) -> int:
+        return 0 if self._pool is None else self._pool.count
+
+    def acquire(self, mode: ExecutionMode) -> Generator[simpy.Event, Any, Slot]:
+        """Wait (FIFO) for a slot; cancels the request if interrupted while queued."""
+        if not self.is_limited(mode):
+            return UNLIMITED
+        assert self._pool is not None
+        request = self._pool.request()
+        self.metrics.observe_queue_depth(self.queue_depth)
+        try:
+            yield request
+        except simpy.Interrupt:
+            request.cancel()
+            raise
+        worker = None
+        if isinstance(self.mode, QueueMode):
+            worker = next(
+                index
+                for index, active in enumerate(self._active_per_worker)
+                if active < self.mode.concurrency
+            )
+            self._active_per_worker[worker] += 1
+        return Slot(request, worker)
+
+    def release(self, slot: Slot) -> None:
+        if slot.request is None or self._pool is None:
+            return
+        if slot.worker is not None:
+            self._active_per_worker[slot.worker] -= 1
+        self._pool.release(slot.request)

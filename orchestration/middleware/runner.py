@@ -1,0 +1,97 @@
+"""The node loop of one execution: run nodes in order with Retry On Fail and On Error.
+
+`run_nodes(ctx, nodes, item)` is a SimPy sub-process. For each node it makes up to
+`settings.tries` attempts, waiting exactly `settings.wait_ms` of simulated time between two
+attempts (fixed delay, whole node re-run, each extra attempt counted as a retry). After the last
+failed attempt the node's On Error mode decides:
+
+* `stopWorkflow` - the execution fails with `resultData.error` (message, stack, node);
+* `continueRegularOutput` - the node's input goes on to the next node, no error is recorded;
+* `continueErrorOutput` - `{"error": {"message", "node"}, "json": input}` runs down the node's
+  `error_output` branch, whose end is the end of the execution; no error is recorded.
+
+`simpy.Interrupt` (an execution timeout) is never treated as a node error. Slots, waiting and
+webhook answers are the caller's business, reached through `RunContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from .executions import Execution, ExecutionError
+from .metrics import WorkflowCounters
+from .nodes import Node, OnError
+from .units import ms_to_h
+
+
+@dataclass
+class RunContext:
+    """What a running node may use: the clock, its random stream, its execution record,
+    its workflow's counters, `wait(seconds)` (a sub-process) and `respond(status, body)`."""
+
+    env: simpy.Environment
+    rng: np.random.Generator
+    execution: Execution
+    counters: WorkflowCounters
+    wait: Callable[[float], Generator[simpy.Event, Any, None]]
+    respond: Callable[[int, Any], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    ok: bool
+    output: Any
+    error: ExecutionError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    exc: Exception
+
+
+def node_error(exc: BaseException, node_name: str | None) -> ExecutionError:
+    """`resultData.error` for an exception raised in `node_name`."""
+    stack = f"{type(exc).__name__}: {exc}\n    at node {node_name}"
+    return ExecutionError(message=str(exc), stack=stack, node=node_name)
+
+
+def _run_with_retries(ctx: RunContext, node: Node, item: Any) -> Generator[simpy.Event, Any, Any]:
+    settings = node.settings
+    failure: Exception | None = None
+    for attempt in range(settings.tries):
+        if attempt:
+            ctx.counters.retries += 1
+            yield ctx.env.timeout(ms_to_h(settings.wait_ms))
+        try:
+            return (yield from node.run(ctx, item))
+        except simpy.Interrupt:
+            raise
+        except Exception as exc:
+            failure = exc
+    assert failure is not None
+    return _Failed(failure)
+
+
+def run_nodes(
+    ctx: RunContext, nodes: Sequence[Node], item: Any
+) -> Generator[simpy.Event, Any, RunResult]:
+    """Run `nodes` in order on `item`; return the outcome of the execution."""
+    for node in nodes:
+        ctx.execution.last_node_executed = node.name
+        outcome = yield from _run_with_retries(ctx, node, item)
+        if not isinstance(outcome, _Failed):
+            item = outcome
+            continue
+        on_error = node.settings.on_error
+        if on_error is OnError.STOP_WORKFLOW:
+            return RunResult(ok=False, output=None, error=node_error(outcome.exc, node.name))
+        if on_error is OnError.CONTINUE_REGULAR_OUTPUT:
+            continue
+        error_item = {"error": {"message": str(outcome.exc), "node": node.name}, "json": item}
+        return (yield from run_nodes(ctx, node.error_output, error_item))
+    return RunResult(ok=True, output=item)
