@@ -82,7 +82,7 @@ def run_replication(
         "sim_events": world.sim_events,
         "wall_s": round(wall, 3),
         "events_per_s": round(world.sim_events / wall) if wall > 0 else None,
-        "event_log_rows": world.log.rows,
+        "event_log_rows": world.log.rows if world.log.enabled else None,
     }
     result = ReplicationResult(replication, kpis, world.kpi.by_approval_type(), engine, world.daily)
     if out_dir is not None:

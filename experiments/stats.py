@@ -77,3 +77,23 @@ def paired_difference(a: list[float], b: list[float]) -> tuple[float, float, flo
     if any(v is None for v in a) or any(v is None for v in b):
         return None
     return mean_ci([x - y for x, y in zip(a, b, strict=True)])
+
+
+def welch_difference(a: list[float], b: list[float]) -> tuple[float, float, float] | None:
+    """Mean and 95% Welch interval of mean(a) - mean(b) for independent (unpaired) samples.
+
+    The Welch-Satterthwaite degrees of freedom are rounded down (a slightly wider interval).
+    """
+    if any(v is None for v in a) or any(v is None for v in b) or not a or not b:
+        return None
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    d = float(x.mean() - y.mean())
+    if len(x) < 2 or len(y) < 2:
+        return d, d, d
+    vx, vy = float(x.var(ddof=1)) / len(x), float(y.var(ddof=1)) / len(y)
+    se2 = vx + vy
+    if se2 == 0.0:
+        return d, d, d
+    df = se2**2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
+    half = t975(max(1, math.floor(df))) * math.sqrt(se2)
+    return d, d - half, d + half

@@ -83,7 +83,7 @@ def _expected_from_msg(msg: str) -> str:
     """pydantic says "Input should be a valid integer"; we say "a valid integer"."""
     for prefix in ("Input should be ", "Value should be ", "Value error, "):
         if msg.startswith(prefix):
-            return msg[len(prefix):]
+            return msg[len(prefix) :]
     return msg
 
 
@@ -235,11 +235,26 @@ def resolve_extends(doc: dict[str, Any], path: Path, depth: int = 0) -> dict[str
     base_ref = doc["extends"]
     source = str(path)
     if not isinstance(base_ref, str) or not base_ref:
-        raise ScenarioError([Problem(source, "extends", "a scenario name or YAML path", _short(base_ref))])
+        raise ScenarioError(
+            [Problem(source, "extends", "a scenario name or YAML path", _short(base_ref))]
+        )
     if depth >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError([Problem(source, "extends", f"at most {MAX_EXTENDS_DEPTH} levels", "a cycle or a deeper chain")])
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    "extends",
+                    f"at most {MAX_EXTENDS_DEPTH} levels",
+                    "a cycle or a deeper chain",
+                )
+            ]
+        )
     relative = path.parent / base_ref
-    base_path = relative if relative.suffix in {".yaml", ".yml"} and relative.exists() else resolve_path(base_ref)
+    base_path = (
+        relative
+        if relative.suffix in {".yaml", ".yml"} and relative.exists()
+        else resolve_path(base_ref)
+    )
     base = resolve_extends(read_document(base_path), base_path, depth + 1)
     top = {k: v for k, v in doc.items() if k != "extends"}
     return deep_merge(base, top)

@@ -5,7 +5,8 @@ One row per record with scalar columns only (``seq``, ``t_h``, ``record`` = even
 ``sku`` (-1 when a record spans several SKUs), ``qty``, ``value``). Rows are buffered in plain
 lists and flushed every ``batch_rows`` rows, so memory stays bounded whatever the horizon; the
 file is written to a temporary name and renamed when closed, so an interrupted run never leaves
-a half-written log under the final name. With no path, rows are counted and dropped.
+a half-written log under the final name. With no path the log is disabled (``enabled`` is
+False) and callers skip building rows at all.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ SCHEMA = pa.schema(
 class EventLog:
     def __init__(self, path: Path | None, batch_rows: int = 65_536):
         self.path = path
+        self.enabled = path is not None
         self.batch_rows = batch_rows
         self.rows = 0
         self._cols: list[list] = [[] for _ in SCHEMA]
@@ -43,8 +45,6 @@ class EventLog:
 
     def append(self, t, record, kind, ident, key, location, sku, qty, value) -> None:
         self.rows += 1
-        if self.path is None:
-            return
         c = self._cols
         c[0].append(self.rows - 1)
         c[1].append(t)

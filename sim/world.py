@@ -167,8 +167,11 @@ class World:
         self._event_seq += 1
         event = cls(id=self._event_seq, t=self.env.now, correlation=correlation, **fields)
         self.ledger.emit(event.id)
-        loc, sku, qty, value = event.log_fields()
-        self.log.append(event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value)
+        if self.log.enabled:
+            loc, sku, qty, value = event.log_fields()
+            self.log.append(
+                event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value
+            )
         if self.controller is not None:
             self.controller.on_event(event)
         return event
@@ -185,8 +188,9 @@ class World:
     def submit(self, cmd: Command) -> str:
         """Apply a command once per key; report what happened (a :class:`CommandResult`)."""
         t = self.env.now
-        loc, sku, qty, value = cmd.log_fields()
-        self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
+        if self.log.enabled:
+            loc, sku, qty, value = cmd.log_fields()
+            self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
         if cmd.key in self._applied:
             self.kpi.duplicate_commands_suppressed += 1
             return CommandResult.DUPLICATE
@@ -467,11 +471,16 @@ class World:
         if self.controller is None:
             raise RuntimeError("attach an orchestration model before running the world")
         self.env.process(self._days())
+        # The cyclic garbage collector is a large share of a SimPy model's time when many objects
+        # live long (PERF.md): freeze the world built so far and collect young objects rarely.
         gc.collect()
-        gc.freeze()  # long-lived world state need not be traced by every collection
+        gc.freeze()
+        old = gc.get_threshold()
+        gc.set_threshold(50_000, 20, 20)
         try:
             self.env.run(until=self.horizon_h)
         finally:
+            gc.set_threshold(*old)
             gc.unfreeze()
         self.finish()
 

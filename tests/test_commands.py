@@ -1,9 +1,8 @@
-"""Commands are applied once per idempotency key; a second key for one need is a duplicate effect."""
+"""Commands apply once per idempotency key; two keys for one need are a duplicated effect."""
 
 from __future__ import annotations
 
 import numpy as np
-
 import pytest
 
 from scenarios.loader import load_scenario
@@ -13,8 +12,15 @@ from sim.world import CommandResult, World
 
 def _po(key: str, need: str, world: World) -> CreatePurchaseOrder:
     skus = np.array([0, 1])
-    return CreatePurchaseOrder(key=key, need=need, supplier=0, location=world.net.fc, skus=skus,
-                               qty=np.array([12, 6]), unit_cost=world.net.cost[skus])
+    return CreatePurchaseOrder(
+        key=key,
+        need=need,
+        supplier=0,
+        location=world.net.fc,
+        skus=skus,
+        qty=np.array([12, 6]),
+        unit_cost=world.net.cost[skus],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +69,15 @@ def test_a_refund_is_paid_once_per_key_and_twice_for_two_keys(tiny):
             self.w.ack(event)
             if isinstance(event, ReturnInitiated) and not refunds:
                 rid, amount = event.return_id, event.amount
-                refunds["first"] = self.w.submit(IssueRefund(key="RF-1", need=f"refund:{rid}",
-                                                             return_id=rid, amount=amount))
-                refunds["again"] = self.w.submit(IssueRefund(key="RF-1", need=f"refund:{rid}",
-                                                             return_id=rid, amount=amount))
-                refunds["other"] = self.w.submit(IssueRefund(key="RF-2", need=f"refund:{rid}",
-                                                             return_id=rid, amount=amount))
+                refunds["first"] = self.w.submit(
+                    IssueRefund(key="RF-1", need=f"refund:{rid}", return_id=rid, amount=amount)
+                )
+                refunds["again"] = self.w.submit(
+                    IssueRefund(key="RF-1", need=f"refund:{rid}", return_id=rid, amount=amount)
+                )
+                refunds["other"] = self.w.submit(
+                    IssueRefund(key="RF-2", need=f"refund:{rid}", return_id=rid, amount=amount)
+                )
                 refunds["amount"] = amount
 
         def snapshot(self):

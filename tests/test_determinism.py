@@ -26,8 +26,12 @@ def _run_in_process(out: Path, hashseed: str) -> dict:
         "print(json.dumps(r['kpis'], sort_keys=True))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(out)], env=env, cwd=ROOT, capture_output=True,
-        text=True, check=True,
+        [sys.executable, "-c", code, str(out)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout)
 
