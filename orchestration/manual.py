@@ -28,16 +28,14 @@ Nothing here is instantaneous or perfectly informed: decisions use the ERP recor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
+from orchestration.backoffice import Backoffice, Request, tier
 from orchestration.base import register
-from orchestration.records import StockRecords
 from orchestration.replenishment import delivery_tomorrow, store_transfers, supplier_requisitions
-from orchestration.workdesk import WorkDesk
-from scenarios.schema import LogNormal, Scenario, TierBounds
-from sim.clock import HOURS_PER_DAY, WorkCalendar, day_of
+from scenarios.schema import Scenario
+from sim.clock import HOURS_PER_DAY
 from sim.events import (
     CancelOrder,
     CountVariance,
@@ -45,47 +43,21 @@ from sim.events import (
     DecideDiscount,
     DiscountRequested,
     Event,
-    GoodsReceived,
     InvoiceReceived,
     IssueRefund,
     NotifyCustomer,
     OrderBackordered,
-    OrderPlaced,
     PaymentFailed,
-    PosSalesPosted,
     ReturnInitiated,
     ReturnReceived,
     ShipmentDelayed,
     SupplierConfirmationLate,
-    TransferShipped,
     TransferStock,
     UpdateChannelAvailability,
 )
-from sim.rng import lognormal
 from sim.world import CommandResult, World
 
 ONLINE = ("ecommerce", "marketplace")
-
-
-def tier(value: float, bounds: TierBounds) -> str:
-    """Risk tier of a request by value: low below ``low_below``, high from ``high_from``."""
-    if value < bounds.low_below:
-        return "low"
-    return "high" if value >= bounds.high_from else "medium"
-
-
-@dataclass(slots=True)
-class Request:
-    """One approval request on its way through one or more desks."""
-
-    kind: str
-    tier: str
-    created: float
-    requester: str
-    steps: tuple[str, ...]
-    on_decided: Callable[[bool], None]
-    approve: bool = True  # the decision the people on the steps will take
-    approvers: tuple[str, ...] = ()
 
 
 @register(
@@ -105,36 +77,10 @@ class ManualModel:
         self.w = world
         self.env = world.env
         self.kpi = world.kpi
-        self.rec = StockRecords(world)
-        wd = self.s.start_date.weekday()
-        self.desks: dict[str, WorkDesk] = {}
-        for name, pool in self.s.approvals.pools.items():
-            cal = WorkCalendar(
-                frozenset(pool.calendar.weekdays), pool.calendar.open_h, pool.calendar.close_h, wd
-            )
-            h = pool.handling_min
-            self.desks[name] = WorkDesk(
-                world.env,
-                name,
-                pool.size,
-                cal,
-                h.mu - np.log(60.0),
-                h.sigma,
-                world.streams.get(f"orch.manual.desk.{name}"),
-                world.kpi,
-            )
-        self.gen = world.streams.get("orch.manual.pickup")
-        self._seq = 0
-        self._po_lines: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._receipts: dict[str, np.ndarray] = {}
+        self.bo = Backoffice(world, self.s, "manual")
+        self.rec = self.bo.rec
         self._returns: dict[int, ReturnInitiated] = {}
-        self._pending_requests = 0
-        self._open_exceptions = 0
         self._handlers: dict[type, Callable[[Event], None]] = {
-            OrderPlaced: self._order_placed,
-            PosSalesPosted: self._pos_posted,
-            GoodsReceived: self._goods_received,
-            TransferShipped: self._transfer_shipped,
             ReturnInitiated: self._return_initiated,
             ReturnReceived: self._return_received,
             CountVariance: self._count,
@@ -142,115 +88,39 @@ class ManualModel:
             InvoiceReceived: self._invoice,
             OrderBackordered: self._backordered,
             PaymentFailed: self._payment_failed,
-            SupplierConfirmationLate: self._exception_only("buyers"),
-            ShipmentDelayed: self._exception_only("customer_service"),
+            SupplierConfirmationLate: self._spreadsheet("buyers"),
+            ShipmentDelayed: self._spreadsheet("customer_service"),
         }
         self.env.process(self._nightly())
         self.env.process(self._channel_sync())
 
     def on_event(self, event: Event) -> None:
+        self.bo.book(event)
         handler = self._handlers.get(type(event))
-        if handler is None:
-            self.w.ack(event)  # informational for this model (confirmations, deliveries...)
-        else:
+        if handler is not None:
             handler(event)
+        else:
+            self.w.ack(event)  # records updated, or informational for this model
 
     def snapshot(self) -> dict[str, float]:
-        return {
-            "queue_depth": sum(d.in_system for d in self.desks.values()),
-            "pending_approvals": self._pending_requests,
-            "open_exceptions": self._open_exceptions,
-        }
+        return self.bo.snapshot()
 
     def finish(self) -> None:
         """Nothing to flush: unfinished work stays visibly pending or in flight."""
 
-    # ------------------------------------------------------------------ helpers
-    def _key(self, prefix: str) -> str:
-        self._seq += 1
-        return f"{prefix}-{self._seq}"
-
-    def _submit(self, cmd) -> str:
-        return self.w.submit(cmd)
-
-    def _desk(self, name: str) -> WorkDesk:
-        return self.desks[name]
-
-    def _pickup(self, dist: LogNormal) -> float:
-        return float(lognormal(self.gen, dist.mu, dist.sigma))
-
-    def _next_review(self, desk: WorkDesk) -> float:
-        """Working hours from now until the spreadsheet's next review on a working day."""
-        cal, now = desk.calendar, self.env.now
-        day = day_of(now)
-        for d in range(day, day + 9):
-            t = d * HOURS_PER_DAY + self.p.exception_review_hour
-            if t >= now and cal.next_open(t) == t:
-                return t - now
-        return 0.0
-
-    # ------------------------------------------------------------------ approvals
-    def _request(
-        self, req: Request, pickup: LogNormal | None = None, *, counted: bool = False
-    ) -> None:
-        if not counted:
-            self.kpi.approval_requested(req.kind)
-            self._pending_requests += 1
-        if not req.steps:  # decided by policy, no human step
-            self._decide(req, approved=True, touchless=True)
-            return
-        self._step(req, 0, pickup)
-
-    def _step(self, req: Request, i: int, pickup: LogNormal | None) -> None:
-        desk = self._desk(req.steps[i])
-        delay = self._pickup(pickup) if pickup is not None else 0.0
-
-        def done(person: str, _t: float) -> None:
-            req.approvers = (*req.approvers, person)
-            if i + 1 < len(req.steps):
-                self._step(req, i + 1, pickup)
-            else:
-                self._decide(req, approved=req.approve, touchless=False)
-
-        desk.submit(done, pickup_h=delay, exclude=req.requester)
-
-    def _decide(self, req: Request, *, approved: bool, touchless: bool) -> None:
-        self._pending_requests -= 1
-        self.kpi.approval_decided(
-            req.kind,
-            req.created,
-            self.env.now,
-            approved=approved,
-            touchless=touchless,
-            deadline_h=self.s.policy.deadline_h[req.tier],
-            requester=req.requester,
-            approvers=req.approvers,
-        )
-        req.on_decided(approved)
-
     # ------------------------------------------------------------------ exceptions
     def _exception(self, team: str, event: Event, resolve: Callable[[], None] | None = None):
         """Log ``event`` in the spreadsheet; the team works it after the next review."""
-        self.kpi.exception_raised()
-        self._open_exceptions += 1
-        desk = self._desk(team)
-        created = self.env.now
+        desk = self.bo.desks[team]
+        pickup = self.bo.next_review(desk, self.p.exception_review_hour)
+        self.bo.exception(team, event, resolve, pickup_h=pickup)
 
-        def done(_person: str, t: float) -> None:
-            self._open_exceptions -= 1
-            if resolve is not None:
-                resolve()
-            self.kpi.exception_resolved(created, t, auto=False)
-            self.w.ack(event)
-
-        desk.submit(done, pickup_h=self._next_review(desk))
-
-    def _exception_only(self, team: str) -> Callable[[Event], None]:
+    def _spreadsheet(self, team: str) -> Callable[[Event], None]:
         return lambda e: self._exception(team, e)
 
     # ------------------------------------------------------------------ batch processes
     def _nightly(self):
-        env, s, net = self.env, self.s, self.w.net
+        env, s, net, bo = self.env, self.s, self.w.net, self.bo
         for day in range(s.horizon_days):
             t = day * HOURS_PER_DAY + self.p.replenishment_hour
             if t > env.now:
@@ -259,9 +129,9 @@ class ManualModel:
                 self.rec.close_day()
             if delivery_tomorrow(s, day):
                 for source, store, skus, qty in store_transfers(self.rec, s, net):
-                    key = self._key("TR")
+                    key = bo.key("TR")
                     self.rec.expect(key, store, skus, qty)
-                    self._submit(
+                    bo.submit(
                         TransferStock(
                             key=key, need=key, source=source, location=store, skus=skus, qty=qty
                         )
@@ -270,7 +140,8 @@ class ManualModel:
                 self._requisition(rq)
 
     def _requisition(self, rq) -> None:
-        key = self._key("PO")
+        bo = self.bo
+        key = bo.key("PO")
         self.rec.expect(key, rq.location, rq.skus, rq.qty)  # a draft RFQ counts in the position
         t = tier(rq.value, self.s.policy.purchase)
         steps = {"low": ("buyers",), "medium": ("buyers",), "high": ("buyers", "finance")}[t]
@@ -281,8 +152,8 @@ class ManualModel:
             if not approved:
                 self.rec.drop(key)
                 return
-            self._po_lines[key] = (rq.skus, rq.qty, rq.unit_cost)
-            self._submit(
+            bo.purchase_ordered(key, rq.skus, rq.qty, rq.unit_cost)
+            bo.submit(
                 CreatePurchaseOrder(
                     key=key,
                     need=key,
@@ -294,7 +165,7 @@ class ManualModel:
                 )
             )
 
-        self._request(
+        bo.request(
             Request("purchase", t, self.env.now, "planning", steps, decided),
             pickup=self.p.email_pickup_h,
         )
@@ -305,49 +176,28 @@ class ManualModel:
         while t < self.w.horizon_h:
             if t > env.now:
                 yield env.timeout(t - env.now)
-            fc = self.w.net.fc
-            avail = self.rec.available(fc)
+            avail = self.rec.available(self.w.net.fc)
             skus = np.arange(len(avail))
             for ch in ONLINE:
                 safety = getattr(self.s.channels, ch).safety_stock_units
-                res = self._submit(
+                res = self.bo.submit(
                     UpdateChannelAvailability(
-                        key=self._key(f"SYNC-{ch}"),
+                        key=self.bo.key(f"SYNC-{ch}"),
                         need=f"sync:{ch}",
                         channel=ch,
                         skus=skus,
                         qty=np.maximum(avail - safety, 0),
                     )
                 )
-                self.kpi.integration_call(dead_lettered=False)
-                if res == CommandResult.FAILED:
-                    pass  # a failed nightly file is simply not retried: the feed stays stale
+                # a failed nightly file is not retried: the feed stays stale until tomorrow
+                self.kpi.integration_call(dead_lettered=res == CommandResult.FAILED)
             t += p.channel_sync_interval_h
 
     # ------------------------------------------------------------------ event handlers
-    def _order_placed(self, e: OrderPlaced) -> None:
-        self.rec.online_order(e.location, e.skus, e.qty)
-        self.w.ack(e)
-
-    def _pos_posted(self, e: PosSalesPosted) -> None:
-        self.rec.pos_posted(e.location, e.skus, e.sold, e.returned)
-        self.w.ack(e)
-
-    def _goods_received(self, e: GoodsReceived) -> None:
-        self.rec.received(e.reference, e.location, e.skus, e.qty)
-        if e.reference in self._po_lines:
-            self._receipts[e.reference] = e.qty
-        self.w.ack(e)
-
-    def _transfer_shipped(self, e: TransferShipped) -> None:
-        self.rec.shipped_out(e.source, e.skus, e.qty)
-        self.w.ack(e)
-
     def _return_initiated(self, e: ReturnInitiated) -> None:
         self._returns[e.return_id] = e  # refunded on receipt: nothing to decide until then
 
     def _return_received(self, e: ReturnReceived) -> None:
-        np.add.at(self.rec.on_hand[e.location], e.skus, e.qty)
         self.w.ack(e)
         init = self._returns.pop(e.return_id, None)
         if init is None:
@@ -357,9 +207,9 @@ class ManualModel:
 
         def decided(approved: bool) -> None:
             if approved:
-                self._submit(
+                self.bo.submit(
                     IssueRefund(
-                        key=self._key("RF"),
+                        key=self.bo.key("RF"),
                         need=f"refund:{init.return_id}",
                         return_id=init.return_id,
                         amount=init.amount,
@@ -368,7 +218,7 @@ class ManualModel:
             self.w.ack(init)
 
         req = Request("refund", t, self.env.now, f"customer:{init.order_id}", steps, decided)
-        self._request(req, pickup=self.p.email_pickup_h)
+        self.bo.request(req, pickup=self.p.email_pickup_h)
 
     def _count(self, e: CountVariance) -> None:
         self.w.ack(e)
@@ -392,7 +242,7 @@ class ManualModel:
             if approved:
                 self.rec.adjust(loc, skus, delta)
 
-        self._request(
+        self.bo.request(
             Request("inventory_adjustment", t, self.env.now, f"site:{loc}", steps, decided),
             pickup=self.p.email_pickup_h,
         )
@@ -402,9 +252,9 @@ class ManualModel:
         approve = e.depth <= self.p.store_manager_discount_limit
 
         def decided(_ok: bool) -> None:
-            self._submit(
+            self.bo.submit(
                 DecideDiscount(
-                    key=self._key("DC"),
+                    key=self.bo.key("DC"),
                     need=f"discount:{e.request_id}",
                     request_id=e.request_id,
                     approved=approve,
@@ -412,7 +262,7 @@ class ManualModel:
             )
             self.w.ack(e)
 
-        self._request(
+        self.bo.request(
             Request(
                 "discount",
                 t,
@@ -425,21 +275,13 @@ class ManualModel:
         )
 
     def _invoice(self, e: InvoiceReceived) -> None:
-        desk = self._desk("finance")
-
         def keyed(_person: str, _t: float) -> None:
-            po = self._po_lines.pop(e.po_key, None)
-            received = self._receipts.pop(e.po_key, None)
-            if po is None or received is None:
-                self._exception("finance", e)
-                return
-            _, _, cost = po
-            if np.array_equal(e.unit_price, cost) and np.array_equal(e.qty, received):
+            if self.bo.three_way_match(e):
                 self.w.ack(e)
             else:
                 self._exception("finance", e)  # 3-way match failed: price or quantity
 
-        desk.submit(keyed, pickup_h=self._pickup(self.p.invoice_entry_h))
+        self.bo.desks["finance"].submit(keyed, pickup_h=self.bo.pickup(self.p.invoice_entry_h))
 
     def _backordered(self, e: OrderBackordered) -> None:
         placed = e.t
@@ -452,9 +294,9 @@ class ManualModel:
 
     def _cancel_later(self, order_id: int, wait_h: float):
         yield self.env.timeout(wait_h)
-        self._submit(
+        self.bo.submit(
             CancelOrder(
-                key=self._key("CX"),
+                key=self.bo.key("CX"),
                 need=f"cancel:{order_id}",
                 order_id=order_id,
                 reason="backorder_timeout",
@@ -463,9 +305,9 @@ class ManualModel:
 
     def _payment_failed(self, e: PaymentFailed) -> None:
         def resolve() -> None:
-            self._submit(
+            self.bo.submit(
                 NotifyCustomer(
-                    key=self._key("NT"),
+                    key=self.bo.key("NT"),
                     need=f"notify:{e.order_id}",
                     order_id=e.order_id,
                     reason="payment_failed",
