@@ -87,15 +87,38 @@ def _expected_from_msg(msg: str) -> str:
     return msg
 
 
-def _pydantic_problems(source: str, err: ValidationError) -> list[Problem]:
-    problems = []
+def _clean_loc(doc: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The part of a pydantic error location that is a real path in the document.
+
+    pydantic adds union-member tags (``object_write``, ``str``, ``int``), validator tags
+    (``function-after[...]``) and a ``[key]`` marker for bad dict keys; none is a path.
+    """
+    node, out = doc, []
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+            out.append(part)
+        elif last and isinstance(node, dict) and isinstance(part, str) and part != "[key]":
+            out.append(part)  # a required key that is missing
+    return tuple(out)
+
+
+def _pydantic_problems(source: str, err: ValidationError, doc: Any = None) -> list[Problem]:
+    merged: dict[str, tuple[list[str], str]] = {}
     for e in err.errors(include_url=False):
-        # Union members add their type name to the loc; drop tags that are not keys.
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = _clean_loc(doc, tuple(e["loc"])) if doc is not None else tuple(e["loc"])
+        path = _dotted(loc)
         expected = _EXPECTED_BY_TYPE.get(e["type"]) or _expected_from_msg(e["msg"])
         found = "nothing" if e["type"] == "missing" else _short(e.get("input"))
-        problems.append(Problem(source, _dotted(loc), expected, found))
-    return problems
+        if path in merged:  # one field failing every member of a union: one problem
+            if expected not in merged[path][0]:
+                merged[path][0].append(expected)
+        else:
+            merged[path] = ([expected], found)
+    return [Problem(source, path, " or ".join(exp), found) for path, (exp, found) in merged.items()]
 
 
 def validate_document(doc: Any, source: str = "<scenario>") -> Scenario:
@@ -105,7 +128,7 @@ def validate_document(doc: Any, source: str = "<scenario>") -> Scenario:
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
-        raise ScenarioError(_pydantic_problems(source, err)) from None
+        raise ScenarioError(_pydantic_problems(source, err, doc)) from None
     problems = [Problem(source, p, e, f) for p, e, f in semantic_problems(scenario)]
     if problems:
         raise ScenarioError(problems)
@@ -120,17 +143,30 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     key = key.strip()
     if not key or any(not part for part in key.split(".")):
         raise ScenarioError(
-            [Problem("--set", key, "a dotted key such as demand.promo_uplift", key)]
+            [Problem("--set", key, "a dotted key such as demand.promo_uplift", repr(text))]
         )
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem("--set", key, "a YAML value", f"{raw!r} ({exc})")]) from None
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML on 2025-02-30
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(
+            [Problem("--set", key, "a YAML value", f"{raw!r} ({reason})")]
+        ) from None
     return key.split("."), value
 
 
 def apply_overrides(doc: dict[str, Any], overrides: list[str], source: str) -> dict[str, Any]:
     """Return a copy of ``doc`` with each dotted override applied; every bad path is reported."""
+    doc, problems = _apply_overrides(doc, overrides, source)
+    if problems:
+        raise ScenarioError(problems)
+    return doc
+
+
+def _apply_overrides(
+    doc: dict[str, Any], overrides: list[str], source: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Apply what can be applied; return the document and the problems of the rest."""
     doc = copy.deepcopy(doc)
     problems: list[Problem] = []
     for text in overrides:
@@ -144,7 +180,7 @@ def apply_overrides(doc: dict[str, Any], overrides: list[str], source: str) -> d
             last = i == len(parts) - 1
             here = ".".join(parts[: i + 1])
             if isinstance(node, list):
-                if not part.isdigit() or int(part) >= len(node):
+                if not (part.isascii() and part.isdigit()) or int(part) >= len(node):
                     problems.append(Problem(source, here, f"a list index < {len(node)}", part))
                     break
                 if last:
@@ -161,9 +197,7 @@ def apply_overrides(doc: dict[str, Any], overrides: list[str], source: str) -> d
                     Problem(source, here, "a mapping or list to descend into", _short(node))
                 )
                 break
-    if problems:
-        raise ScenarioError(problems)
-    return doc
+    return doc, problems
 
 
 def library_names() -> list[str]:
@@ -174,11 +208,17 @@ def library_names() -> list[str]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """A library name (``baseline``) or a path to a YAML file."""
     p = Path(name_or_path)
-    if p.suffix in {".yaml", ".yml"} or p.exists():
-        return p
+    try:
+        if p.suffix in {".yaml", ".yml"} or p.exists():
+            return p
+    except OSError:  # e.g. a name longer than the file system allows
+        pass
     candidate = LIBRARY_DIR / f"{name_or_path}.yaml"
-    if candidate.exists():
-        return candidate
+    try:
+        if candidate.exists():
+            return candidate
+    except OSError:
+        pass
     raise ScenarioError(
         [
             Problem(
@@ -199,6 +239,10 @@ def read_document(path: Path) -> dict[str, Any]:
         raise ScenarioError(
             [Problem(source, "", "a readable file", exc.strerror or str(exc))]
         ) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(source, "", "a readable UTF-8 file", f"an undecodable byte at {exc.start}")]
+        ) from None
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -206,6 +250,10 @@ def read_document(path: Path) -> dict[str, Any]:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         raise ScenarioError(
             [Problem(source, "", "valid YAML", f"a syntax error at {where}")]
+        ) from None
+    except ValueError as exc:  # PyYAML's date constructor on 2025-02-30
+        raise ScenarioError(
+            [Problem(source, "", "valid YAML values (real calendar dates)", str(exc))]
         ) from None
     if doc is None:
         doc = {}
@@ -249,12 +297,26 @@ def resolve_extends(doc: dict[str, Any], path: Path, depth: int = 0) -> dict[str
                 )
             ]
         )
-    relative = path.parent / base_ref
-    base_path = (
-        relative
-        if relative.suffix in {".yaml", ".yml"} and relative.exists()
-        else resolve_path(base_ref)
-    )
+    if Path(base_ref).suffix in {".yaml", ".yml"}:
+        base_path = path.parent / base_ref  # a file path is relative to the extending file
+        if not base_path.exists():
+            raise ScenarioError(
+                [Problem(source, "extends", "an existing YAML file next to this one", base_ref)]
+            )
+    else:
+        try:
+            base_path = resolve_path(base_ref)
+        except ScenarioError:
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        "extends",
+                        f"a library scenario ({', '.join(library_names())})",
+                        base_ref,
+                    )
+                ]
+            ) from None
     base = resolve_extends(read_document(base_path), base_path, depth + 1)
     top = {k: v for k, v in doc.items() if k != "extends"}
     return deep_merge(base, top)
@@ -266,8 +328,14 @@ def load_scenario(
     """Load, override and validate a scenario; raise :class:`ScenarioError` on any problem."""
     path = resolve_path(name_or_path)
     doc = resolve_extends(read_document(path), path)
-    doc = apply_overrides(doc, overrides or [], str(path))
-    return validate_document(doc, str(path))
+    doc, override_problems = _apply_overrides(doc, overrides or [], str(path))
+    try:
+        scenario = validate_document(doc, str(path))
+    except ScenarioError as exc:
+        raise ScenarioError(override_problems + exc.problems) from None
+    if override_problems:
+        raise ScenarioError(override_problems)
+    return scenario
 
 
 def describe_library() -> list[tuple[str, str]]:
@@ -295,4 +363,4 @@ def scenario_from_resolved(doc: dict[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate_json(json.dumps(doc))
     except ValidationError as err:
-        raise ScenarioError(_pydantic_problems("<resolved>", err)) from None
+        raise ScenarioError(_pydantic_problems("<resolved>", err, doc)) from None

@@ -41,7 +41,7 @@ Z95 = 1.6448536269514722
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys rejected, no coercion, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class LogNormal(Strict):
@@ -289,7 +289,13 @@ class Approvals(Strict):
 
 # --------------------------------------------------------------------------- faults
 FaultTarget = Literal[
-    "carrier_api", "erp_webhook", "channel_sync", "payment_gateway", "middleware", "pos_upload"
+    "carrier_api",
+    "erp_webhook",
+    "erp_api",
+    "channel_sync",
+    "payment_gateway",
+    "middleware",
+    "pos_upload",
 ]
 
 
@@ -341,11 +347,36 @@ class ManualParams(Strict):
     invoice_entry_h: LogNormal = LogNormal(median=12.0, p90=40.0)
 
 
+class ConnectorRetry(Strict):
+    """How a sender re-delivers a webhook the receiver did not acknowledge (Shopify: 8 over 4 h)."""
+
+    initial_interval_s: Positive = 60.0
+    backoff_coefficient: Annotated[float, Field(ge=1.0, le=10.0)] = 2.0
+    maximum_interval_s: Positive = 3_600.0
+    maximum_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+
+
+class EventDrivenParams(Strict):
+    """Straight-through automation: Odoo rules -> webhooks -> n8n -> systems, no managerial gate."""
+
+    availability_push_interval_min: Positive = 5.0
+    rfq_merge_window_h: Positive = 1.0
+    auto_discount_limit: Fraction = 0.30
+    backorder_cancel_after_days: Positive = 3.0
+    idempotency: bool = True
+    n8n_workers: Annotated[int, Field(ge=1, le=64)] = 2
+    n8n_concurrency: Annotated[int, Field(ge=1, le=100)] = 10
+    retry_max_tries: Annotated[int, Field(ge=1, le=10)] = 3
+    retry_wait_ms: NonNegative = 1_000.0
+    connector_retry: ConnectorRetry = ConnectorRetry()
+
+
 class Orchestration(Strict):
     """Which orchestration model runs, and each model's parameters."""
 
     model: Name = "manual"
     manual: ManualParams = ManualParams()
+    event_driven: EventDrivenParams = EventDrivenParams()
 
 
 # --------------------------------------------------------------------------- scenario

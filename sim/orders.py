@@ -189,11 +189,8 @@ class OnlineOrders:
             self.accept(order)
             return
         k.payment_failures += 1
-        w.emit(
-            PaymentFailed,
-            f"order:{order.id}",
-            order_id=order.id,
-            channel=channel,
+        failed = w.make(
+            PaymentFailed, f"order:{order.id}", order_id=order.id, channel=channel,
             value=order.value,
         )
         p = self.pay
@@ -203,6 +200,7 @@ class OnlineOrders:
             self._abandon(order)
         else:
             self.awaiting_notice[order.id] = (order, w.env.now + p.notice_patience_h, u_retry)
+        w.publish(failed)  # after the customer's state is on file: a notice may come at once
 
     def _abandon(self, order: Order) -> None:
         k = self.w.kpi

@@ -164,8 +164,16 @@ class World:
 
     # ------------------------------------------------------------------ events out
     def emit(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
+        """Create an event now and deliver it to the orchestration model (synchronously)."""
+        return self.publish(self.make(cls, correlation, **fields))
+
+    def make(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
+        """Create an event without delivering it, so state it refers to can be stored first."""
         self._event_seq += 1
-        event = cls(id=self._event_seq, t=self.env.now, correlation=correlation, **fields)
+        return cls(id=self._event_seq, t=self.env.now, correlation=correlation, **fields)
+
+    def publish(self, event: Event) -> Event:
+        correlation = event.correlation
         self.ledger.emit(event.id)
         if self.log.enabled:
             loc, sku, qty, value = event.log_fields()
@@ -290,7 +298,7 @@ class World:
             cost = float(net.cost[sku] * units[i])
             self._discount_seq += 1
             rid = self._discount_seq
-            req = self.emit(
+            req = self.make(
                 DiscountRequested,
                 f"discount:{rid}",
                 request_id=rid,
@@ -301,6 +309,7 @@ class World:
                 patience_h=DISCOUNT_PATIENCE_H,
             )
             self._discounts[rid] = DiscountCase(req, bool(buy_anyway[i]), 1 - cost / value)
+            self.publish(req)  # the case is on file before anyone can decide it
 
     def _decide_discount(self, cmd: DecideDiscount) -> bool:
         case = self._discounts.pop(cmd.request_id, None)
