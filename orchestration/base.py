@@ -64,7 +64,7 @@ class UnknownModelError(KeyError):
 
 
 def _load_builtin() -> None:
-    from orchestration import manual  # noqa: F401  (registers itself)
+    from orchestration import event_driven, manual  # noqa: F401  (they register themselves)
 
 
 def model_names() -> list[str]:

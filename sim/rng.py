@@ -56,3 +56,38 @@ def lognormal(gen: np.random.Generator, mu: float, sigma: float, size=None):
     if sigma <= 0.0:
         return np.full(size, np.exp(mu)) if size is not None else float(np.exp(mu))
     return gen.lognormal(mu, sigma, size)
+
+
+class Buffered:
+    """Scalar draws served from blocks of one numpy call: same numbers, far less overhead.
+
+    ``uniform()`` and ``normal()`` each consume their own block, drawn from the generator
+    in the order the blocks are needed, so a stream stays deterministic for a given sequence
+    of calls (a per-call ``gen.random()`` costs about a microsecond of Python overhead).
+    """
+
+    __slots__ = ("_gen", "_n", "_norm", "_norm_i", "_unif", "_unif_i")
+
+    def __init__(self, gen: np.random.Generator, block: int = 4096):
+        self._gen = gen
+        self._n = block
+        self._unif: list[float] = []
+        self._unif_i = 0
+        self._norm: list[float] = []
+        self._norm_i = 0
+
+    def uniform(self) -> float:
+        i = self._unif_i
+        if i >= len(self._unif):
+            self._unif = self._gen.random(self._n).tolist()
+            i = 0
+        self._unif_i = i + 1
+        return self._unif[i]
+
+    def normal(self) -> float:
+        i = self._norm_i
+        if i >= len(self._norm):
+            self._norm = self._gen.standard_normal(self._n).tolist()
+            i = 0
+        self._norm_i = i + 1
+        return self._norm[i]

@@ -91,6 +91,7 @@ class Env:
         self.clock: Clock = clock or ManualClock(DEFAULT_START)
         self.options = options or OdooOptions()
         self._tables: dict[str, dict[int, dict[str, Any]]] = {m: {} for m in self.registry}
+        self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
         self._sequences: dict[str, int] = dict.fromkeys(self.registry, 0)
         self._txn: _Txn | None = None
         self._xmlids: dict[str, tuple[str, int]] = {}
@@ -211,18 +212,60 @@ class Env:
     def _insert(self, model: str, rid: int, row: dict[str, Any]) -> None:
         table = self._tables[model]
         table[rid] = row
-        self.on_rollback(lambda: table.pop(rid, None))
+        self._index_add(model, rid, row)
+
+        def undo() -> None:
+            if table.pop(rid, None) is not None:
+                self._index_remove(model, rid, row)
+
+        self.on_rollback(undo)
 
     def _update(self, model: str, rid: int, name: str, value: Any) -> None:
         row = self._tables[model][rid]
         old = row[name]
-        row[name] = value
-        self.on_rollback(lambda: row.__setitem__(name, old))
+        self._set(model, rid, row, name, value)
+        self.on_rollback(lambda: self._set(model, rid, row, name, old))
 
     def _delete(self, model: str, rid: int) -> None:
         table = self._tables[model]
         row = table.pop(rid)
-        self.on_rollback(lambda: table.__setitem__(rid, row))
+        self._index_remove(model, rid, row)
+
+        def undo() -> None:
+            table[rid] = row
+            self._index_add(model, rid, row)
+
+        self.on_rollback(undo)
+
+    # ------------------------------------------------------------------ equality indexes
+    # Not in Odoo (PostgreSQL has its own indexes): a search whose domain is a pure conjunction
+    # with a ``(field, '=', value)`` term looks its candidates up here instead of scanning the
+    # table, so reading a one2many or finding a record by name stays O(matches) as tables grow.
+    def _set(self, model: str, rid: int, row: dict[str, Any], name: str, value: Any) -> None:
+        index = self._indexes.get(model, {}).get(name)
+        if index is not None:
+            index.get(row[name], set()).discard(rid)
+            index.setdefault(value, set()).add(rid)
+        row[name] = value
+
+    def _index_add(self, model: str, rid: int, row: dict[str, Any]) -> None:
+        for name, index in self._indexes.get(model, {}).items():
+            index.setdefault(row.get(name), set()).add(rid)
+
+    def _index_remove(self, model: str, rid: int, row: dict[str, Any]) -> None:
+        for name, index in self._indexes.get(model, {}).items():
+            index.get(row.get(name), set()).discard(rid)
+
+    def equality_index(self, model: str, name: str) -> dict[Any, set[int]]:
+        """The index of ``model.name`` values to record ids (built on first use)."""
+        by_field = self._indexes.setdefault(model, {})
+        index = by_field.get(name)
+        if index is None:
+            index = {}
+            for rid, row in self._tables[model].items():
+                index.setdefault(row.get(name), set()).add(rid)
+            by_field[name] = index
+        return index
 
     # ------------------------------------------------------------------ users & RPC
     def authenticate(self, login: str, password: str) -> int | bool:

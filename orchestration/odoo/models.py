@@ -251,12 +251,28 @@ class Model:
         if active_test and "active" in self._fields and not _mentions(domain, "active"):
             domain = and_domains(domain, [("active", "=", True)])
         predicate = compile_domain(domain)
-        found = [r for r in self.browse(self._table) if predicate(r._path_values)]
+        candidates = self._indexed_candidates(domain)
+        ids = self._table if candidates is None else sorted(candidates)
+        found = [r for r in self.browse(ids) if predicate(r._path_values)]
         if self._order != "id":
             found.sort(key=self._order_key())
         if limit is not None:
             found = found[:limit]
         return self.browse(r.id for r in found)
+
+    def _indexed_candidates(self, domain: list[Any]) -> set[int] | None:
+        """Ids that can match a pure conjunction with an indexable ``=`` term, else None."""
+        if any(isinstance(t, str) and t in ("|", "!") for t in domain):
+            return None
+        for term in domain:
+            if not (isinstance(term, list | tuple) and len(term) == 3 and term[1] == "="):
+                continue
+            name, _, value = term
+            field = self._fields.get(name) if isinstance(name, str) else None
+            if field is None or not field.stored or not _index_compatible(field.type, value):
+                continue
+            return set(self.env.equality_index(self._name, name).get(value, ()))
+        return None
 
     @api_model
     def search_count(self, domain: Sequence[Any] | None = None) -> int:
@@ -418,3 +434,14 @@ def _mentions(domain: Sequence[Any], name: str) -> bool:
         isinstance(t, list | tuple) and len(t) == 3 and str(t[0]).split(".")[0] == name
         for t in domain
     )
+
+
+def _index_compatible(field_type: str, value: Any) -> bool:
+    """Whether ``=`` on this field type can be answered by comparing stored raw values."""
+    if field_type in ("many2one", "integer"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if field_type == "boolean":
+        return isinstance(value, bool)
+    if field_type in ("char", "selection"):
+        return isinstance(value, str)
+    return False
