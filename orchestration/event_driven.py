@@ -252,11 +252,17 @@ class EventDrivenModel:
     # ------------------------------------------------------------------ replenishment
     def _check_reorder(self, location: int, skus: np.ndarray) -> None:
         """Real-time orderpoint check of the touched SKUs of a warehouse or the FC."""
-        rec, pol = self.rec, self.s.inventory.dc_policy
-        pos = rec.on_hand[location, skus] + rec.on_order[location, skus]
-        below = skus[pos < pol.reorder_point_days * rec.forecast[location, skus]]
-        if len(below) == 0:
+        rec, s_days = self.rec, self.s.inventory.dc_policy.reorder_point_days
+        on_hand, on_order, fc = (
+            rec.on_hand[location],
+            rec.on_order[location],
+            rec.forecast[location],
+        )
+        # scalar loop: an order touches 1-3 SKUs, where numpy's per-call overhead dominates
+        hit = [k for k in skus.tolist() if on_hand[k] + on_order[k] < s_days * fc[k]]
+        if not hit:
             return
+        below = np.array(hit, dtype=np.int64)
         sup = self.w.net.sku_supplier[below]
         for supplier in np.unique(sup).tolist():
             key = (supplier, location)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 PRUNE_MAX_AGE_H = 336.0
@@ -125,16 +126,22 @@ class ExecutionStore:
         return len(self._by_id)
 
     def prune(self, now_h: float) -> int:
-        """Delete finished executions too old or beyond the newest `max_count`; return how many."""
+        """Delete finished executions too old or beyond the newest `max_count`; return how many.
+
+        Ids are sequential and creation times grow with them, so both rules only need the
+        oldest end of the store: an execution created after the age cutoff cannot have stopped
+        before it, and the executions beyond the newest `max_count` are the oldest ids.
+        """
         cutoff_h = now_h - self.max_age_h
-        doomed = {
-            ex.id
-            for ex in self._by_id.values()
-            if ex.finished and ex.stopped_h is not None and ex.stopped_h < cutoff_h
-        }
+        doomed: set[int] = set()
+        for ex in self._by_id.values():
+            if ex.created_h >= cutoff_h:
+                break
+            if ex.finished and ex.stopped_h is not None and ex.stopped_h < cutoff_h:
+                doomed.add(ex.id)
         if self.max_count > 0 and len(self._by_id) > self.max_count:
-            newest_first = sorted(self._by_id, reverse=True)
-            for execution_id in newest_first[self.max_count :]:
+            excess = len(self._by_id) - self.max_count
+            for execution_id in islice(self._by_id, excess):
                 if self._by_id[execution_id].finished:
                     doomed.add(execution_id)
         for execution_id in doomed:
