@@ -1,7 +1,10 @@
 """``retail-twin``: the command line of RetailTwin.
 
-Commands: ``run`` (simulate a scenario and print its KPIs), ``scenarios`` (the shipped library),
-``models`` (the registered orchestration models), ``schema`` (the scenario JSON Schema).
+Commands: ``run`` (simulate a scenario and print its KPIs), ``compare`` (models on one scenario,
+paired), ``sweep`` (a grid of parameters x models x replications), ``results list|show|compare``
+(read run and sweep directories back), ``scenarios`` (the shipped library), ``models`` (the
+registered orchestration models), ``schema`` (the scenario JSON Schema). ``run``, ``compare``
+and ``sweep`` run in-process, on a local process pool (``--workers``) or on Dask (``--dask``).
 A bad scenario or option exits with code 2 and lists every problem, never a traceback.
 """
 
@@ -19,7 +22,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from orchestration.base import UnknownModelError, describe_models, model_names
-from scenarios.loader import ScenarioError, describe_library, load_scenario
+from scenarios.loader import ScenarioError, describe_library, load_scenario, resolve_path
 from scenarios.schema import Scenario
 
 app = typer.Typer(
@@ -28,7 +31,8 @@ app = typer.Typer(
     help="RetailTwin: a digital twin for comparing retail orchestration designs.",
 )
 err = Console(stderr=True)
-out = Console()
+# piped output keeps wide tables readable (rich would wrap them at 80 columns)
+out = Console() if sys.stdout.isatty() or "COLUMNS" in os.environ else Console(width=160)
 
 
 def _fail(message: str) -> None:
@@ -48,7 +52,8 @@ def _load(scenario: str, overrides: list[str], model: str | None, seed: int | No
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(code=2) from None
     if s.orchestration.model not in model_names():
-        _fail(str(UnknownModelError(s.orchestration.model)))
+        source = resolve_path(scenario)
+        _fail(f"{source}: {UnknownModelError(s.orchestration.model)}")
     return s
 
 
@@ -79,24 +84,58 @@ def kpi_table(summary: dict) -> Table:
     return table
 
 
+Workers = Annotated[
+    int | None,
+    typer.Option(min=1, help="local worker processes (default: all cores; 1: in-process)"),
+]
+Dask = Annotated[
+    str | None,
+    typer.Option("--dask", help="run on Dask: a scheduler address (tcp://host:8786) or 'local'"),
+]
+Plugins = Annotated[
+    list[str] | None,
+    typer.Option("--plugin", help="module or .py file that registers extra models (repeatable)"),
+]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="dotted override KEY=VALUE")]
+
+
+def _backend(workers: int | None, dask: str | None):
+    from experiments.backends import BackendSpec
+
+    return BackendSpec(workers, dask)
+
+
+def _plugins(plugins: list[str] | None) -> tuple[str, ...]:
+    from experiments.plugins import PluginError, load_plugins, normalise
+
+    specs = normalise(plugins or [])
+    try:
+        load_plugins(specs)
+    except ImportError as exc:
+        _fail(str(exc) if isinstance(exc, PluginError) else f"plugin: {exc}")
+    return specs
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="library name or YAML path")] = "baseline",
     model: Annotated[str | None, typer.Option(help="orchestration model")] = None,
     seed: Annotated[int | None, typer.Option(help="override the scenario seed")] = None,
     replications: Annotated[int, typer.Option(min=1, help="independent replications")] = 1,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="dotted override KEY=VALUE")
-    ] = None,
+    set_: Sets = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="write the run directory here")
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="processes for replications")] = 1,
+    workers: Workers = None,
+    dask: Dask = None,
+    plugin: Plugins = None,
 ) -> None:
     """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
+    from experiments.backends import BackendError
     from experiments.runner import run_scenario
 
+    plugins = _plugins(plugin)
     s = _load(scenario, set_ or [], model, seed)
     show = err.is_terminal and not os.environ.get("CI")
     with Progress(
@@ -110,13 +149,18 @@ def run(
         transient=True,
     ) as progress:
         task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0)
-        summary = run_scenario(
-            s,
-            replications,
-            out_dir,
-            workers,
-            on_progress=lambda f: progress.update(task, completed=f),
-        )
+        try:
+            summary = run_scenario(
+                s,
+                replications,
+                out_dir,
+                workers,
+                on_progress=lambda f: progress.update(task, completed=f),
+                dask=dask,
+                plugins=plugins,
+            )
+        except BackendError as exc:
+            _fail(str(exc))
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
@@ -156,6 +200,9 @@ def models() -> None:
 def schema() -> None:
     """Print the JSON Schema of a scenario file."""
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+from experiments import cli_experiments  # noqa: E402,F401  (registers compare, sweep, results)
 
 
 def main() -> None:  # pragma: no cover - console entry

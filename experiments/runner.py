@@ -1,10 +1,11 @@
-"""Running scenarios: one replication, or many on a process pool, with their outputs.
+"""Running scenarios: one replication, or many on any backend, with their outputs.
 
 A run directory holds the resolved scenario (``scenario.yaml``), ``summary.json`` (the object of
-KPIS.md), and per replication ``rep_NNN/events.parquet`` (the event log) and
-``rep_NNN/daily.parquet`` (the daily time series) and ``rep_NNN/approvals.parquet`` (one row per
-decided approval: type and cycle time). Files are written under temporary names and renamed, so
-an interrupted run leaves no half-written file under a final name.
+KPIS.md), ``replications.parquet`` (one row of KPIs per replication), and per replication
+``rep_NNN/events.parquet`` (the event log), ``rep_NNN/daily.parquet`` (the daily time series)
+and ``rep_NNN/approvals.parquet`` (one row per decided approval: type and cycle time). Files are
+written under temporary names and renamed, so an interrupted run leaves no half-written file
+under a final name.
 
 Replication ``r`` of any model uses the streams of replication ``r`` (common random numbers).
 Each task ships the resolved scenario document, so a worker process rebuilds exactly the same
@@ -13,11 +14,9 @@ scenario; results do not depend on the number of workers.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ import pandas as pd
 
 from experiments.stats import mean_ci
 from orchestration.base import build
-from scenarios.loader import document_to_yaml, scenario_from_resolved, scenario_to_document
 from scenarios.schema import Scenario
 from sim.eventlog import EventLog
 from sim.world import World
@@ -99,14 +97,6 @@ def run_replication(
     return result
 
 
-def _task(doc: dict[str, Any], replication: int, out: str | None) -> ReplicationResult:
-    """Process-pool entry point: rebuild the scenario from its resolved document and run."""
-    scenario = scenario_from_resolved(doc)
-    res = run_replication(scenario, replication, Path(out) if out else None)
-    res.daily = []  # the daily frame is on disk when wanted; keep the result small
-    return res
-
-
 def aggregate(
     scenario: Scenario, results: list[ReplicationResult], wall_s: float
 ) -> dict[str, Any]:
@@ -160,40 +150,21 @@ def run_scenario(
     scenario: Scenario,
     replications: int = 1,
     out_dir: Path | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     on_progress: Callable[[float], None] | None = None,
+    *,
+    dask: str | None = None,
+    plugins: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given."""
-    if replications < 1:
-        raise ValueError("replications must be >= 1")
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write_text(
-            out_dir / "scenario.yaml", document_to_yaml(scenario_to_document(scenario))
-        )
-    rep_dir = (lambda r: out_dir / f"rep_{r:03d}") if out_dir is not None else (lambda r: None)
-    started = time.perf_counter()
-    results: list[ReplicationResult] = []
-    if workers <= 1 or replications == 1:
-        for r in range(replications):
+    """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given.
 
-            def prog(day: int, days: int, r: int = r) -> None:
-                if on_progress is not None:
-                    on_progress((r + day / days) / replications)
+    ``workers`` processes (None: all cores; 1: in this process) or a Dask cluster (``dask``:
+    a scheduler address or ``"local"``); the KPIs do not depend on which
+    (see :mod:`experiments.backends`).
+    """
+    from experiments.backends import BackendSpec
+    from experiments.replicate import replicate
 
-            results.append(run_replication(scenario, r, rep_dir(r), prog))
-    else:
-        doc = scenario_to_document(scenario)
-        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
-            futures = [
-                pool.submit(_task, doc, r, str(rep_dir(r)) if out_dir is not None else None)
-                for r in range(replications)
-            ]
-            for done, fut in enumerate(futures, start=1):
-                results.append(fut.result())
-                if on_progress is not None:
-                    on_progress(done / replications)
-    summary = aggregate(scenario, results, time.perf_counter() - started)
-    if out_dir is not None:
-        _atomic_write_text(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
-    return summary
+    return replicate(
+        scenario, replications, out_dir, BackendSpec(workers, dask), on_progress, plugins
+    )

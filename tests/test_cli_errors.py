@@ -172,11 +172,6 @@ def test_an_unknown_model_in_a_file_exits_2(runner: CliRunner, tmp_path: Path) -
     assert "robots" in printed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="experiments.cli._load reports an unknown model with UnknownModelError's text, "
-    "which does not name the scenario file the model came from",
-)
 def test_an_unknown_model_in_a_file_names_the_file(runner: CliRunner, tmp_path: Path) -> None:
     """Like every other problem of a file, the unknown model names the file it is in."""
     path = tmp_path / "odd_model.yaml"

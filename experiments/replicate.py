@@ -1,0 +1,78 @@
+"""Replications of one scenario on any backend: what ``retail-twin run`` and ``run_scenario`` do.
+
+R tasks (replications ``0 .. R-1`` of the resolved scenario) go through
+:func:`experiments.backends.run_tasks`, like every other experiment; the run directory (see
+:mod:`experiments.store`) gets ``scenario.yaml`` first, each replication's Parquet outputs as it
+completes, and ``replications.parquet`` and ``summary.json`` at the end. A replication that
+raises stops the run with its own exception (nothing is summarised from a partial run).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
+from experiments.plugins import normalise
+from experiments.store import run_summary, write_run_dir, write_scenario
+from experiments.tasks import Task, TaskResult, task_digest
+from scenarios.loader import scenario_to_document
+from scenarios.schema import Scenario
+
+
+def replication_tasks(
+    scenario: Scenario,
+    replications: int,
+    out_dir: Path | None = None,
+    plugins: Sequence[str] = (),
+    capture_errors: bool = False,
+) -> list[Task]:
+    doc = scenario_to_document(scenario)
+    return [
+        Task(
+            key=f"rep_{r:03d}",
+            doc=doc,
+            replication=r,
+            out=str(out_dir / f"rep_{r:03d}") if out_dir is not None else None,
+            plugins=normalise(plugins),
+            capture_errors=capture_errors,
+            digest=task_digest(doc, r),
+            run=out_dir.name if out_dir is not None else "",
+        )
+        for r in range(replications)
+    ]
+
+
+def replicate(
+    scenario: Scenario,
+    replications: int = 1,
+    out_dir: Path | None = None,
+    backend: BackendSpec = IN_PROCESS,
+    on_progress: Callable[[float], None] | None = None,
+    plugins: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Run the replications of ``scenario``; return (and write) the summary object of KPIS.md."""
+    if replications < 1:
+        raise ValueError("replications must be >= 1")
+    tasks = replication_tasks(scenario, replications, out_dir, plugins)
+    doc = tasks[0].doc
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_scenario(out_dir, doc)
+    results: list[TaskResult] = []
+
+    def partial(f: float) -> None:
+        if on_progress is not None:
+            on_progress((len(results) + f) / replications)
+
+    started = time.perf_counter()  # wall clock: engine statistics only
+    for res in run_tasks(tasks, backend, partial):
+        results.append(res)
+        if on_progress is not None:
+            on_progress(len(results) / replications)
+    wall = time.perf_counter() - started
+    if out_dir is not None:
+        return write_run_dir(out_dir, doc, results, wall)
+    return run_summary(doc, results, wall)

@@ -1,0 +1,216 @@
+"""Reading results back: run directories and sweep directories, as pandas frames over Parquet.
+
+What ``retail-twin results list|show|compare`` prints and what the dashboard's history page
+shows. Nothing here runs a simulation or writes a file.
+
+- :func:`list_runs` — every run directory under a folder (a ``run --out`` directory, or a cell
+  ``runs/p000_manual`` of a sweep), one row each, with its scenario, model, seed, replication
+  counts and the mean of every KPI.
+- :func:`list_sweeps` — every sweep directory under a folder, one row each.
+- :func:`load_run` / :func:`load_sweep` — one directory, with its tables.
+- :func:`compare_runs` — KPI means, intervals and differences against the first run (paired by
+  replication when all runs share their seed: common random numbers; Welch otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from experiments.analysis import compare_samples, summary_rows
+
+
+class NotARunError(FileNotFoundError):
+    """A directory that holds neither a run (``summary.json``) nor a sweep (``plan.json``)."""
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def is_run_dir(path: Path) -> bool:
+    return (path / "summary.json").is_file()
+
+
+def is_sweep_dir(path: Path) -> bool:
+    return (path / "plan.json").is_file()
+
+
+@dataclass
+class RunRecord:
+    """One run directory: the summary object, the resolved scenario, one row per replication."""
+
+    path: Path
+    summary: dict[str, Any]
+    scenario: dict[str, Any]
+    replications: pd.DataFrame
+
+    @property
+    def kpis(self) -> list[str]:
+        return list(self.summary.get("kpis", {}))
+
+    def _outputs(self, name: str) -> pd.DataFrame:
+        frames = []
+        for rep in sorted(self.path.glob("rep_*")):
+            f = rep / name
+            if f.is_file():
+                df = pd.read_parquet(f)
+                df.insert(0, "replication", int(rep.name.split("_")[1]))
+                frames.append(df)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def daily(self) -> pd.DataFrame:
+        """The daily time series of every replication (a ``replication`` column first)."""
+        return self._outputs("daily.parquet")
+
+    def approvals(self) -> pd.DataFrame:
+        """Every decided approval of every replication (type and cycle time)."""
+        return self._outputs("approvals.parquet")
+
+    def events(self, replication: int = 0) -> pd.DataFrame:
+        """The event log of one replication."""
+        return pd.read_parquet(self.path / f"rep_{replication:03d}" / "events.parquet")
+
+
+@dataclass
+class SweepRecord:
+    """One sweep directory: its spec, counts and failures, and its two tables."""
+
+    path: Path
+    record: dict[str, Any]
+    results: pd.DataFrame
+    summary: pd.DataFrame
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.results[self.results["status"] != "ok"]
+
+    def run(self, name: str) -> RunRecord:
+        return load_run(self.path / "runs" / name)
+
+
+def _replications_frame(run_dir: Path, summary: dict[str, Any]) -> pd.DataFrame:
+    f = run_dir / "replications.parquet"
+    if f.is_file():
+        return pd.read_parquet(f)
+    # a run directory without the table (written before it existed): the means only
+    row = {"replication": None, "seed": summary.get("seed"), "status": "ok", "error": None}
+    return pd.DataFrame([{**row, **summary.get("kpis", {})}])
+
+
+def load_run(run_dir: str | Path) -> RunRecord:
+    run_dir = Path(run_dir)
+    if not is_run_dir(run_dir):
+        raise NotARunError(f"{run_dir}: no summary.json (not a run directory)")
+    summary = _read_json(run_dir / "summary.json")
+    scen = run_dir / "scenario.yaml"
+    scenario = yaml.safe_load(scen.read_text(encoding="utf-8")) if scen.is_file() else {}
+    return RunRecord(run_dir, summary, scenario, _replications_frame(run_dir, summary))
+
+
+def load_sweep(sweep_dir: str | Path) -> SweepRecord:
+    sweep_dir = Path(sweep_dir)
+    if not is_sweep_dir(sweep_dir):
+        raise NotARunError(f"{sweep_dir}: no plan.json (not a sweep directory)")
+    if not (sweep_dir / "sweep.json").is_file():
+        raise NotARunError(f"{sweep_dir}: the sweep has not finished (resume it with --resume)")
+    return SweepRecord(
+        sweep_dir,
+        _read_json(sweep_dir / "sweep.json"),
+        pd.read_parquet(sweep_dir / "results.parquet"),
+        pd.read_parquet(sweep_dir / "summary.parquet"),
+    )
+
+
+def list_runs(root: str | Path) -> pd.DataFrame:
+    """One row per run directory under ``root`` (sorted by path), with every KPI mean."""
+    root = Path(root)
+    rows = []
+    for f in sorted(root.rglob("summary.json")):
+        run_dir = f.parent
+        try:
+            rec = load_run(run_dir)
+        except (OSError, ValueError):
+            continue  # a directory being written or a foreign file: not a run
+        s = rec.summary
+        reps = rec.replications
+        sweep = run_dir.parent.parent if run_dir.parent.name == "runs" else None
+        rows.append(
+            {
+                "run_dir": str(run_dir),
+                "sweep_dir": str(sweep) if sweep is not None and is_sweep_dir(sweep) else None,
+                "scenario": s.get("scenario"),
+                "model": s.get("model"),
+                "seed": s.get("seed"),
+                "horizon_days": s.get("horizon_days"),
+                "replications": s.get("replications"),
+                "failed": int((reps["status"] != "ok").sum()) if "status" in reps else 0,
+                "wall_s": s.get("engine", {}).get("wall_s"),
+                **s.get("kpis", {}),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def list_sweeps(root: str | Path) -> pd.DataFrame:
+    """One row per sweep directory under ``root``: scenario, grid, models, counts, status."""
+    rows = []
+    for f in sorted(Path(root).rglob("plan.json")):
+        d = f.parent
+        done = (d / "sweep.json").is_file()
+        rec = _read_json(d / "sweep.json") if done else {}
+        plan = _read_json(f)
+        spec = rec.get("spec", {})
+        rows.append(
+            {
+                "sweep_dir": str(d),
+                "scenario": plan.get("scenario"),
+                "grid": ", ".join(spec.get("grid", {})) if done else None,
+                "models": ", ".join(rec.get("models", [])) if done else None,
+                "points": rec.get("points"),
+                "replications": rec.get("replications"),
+                "tasks": len(plan.get("tasks", [])),
+                "completed": len(list((d / "tasks").glob("*.json"))),
+                "failed": rec.get("failed_total"),
+                "finished": done,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _labels(paths: list[Path]) -> list[str]:
+    names = [p.name for p in paths]
+    if len(set(names)) == len(names):
+        return names
+    return [str(p) for p in paths]
+
+
+def compare_runs(run_dirs: list[str | Path], reference: str | None = None) -> dict[str, Any]:
+    """Compare run directories KPI by KPI against ``reference`` (default: the first run).
+
+    Paired by replication when every run has the same seed (common random numbers), Welch
+    otherwise. The object is that of ``retail-twin compare``, keyed by run label.
+    """
+    runs = [load_run(p) for p in run_dirs]
+    labels = _labels([r.path for r in runs])
+    kpis: list[str] = list(dict.fromkeys(k for r in runs for k in r.kpis))
+    seeds = {r.summary.get("seed") for r in runs}
+    paired = len(seeds) == 1 and all(r.replications["replication"].notna().all() for r in runs)
+    frames = {label: r.replications for label, r in zip(labels, runs, strict=True)}
+    comp = compare_samples(frames, kpis, reference or labels[0], paired=paired)
+    comp["labels"] = {label: str(r.path) for label, r in zip(labels, runs, strict=True)}
+    comp["models"] = {label: r.summary.get("model") for label, r in zip(labels, runs, strict=True)}
+    return comp
+
+
+def comparison_frame(comparison: dict[str, Any]) -> pd.DataFrame:
+    """A comparison object as a long table: one row per run x KPI."""
+    runs = comparison["runs"]
+    kpis = list(next(iter(runs.values()))["kpis"]) if runs else []
+    extra = {label: {"run": label} for label in runs}
+    return pd.DataFrame(summary_rows(comparison, kpis, extra))

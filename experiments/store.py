@@ -1,0 +1,199 @@
+"""Writing results: atomic files, per-task records, run directories and tidy tables.
+
+Nothing is ever written in place. Every file goes to ``NAME.partial`` first and is renamed with
+:func:`os.replace`, so Ctrl-C or a killed process leaves at worst a ``*.partial`` file, never a
+half-written file under a final name.
+
+A **run directory** (one scenario under one model, R replications) holds::
+
+    scenario.yaml            the resolved scenario (what produced the results)
+    summary.json             the summary object of KPIS.md (+ "failures" when runs failed)
+    replications.parquet     one row per replication: seed, status, error, every KPI, engine
+    rep_NNN/                 that replication's Parquet outputs (events, daily, approvals)
+
+A **task store** (``DIR/tasks/``) holds one small JSON file per completed task, written as the
+task completes (append-only): what a resumed sweep reads back instead of recomputing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from experiments.tasks import OK, TaskResult
+
+PARTIAL = ".partial"
+ENGINE_COLUMNS = ("sim_events", "wall_s")
+
+
+# ---------------------------------------------------------------------------------- atomic files
+def _partial(path: Path) -> Path:
+    return path.with_name(path.name + PARTIAL)
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _partial(path)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _partial(path)
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def remove_partials(root: Path) -> int:
+    """Delete ``*.partial`` leftovers of an interrupted run under ``root``; return how many."""
+    n = 0
+    for p in root.rglob(f"*{PARTIAL}"):
+        if p.is_file():
+            p.unlink()
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------- tables
+#: types of the columns that are not numbers (any other all-null column is float64: a KPI)
+TEXT_COLUMNS = {
+    "run": pa.string(),
+    "model": pa.string(),
+    "scenario": pa.string(),
+    "status": pa.string(),
+    "error": pa.string(),
+    "kpi": pa.string(),
+    "reference": pa.string(),
+    "significant": pa.bool_(),
+}
+
+
+def _column(values: list[Any], null_type: pa.DataType) -> pa.Array:
+    """An Arrow column of plain Python values; nulls kept; mixed or nested values as JSON text."""
+    values = [None if isinstance(v, float) and math.isnan(v) else v for v in values]
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds:
+        return pa.array(values, type=null_type)
+    if kinds <= {int, float} or (len(kinds) == 1 and kinds <= {bool, str}):
+        try:
+            return pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass
+    return pa.array([None if v is None else json.dumps(v, default=str) for v in values])
+
+
+def rows_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
+    """A table with exactly ``columns``, in order, from dict rows (a missing key is null)."""
+    return pa.table(
+        {c: _column([r.get(c) for r in rows], TEXT_COLUMNS.get(c, pa.float64())) for c in columns}
+    )
+
+
+def kpi_names(results: Iterable[TaskResult]) -> list[str]:
+    """KPI names in order of first appearance over the successful results."""
+    names: dict[str, None] = {}
+    for r in results:
+        if r.ok:
+            names.update(dict.fromkeys(r.kpis))
+    return list(names)
+
+
+def result_row(r: TaskResult) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "replication": r.replication,
+        "seed": r.seed,
+        "status": r.status,
+        "error": r.error,
+    }
+    row.update(r.kpis)
+    for name in ENGINE_COLUMNS:
+        row[name] = r.engine.get(name)
+    return row
+
+
+# ---------------------------------------------------------------------------------- task store
+class TaskStore:
+    """One JSON record per completed task under ``root``; written once, read on resume."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        return self.root / f"{key}.json"
+
+    def save(self, result: TaskResult) -> None:
+        write_json(self.path(result.key), result.to_record())
+
+    def load(self, key: str) -> TaskResult | None:
+        p = self.path(key)
+        if not p.exists():
+            return None
+        return TaskResult.from_record(read_json(p))
+
+
+# ---------------------------------------------------------------------------------- run directory
+def write_scenario(run_dir: Path, doc: dict[str, Any]) -> None:
+    from scenarios.loader import document_to_yaml
+
+    write_text(run_dir / "scenario.yaml", document_to_yaml(doc))
+
+
+def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float) -> dict:
+    """The KPIS.md summary over the successful replications, plus the failed ones if any."""
+    from experiments.runner import ReplicationResult, aggregate
+    from scenarios.loader import scenario_from_resolved
+
+    scenario = scenario_from_resolved(doc)
+    good = [r for r in results if r.status == OK]
+    if good:
+        reps = [
+            ReplicationResult(r.replication, r.kpis, r.by_approval_type, r.engine) for r in good
+        ]
+        summary = aggregate(scenario, reps, wall_s)
+    else:
+        summary = {
+            "scenario": scenario.name,
+            "model": scenario.orchestration.model,
+            "seed": scenario.seed,
+            "replications": 0,
+            "horizon_days": scenario.horizon_days,
+            "kpis": {},
+            "by_approval_type": {},
+            "engine": {"sim_events": 0, "wall_s": round(wall_s, 3), "events_per_s": None},
+        }
+    failed = [r for r in results if r.status != OK]
+    if failed:
+        summary["failures"] = [
+            {"replication": r.replication, "seed": r.seed, "error": r.error}
+            for r in sorted(failed, key=lambda r: r.replication)
+        ]
+    return summary
+
+
+def write_run_dir(
+    run_dir: Path, doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float
+) -> dict[str, Any]:
+    """Write ``replications.parquet`` and ``summary.json`` of a run directory; return the latter."""
+    results = sorted(results, key=lambda r: r.replication)
+    columns = ["replication", "seed", "status", "error", *kpi_names(results), *ENGINE_COLUMNS]
+    table = rows_table([result_row(r) for r in results], columns)
+    write_table(table, run_dir / "replications.parquet")
+    summary = run_summary(doc, results, wall_s)
+    write_json(run_dir / "summary.json", summary)
+    return summary
