@@ -164,11 +164,14 @@ class Backoffice:
     def exception(
         self,
         team: str,
-        event: Event,
+        event: Event | None,
         resolve: Callable[[], None] | None = None,
         pickup_h: float = 0.0,
     ) -> None:
-        """Queue ``event`` for ``team``; when worked, ``resolve()`` runs and the event settles."""
+        """Queue an anomaly for ``team``; when worked, ``resolve()`` runs and ``event`` settles.
+
+        ``event`` is None for anomalies found by the model itself (a review of its own records).
+        """
         self.kpi.exception_raised()
         self.open_exceptions += 1
         created = self.env.now
@@ -178,7 +181,8 @@ class Backoffice:
             if resolve is not None:
                 resolve()
             self.kpi.exception_resolved(created, t, auto=False)
-            self.w.ack(event)
+            if event is not None:
+                self.w.ack(event)
 
         self.desks[team].submit(done, pickup_h=pickup_h)
 

@@ -64,7 +64,13 @@ class UnknownModelError(KeyError):
 
 
 def _load_builtin() -> None:
-    from orchestration import event_driven, manual  # noqa: F401  (they register themselves)
+    from orchestration import (  # noqa: F401  (they register themselves)
+        approval_centric,
+        event_driven,
+        exception_driven,
+        hybrid,
+        manual,
+    )
 
 
 def model_names() -> list[str]:

@@ -119,27 +119,24 @@ class OdooErp:
     def create_po(
         self, supplier: int, skus: np.ndarray, qty: np.ndarray, cost: np.ndarray, origin: str
     ) -> tuple[int, str]:
-        """Create and confirm an RFQ; returns (id, name). Confirmation fires the webhook rule."""
+        """Create a draft RFQ; returns (id, name)."""
         lines = [
-            (
-                0,
-                0,
-                {
-                    "product_id": self.product_ids[s],
-                    "product_qty": float(q),
-                    "price_unit": float(c),
-                },
-            )
-            for s, q, c in zip(skus.tolist(), qty.tolist(), cost.tolist(), strict=True)
+            (0, 0, {"product_id": self.product_ids[k], "product_qty": float(q), "price_unit": float(c)})
+            for k, q, c in zip(skus.tolist(), qty.tolist(), cost.tolist(), strict=True)
         ]
         po_id = self.env.execute(
             "purchase.order",
             "create",
             {"partner_id": self.vendor_ids[supplier], "order_line": lines, "origin": origin},
         )
+        return po_id, self.env["purchase.order"].browse(po_id).name
+
+    def confirm_po(self, po_id: int) -> None:
+        """``button_confirm``: the order becomes a PO and the webhook rule fires after commit."""
         self.env.execute("purchase.order", "button_confirm", [po_id])
-        po = self.env["purchase.order"].browse(po_id)
-        return po_id, po.name
+
+    def cancel_po(self, po_id: int) -> None:
+        self.env.execute("purchase.order", "button_cancel", [po_id])
 
     def po_state(self, po_id: int) -> str:
         return self.env["purchase.order"].browse(po_id).state

@@ -356,12 +356,11 @@ class ConnectorRetry(Strict):
     maximum_attempts: Annotated[int, Field(ge=1, le=100)] = 8
 
 
-class EventDrivenParams(Strict):
-    """Straight-through automation: Odoo rules -> webhooks -> n8n -> systems, no managerial gate."""
+class IntegrationParams(Strict):
+    """How the automated models wire Odoo, n8n and the channels (shared by all four)."""
 
     availability_push_interval_min: Positive = 5.0
     rfq_merge_window_h: Positive = 1.0
-    auto_discount_limit: Fraction = 0.30
     backorder_cancel_after_days: Positive = 3.0
     idempotency: bool = True
     n8n_workers: Annotated[int, Field(ge=1, le=64)] = 2
@@ -371,12 +370,45 @@ class EventDrivenParams(Strict):
     connector_retry: ConnectorRetry = ConnectorRetry()
 
 
+class EventDrivenParams(Strict):
+    """Straight-through: price overrides approved by rule up to a depth, with no margin check."""
+
+    auto_discount_limit: Fraction = 0.30
+
+
+class ApprovalCentricParams(Strict):
+    """Governance first: every policy-relevant action waits for a person in the approval app."""
+
+    approval_pickup_h: LogNormal = LogNormal(median=2.0, p90=8.0)
+
+
+class ExceptionDrivenParams(Strict):
+    """Straight-through by default; anomalies (by these thresholds) go to people."""
+
+    fraud_signal_threshold: Fraction = 0.5
+    invoice_price_tolerance: Fraction = 0.03
+    po_watchdog_h: Positive = 36.0
+
+
+class HybridParams(Strict):
+    """Event-driven for routine, approvals where risk is high, exception handling for resilience."""
+
+    approval_pickup_h: LogNormal = LogNormal(median=2.0, p90=8.0)
+    fraud_signal_threshold: Fraction = 0.5
+    invoice_price_tolerance: Fraction = 0.03
+    po_watchdog_h: Positive = 36.0
+
+
 class Orchestration(Strict):
     """Which orchestration model runs, and each model's parameters."""
 
     model: Name = "manual"
     manual: ManualParams = ManualParams()
+    integration: IntegrationParams = IntegrationParams()
     event_driven: EventDrivenParams = EventDrivenParams()
+    approval_centric: ApprovalCentricParams = ApprovalCentricParams()
+    exception_driven: ExceptionDrivenParams = ExceptionDrivenParams()
+    hybrid: HybridParams = HybridParams()
 
 
 # --------------------------------------------------------------------------- scenario

@@ -69,7 +69,7 @@ def test_switching_idempotency_off_lets_duplicates_through_and_they_are_counted(
         "horizon_days=21",
         "orchestration.model=event_driven",
         *FAULTY,
-        "orchestration.event_driven.idempotency=false",
+        "orchestration.integration.idempotency=false",
     )
     assert _conserved(k)
     assert k["duplicate_effects_total"] > 0

@@ -1,0 +1,62 @@
+"""The ``hybrid`` model: event-driven for routine, approvals where risk is high, exceptions for
+resilience — the article's recommendation, composed from the other models by process area.
+
+| area | routine (low risk) | medium risk | high risk / anomaly |
+|---|---|---|---|
+| purchase orders | straight through | buyer | buyer + finance; non-preferred supplier: buyer |
+| price overrides | rule, margin floor kept | store manager | store manager + finance |
+| refunds | paid at initiation if the fraud signal is low | on receipt, customer service | on receipt, + finance; suspicious: on receipt |
+| inventory adjustments | booked | inventory control (exception) | inventory control + finance (approval) |
+| invoices | 3-way match | price variance within tolerance accepted | finance |
+
+Scheduled checks (PO watchdog, nightly availability sync) as in ``exception_driven``.
+"""
+
+from __future__ import annotations
+
+from orchestration.approval_centric import ApprovalCentricModel
+from orchestration.automated import AutomatedModel
+from orchestration.base import register
+from orchestration.exception_driven import ExceptionPolicies
+from scenarios.schema import Scenario
+from sim.events import DiscountRequested, ReturnInitiated
+
+
+@register(
+    "hybrid",
+    "Event-driven for routine, approvals where risk is high, exception handling for resilience "
+    "(rules per process area).",
+)
+class HybridModel(ExceptionPolicies, AutomatedModel):
+    name = "hybrid"
+    reconcile = True
+
+    def __init__(self, scenario: Scenario):
+        super().__init__(scenario)
+        p = scenario.orchestration.hybrid
+        self.approval_pickup = p.approval_pickup_h
+        self.fraud_threshold = p.fraud_signal_threshold
+        self.price_tolerance = p.invoice_price_tolerance
+        self.watchdog_h = p.po_watchdog_h
+
+    def purchase_steps(self, risk: str, preferred_supplier: bool) -> tuple[str, ...]:
+        if risk == "high":
+            return ("buyers", "finance")
+        if risk == "medium" or not preferred_supplier:
+            return ("buyers",)
+        return ()
+
+    def discount_policy(self, e: DiscountRequested, risk: str) -> tuple[tuple[str, ...], bool]:
+        return ApprovalCentricModel.discount_policy(self, e, risk)
+
+    def refund_at_initiation(self, e: ReturnInitiated, risk: str) -> bool:
+        return risk == "low" and e.fraud_signal < self.fraud_threshold
+
+    def refund_on_receipt(self, init: ReturnInitiated, back: bool, risk: str):
+        return ApprovalCentricModel.refund_on_receipt(self, init, back, risk)
+
+    def on_variance(self, location: int, skus, delta, value, risk: str | None) -> None:
+        if risk == "high":
+            ApprovalCentricModel.on_variance(self, location, skus, delta, value, risk)
+        else:
+            ExceptionPolicies.on_variance(self, location, skus, delta, value, risk)
