@@ -337,8 +337,14 @@ class AutomatedModel:
         self.rec.adjust(location, skus, delta)
         if risk is not None:
             self.bo.request(
-                Request("inventory_adjustment", risk, self.env.now, f"site:{location}", (),
-                        lambda _ok: None)
+                Request(
+                    "inventory_adjustment",
+                    risk,
+                    self.env.now,
+                    f"site:{location}",
+                    (),
+                    lambda _ok: None,
+                )
             )
 
     def on_invoice_mismatch(self, e: InvoiceReceived) -> None:
@@ -401,7 +407,7 @@ class AutomatedModel:
 
     def _nightly_sync(self):
         """Scheduled action: a full availability file every night catches lost pushes."""
-        env, net = self.env, self.w.net
+        env = self.env
         t = self.NIGHTLY_SYNC_HOUR
         while t < self.w.horizon_h:
             yield env.timeout(t - env.now)
@@ -500,8 +506,15 @@ class AutomatedModel:
             self._settle(e)
 
         self.bo.request(
-            Request("discount", risk, self.env.now, f"till:{e.location}", steps, decided,
-                    approve=approve)
+            Request(
+                "discount",
+                risk,
+                self.env.now,
+                f"till:{e.location}",
+                steps,
+                decided,
+                approve=approve,
+            )
         )
 
     def _return_initiated(self, e: ReturnInitiated) -> None:
@@ -510,8 +523,14 @@ class AutomatedModel:
             self._awaiting_return[e.return_id] = e  # decided when the parcel is back
             return
         self.bo.request(
-            Request("refund", risk, self.env.now, f"customer:{e.order_id}", (),
-                    lambda ok: self._pay_refund(e, ok))
+            Request(
+                "refund",
+                risk,
+                self.env.now,
+                f"customer:{e.order_id}",
+                (),
+                lambda ok: self._pay_refund(e, ok),
+            )
         )
 
     def _pay_refund(self, e: ReturnInitiated, approved: bool) -> None:
@@ -532,8 +551,15 @@ class AutomatedModel:
         back = bool(r.qty.sum() > 0)  # inspection: did anything usable come back?
         steps, approve = self.refund_on_receipt(init, back, risk)
         self.bo.request(
-            Request("refund", risk, self.env.now, f"customer:{init.order_id}", steps,
-                    lambda ok: self._pay_refund(init, ok), approve=approve),
+            Request(
+                "refund",
+                risk,
+                self.env.now,
+                f"customer:{init.order_id}",
+                steps,
+                lambda ok: self._pay_refund(init, ok),
+                approve=approve,
+            ),
             pickup=self.approval_pickup if steps else None,
         )
 

@@ -121,8 +121,13 @@ class OdooErp:
     ) -> tuple[int, str]:
         """Create a draft RFQ; returns (id, name)."""
         lines = [
-            (0, 0, {"product_id": self.product_ids[k], "product_qty": float(q), "price_unit": float(c)})
-            for k, q, c in zip(skus.tolist(), qty.tolist(), cost.tolist(), strict=True)
+            (0, 0, {"product_id": pid, "product_qty": float(q), "price_unit": float(c)})
+            for pid, q, c in zip(
+                [self.product_ids[k] for k in skus.tolist()],
+                qty.tolist(),
+                cost.tolist(),
+                strict=True,
+            )
         ]
         po_id = self.env.execute(
             "purchase.order",

@@ -1,13 +1,15 @@
 """The ``hybrid`` model: event-driven for routine, approvals where risk is high, exceptions for
 resilience — the article's recommendation, composed from the other models by process area.
 
-| area | routine (low risk) | medium risk | high risk / anomaly |
-|---|---|---|---|
-| purchase orders | straight through | buyer | buyer + finance; non-preferred supplier: buyer |
-| price overrides | rule, margin floor kept | store manager | store manager + finance |
-| refunds | paid at initiation if the fraud signal is low | on receipt, customer service | on receipt, + finance; suspicious: on receipt |
-| inventory adjustments | booked | inventory control (exception) | inventory control + finance (approval) |
-| invoices | 3-way match | price variance within tolerance accepted | finance |
+- purchase orders: low risk straight through; medium risk (or a non-preferred supplier) a
+  buyer; high risk a buyer and finance;
+- price overrides: low risk keeping the margin floor by rule; otherwise the store manager, and
+  finance too for deep (high-risk) overrides;
+- refunds: low-value returns with a low fraud signal paid at initiation; the rest decided on
+  receipt by customer service (with finance when high), refused when nothing usable came back;
+- inventory adjustments: low risk booked; medium an exception for inventory control; high a
+  dual approval with finance;
+- invoices: a price variance within tolerance accepted by rule; larger mismatches to finance.
 
 Scheduled checks (PO watchdog, nightly availability sync) as in ``exception_driven``.
 """
