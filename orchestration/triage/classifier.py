@@ -174,7 +174,7 @@ class SimulatedClassifier:
         return right.a >= wrong.a and right.b <= wrong.b and right != wrong
 
     def accuracy(self, prior: Mapping[str, float] | None = None) -> float:
-        """Expected share of correct predictions for a class mix (uniform when ``prior`` is None)."""
+        """Expected share of correct predictions for a class mix (uniform if ``prior`` is None)."""
         diag = np.diag(self._matrix)
         if prior is None:
             return float(diag.mean())
@@ -243,7 +243,9 @@ def _confusion_matrix(classes: tuple[str, ...], confusion: ConfusionInput) -> np
         return _matrix_from_mapping(classes, confusion)
     rows = list(confusion)
     if len(rows) != n:
-        raise ValueError(f"confusion matrix must be {n}x{n} (one row per class), got {len(rows)} rows")
+        raise ValueError(
+            f"confusion matrix must be {n}x{n} (one row per class), got {len(rows)} rows"
+        )
     matrix = np.zeros((n, n))
     for i, row in enumerate(rows):
         values = np.asarray(row, dtype=float)
@@ -303,7 +305,9 @@ def _as_beta(value: Beta | tuple[float, float]) -> Beta:
     try:
         a, b = value
     except (TypeError, ValueError):
-        raise ValueError(f"a confidence distribution is a Beta or an (a, b) pair, got {value!r}")
+        raise ValueError(
+            f"a confidence distribution is a Beta or an (a, b) pair, got {value!r}"
+        ) from None
     return Beta(a, b)
 
 

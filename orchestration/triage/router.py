@@ -56,6 +56,7 @@ __all__ = [
     "HardRule",
     "TriageRouter",
     "amount_above",
+    "confident",
     "signal_above",
 ]
 
@@ -78,7 +79,16 @@ class Case:
     def __post_init__(self) -> None:
         if isinstance(self.case_id, bool) or not isinstance(self.case_id, str | int):
             raise TypeError(f"case_id must be a str or int, got {self.case_id!r}")
-        object.__setattr__(self, "features", MappingProxyType(dict(self.features)))
+        if not isinstance(self.true_class, str) or not self.true_class:
+            raise ValueError(f"case {self.case_id!r}: true_class must be a non-empty str")
+        features = {}
+        for name, value in dict(self.features).items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(
+                    f"case {self.case_id!r}: feature {name!r} must be a number, got {value!r}"
+                )
+            features[name] = float(value)
+        object.__setattr__(self, "features", MappingProxyType(features))
 
     def feature(self, name: str, rule: str) -> float:
         """The value of feature ``name``; a ``KeyError`` naming the rule when the case lacks it."""
@@ -147,9 +157,10 @@ class Decision:
     """One routing of one case, and why.
 
     ``rule`` is how the triage decided (``"auto"``, ``"below_threshold"`` or
-    ``"hard_rule:<name>"``); ``detail`` says it in words; ``queue`` is where the case goes. A
-    decision made by a person has ``overridden_by``/``override_reason`` set and keeps the
-    decision it replaced in ``original`` (the triage fields are carried over unchanged).
+    ``"hard_rule:<name>"``); ``detail`` says it in words (a hard rule's condition and the case's
+    features are kept in ``rule_detail``); ``queue`` is where the case goes. A decision made by
+    a person has ``overridden_by``/``override_reason`` set and keeps the decision it replaced in
+    ``original`` (the triage fields are carried over unchanged).
     """
 
     case_id: CaseId
@@ -159,11 +170,20 @@ class Decision:
     threshold: float
     rule: str
     queue: str
-    detail: str
+    rule_detail: str = ""
     t_h: float | None = None
     overridden_by: str | None = None
     override_reason: str | None = None
     original: Decision | None = None
+
+    @property
+    def detail(self) -> str:
+        """Why the triage rule applied, in words."""
+        if self.rule == AUTO:
+            return f"confidence {self.confidence:.3f} >= threshold {self.threshold:g}"
+        if self.rule == BELOW_THRESHOLD:
+            return f"confidence {self.confidence:.3f} < threshold {self.threshold:g}"
+        return self.rule_detail
 
     @property
     def overridden(self) -> bool:
@@ -229,6 +249,7 @@ class Decision:
             "confidence": self.confidence,
             "threshold": self.threshold,
             "rule": self.rule,
+            "detail": self.triage.detail,
             "triage_queue": self.triage.queue,
             "queue": self.queue,
             "t_h": self.t_h,
@@ -300,25 +321,24 @@ class TriageRouter:
         if fresh:
             batch = self.classifier.classify_many([c.true_class for c in fresh.values()])
             t_h = self._clock() if self._clock is not None else None
-            for case, prediction in zip(fresh.values(), batch, strict=True):
-                self._decisions[case.case_id] = self._decide(
-                    case, prediction.pred, prediction.confidence, t_h
+            # decide everything first, so a rule failing on one case leaves the router untouched
+            classes = batch.classes
+            decisions = [
+                self._decide(case, classes[k], confidence, t_h)
+                for case, k, confidence in zip(
+                    fresh.values(),
+                    batch.pred_index.tolist(),
+                    batch.confidence.tolist(),
+                    strict=True,
                 )
+            ]
+            for decision in decisions:
+                self._count(decision)
+                self._decisions[decision.case_id] = decision
         return [self._decisions[c.case_id] for c in cases]
 
     def _decide(self, case: Case, pred: str, confidence: float, t_h: float | None) -> Decision:
         rule, queue, detail = self._apply_policy(case, confidence, pred)
-        self.total += 1
-        if rule == AUTO:
-            self.auto_routed += 1
-            if queue != self.routes[case.true_class]:
-                self.misrouted += 1
-        elif rule == BELOW_THRESHOLD:
-            self.below_threshold += 1
-        else:
-            self.hard_rule_routed += 1
-        if queue == self.manual_queue:
-            self.manual_review += 1
         return Decision(
             case_id=case.case_id,
             true_class=case.true_class,
@@ -327,26 +347,34 @@ class TriageRouter:
             threshold=self.threshold,
             rule=rule,
             queue=queue,
-            detail=detail,
+            rule_detail=detail,
             t_h=t_h,
         )
+
+    def _count(self, decision: Decision) -> None:
+        rule, queue = decision.rule, decision.queue
+        self.total += 1
+        if rule == AUTO:
+            self.auto_routed += 1
+            if queue != self.routes[decision.true_class]:
+                self.misrouted += 1
+        elif rule == BELOW_THRESHOLD:
+            self.below_threshold += 1
+        else:
+            self.hard_rule_routed += 1
+        if queue == self.manual_queue:
+            self.manual_review += 1
 
     def _apply_policy(self, case: Case, confidence: float, pred: str) -> tuple[str, str, str]:
         for hard in self.rules:
             if hard.when(case):
                 queue = hard.queue if hard.queue is not None else self.manual_queue
-                return HARD_RULE_PREFIX + hard.name, queue, hard.description or hard.name
-        if confidence < self.threshold:
-            return (
-                BELOW_THRESHOLD,
-                self.manual_queue,
-                f"confidence {confidence:.3f} < threshold {self.threshold:g}",
-            )
-        return (
-            AUTO,
-            self.routes[pred],
-            f"confidence {confidence:.3f} >= threshold {self.threshold:g}",
-        )
+                features = ", ".join(f"{k}={v:g}" for k, v in case.features.items())
+                detail = f"{hard.description or hard.name} ({features or 'no features'})"
+                return HARD_RULE_PREFIX + hard.name, queue, detail
+        if not confident(confidence, self.threshold):
+            return BELOW_THRESHOLD, self.manual_queue, ""
+        return AUTO, self.routes[pred], ""
 
     # ------------------------------------------------------------------ people
     def override(self, case_id: CaseId, by: str, queue: str, reason: str) -> Decision:
@@ -401,6 +429,12 @@ class TriageRouter:
 
 
 # ---------------------------------------------------------------------- helpers
+def confident(confidence: Any, threshold: float) -> Any:
+    """Whether a confidence (a float or a numpy array of them) clears the threshold: at or above
+    it is confident enough to auto-route. The one place this comparison is made."""
+    return confidence >= threshold
+
+
 def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
@@ -417,7 +451,9 @@ def _threshold(value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"threshold must be a number, got {value!r}")
     if math.isnan(value) or value < 0:
-        raise ValueError(f"threshold must be a confidence >= 0 (above 1: all manual), got {value!r}")
+        raise ValueError(
+            f"threshold must be a confidence >= 0 (above 1: all manual), got {value!r}"
+        )
     return float(value)
 
 
