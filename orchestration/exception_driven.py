@@ -4,8 +4,12 @@ The automated wiring of :mod:`orchestration.automated`, with rules that decide t
 cases and send only anomalies to team queues, plus scheduled checks for what events miss:
 
 - **price overrides** — approved by rule when the margin floor holds, refused by rule when not;
-- **refunds** — a standard return (fraud signal below ``fraud_signal_threshold``) is refunded at
-  once; a suspicious one goes to customer service, decided when the parcel is back;
+- **refunds** — AI-assisted triage (:mod:`orchestration.triage`, the ``refunds`` preset) routes
+  each return: a case classified *standard* with confidence at or above
+  ``refund_triage_threshold`` is refunded at once; below the threshold, a fraud signal above
+  ``fraud_signal_threshold`` (a hard rule), an amount over the high-risk bound, or another class
+  sends it to customer service, decided when the parcel is back and inspected. A fraud the
+  classifier reads as standard with confidence is paid: that is what misroutes cost;
 - **inventory adjustments** — variances over tolerance are anomalies for inventory control,
   booked once reviewed;
 - **invoices** — a price variance within ``invoice_price_tolerance`` is accepted by rule; larger
@@ -21,6 +25,7 @@ import numpy as np
 
 from orchestration.automated import AutomatedModel
 from orchestration.base import register
+from orchestration.triage import REFUNDS, Case, TriageRouter, refund_rules
 from scenarios.schema import Scenario
 from sim.events import DiscountRequested, InvoiceReceived, ReturnInitiated
 
@@ -29,10 +34,49 @@ class ExceptionPolicies:
     """The exception-driven rules, shared with ``hybrid``; mixed into an AutomatedModel."""
 
     fraud_threshold: float
+    triage_threshold: float
     price_tolerance: float
+    _refund_router: TriageRouter | None = None
+
+    def refund_router(self) -> TriageRouter:
+        if self._refund_router is None:
+            self._refund_router = REFUNDS.router(
+                self.w.streams.get(f"orch.{self.name}.triage.refunds"),
+                threshold=self.triage_threshold,
+                rules=refund_rules(
+                    amount_limit=self.s.policy.refund.high_from,
+                    fraud_signal_limit=self.fraud_threshold,
+                ),
+                clock=lambda: self.env.now,
+            )
+        return self._refund_router
+
+    def triaged_standard(self, e: ReturnInitiated) -> bool:
+        """Triage the refund; True when it is routed to straight-through payment."""
+        if self.w.return_is_fraudulent(e.return_id):
+            truth = "suspected_fraud"
+        elif e.amount >= self.s.policy.refund.high_from:
+            truth = "policy_exception"
+        else:
+            truth = "standard"
+        decision = self.refund_router().route(
+            Case(
+                f"return:{e.return_id}", truth, {"amount": e.amount, "fraud_signal": e.fraud_signal}
+            )
+        )
+        return decision.queue == REFUNDS.routes["standard"]
 
     def refund_at_initiation(self, e: ReturnInitiated, risk: str) -> bool:
-        return e.fraud_signal < self.fraud_threshold
+        return self.triaged_standard(e)
+
+    def finish(self) -> None:
+        super().finish()
+        if self._refund_router is not None:
+            c, k = self._refund_router.counts(), self.kpi
+            k.triage_total += c["total"]
+            k.triage_auto += c["auto_routed"]
+            k.triage_misrouted += c["misrouted"]
+            k.triage_manual += c["manual_review"]
 
     def refund_on_receipt(self, init: ReturnInitiated, back: bool, risk: str):
         return ("customer_service",), back
@@ -66,6 +110,7 @@ class ExceptionDrivenModel(ExceptionPolicies, AutomatedModel):
         super().__init__(scenario)
         p = scenario.orchestration.exception_driven
         self.fraud_threshold = p.fraud_signal_threshold
+        self.triage_threshold = p.refund_triage_threshold
         self.price_tolerance = p.invoice_price_tolerance
         self.watchdog_h = p.po_watchdog_h
 

@@ -38,6 +38,7 @@ class HybridModel(ExceptionPolicies, AutomatedModel):
         p = scenario.orchestration.hybrid
         self.approval_pickup = p.approval_pickup_h
         self.fraud_threshold = p.fraud_signal_threshold
+        self.triage_threshold = p.refund_triage_threshold
         self.price_tolerance = p.invoice_price_tolerance
         self.watchdog_h = p.po_watchdog_h
 
@@ -52,7 +53,7 @@ class HybridModel(ExceptionPolicies, AutomatedModel):
         return ApprovalCentricModel.discount_policy(self, e, risk)
 
     def refund_at_initiation(self, e: ReturnInitiated, risk: str) -> bool:
-        return risk == "low" and e.fraud_signal < self.fraud_threshold
+        return risk == "low" and self.triaged_standard(e)
 
     def refund_on_receipt(self, init: ReturnInitiated, back: bool, risk: str):
         return ApprovalCentricModel.refund_on_receipt(self, init, back, risk)

@@ -385,7 +385,8 @@ class ApprovalCentricParams(Strict):
 class ExceptionDrivenParams(Strict):
     """Straight-through by default; anomalies (by these thresholds) go to people."""
 
-    fraud_signal_threshold: Fraction = 0.5
+    fraud_signal_threshold: Fraction = 0.6
+    refund_triage_threshold: Fraction = 0.75
     invoice_price_tolerance: Fraction = 0.03
     po_watchdog_h: Positive = 36.0
 
@@ -394,7 +395,8 @@ class HybridParams(Strict):
     """Event-driven for routine, approvals where risk is high, exception handling for resilience."""
 
     approval_pickup_h: LogNormal = LogNormal(median=2.0, p90=8.0)
-    fraud_signal_threshold: Fraction = 0.5
+    fraud_signal_threshold: Fraction = 0.6
+    refund_triage_threshold: Fraction = 0.75
     invoice_price_tolerance: Fraction = 0.03
     po_watchdog_h: Positive = 36.0
 

@@ -188,6 +188,11 @@ class World:
         """The orchestration layer has fully processed ``event``."""
         self.ledger.ack(event.id)
 
+    def return_is_fraudulent(self, return_id: int) -> bool:
+        """Ground truth for a *simulated* classifier only (a real one never sees it)."""
+        entry = self.orders.returns.get(return_id)
+        return bool(entry is not None and entry[1])
+
     def dead_letter(self, event: Event) -> None:
         """The orchestration layer gave up on ``event`` and parked it in a dead-letter queue."""
         self.ledger.dead_letter(event.id)
