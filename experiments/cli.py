@@ -174,6 +174,33 @@ def run(
             out.print(f"outputs written to {out_dir}")
 
 
+audit_app = typer.Typer(help="The hash-chained audit trail of approval decisions.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    run_dir: Annotated[Path, typer.Argument(help="a run directory written with --out")],
+) -> None:
+    """Verify every audit log under RUN_DIR; exit 1 if any was edited, cut or reordered."""
+    from orchestration.approvals.audit import verify
+
+    logs = sorted(run_dir.rglob("audit.jsonl"))
+    if not logs:
+        _fail(f"{run_dir}: no audit.jsonl found (was the run written with --out?)")
+    bad = 0
+    for path in logs:
+        report = verify(path)
+        status = "ok" if report.ok else f"TAMPERED ({report.problem} at seq {report.first_bad_seq})"
+        out.print(f"{path}: {report.records:,} records, {status}", highlight=False)
+        if not report.ok:
+            bad += 1
+            if report.detail:
+                out.print(f"  {report.detail}", highlight=False)
+    if bad:
+        raise typer.Exit(code=1)
+
+
 @app.command()
 def scenarios() -> None:
     """List the shipped scenario library with a one-line description."""

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.stats import mean_ci
+from orchestration.approvals.audit import AuditLog
 from orchestration.base import build
 from scenarios.schema import Scenario
 from sim.eventlog import EventLog
@@ -59,10 +60,11 @@ def run_replication(
 ) -> ReplicationResult:
     """Simulate one replication of ``scenario`` with its configured orchestration model."""
     model = build(scenario.orchestration.model, scenario)
-    log = None
+    log = audit = None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         log = EventLog(out_dir / "events.parquet")
+        audit = model.audit_log = AuditLog(out_dir / "audit.jsonl")
     world = World(scenario, replication, event_log=log, progress=progress)
     world.attach(model)
     started = time.perf_counter()  # wall clock: engine statistics only, never simulation
@@ -71,10 +73,14 @@ def run_replication(
     except BaseException:
         if log is not None:
             log.abort()
+        if audit is not None:
+            audit.abort()
         raise
     wall = time.perf_counter() - started
     if log is not None:
         log.close()
+    if audit is not None:
+        audit.close()
     kpis = world.kpi.kpis(world.ledger.totals())
     engine = {
         "sim_events": world.sim_events,
@@ -82,6 +88,9 @@ def run_replication(
         "events_per_s": round(world.sim_events / wall) if wall > 0 else None,
         "event_log_rows": world.log.rows if world.log.enabled else None,
     }
+    if audit is not None:
+        engine["audit_records"] = audit.records
+        engine["audit_head"] = audit.head
     result = ReplicationResult(replication, kpis, world.kpi.by_approval_type(), engine, world.daily)
     if out_dir is not None:
         _atomic_parquet(pd.DataFrame(world.daily), out_dir / "daily.parquet")

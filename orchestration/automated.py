@@ -111,7 +111,7 @@ class AutomatedModel:
         self.w = world
         self.env = world.env
         self.kpi = world.kpi
-        self.bo = Backoffice(world, self.s, self.name)
+        self.bo = Backoffice(world, self.s, self.name, getattr(self, "audit_log", None))
         self.rec = self.bo.rec
         streams = world.streams
         self.connector = InboundConnector(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from orchestration.approvals.audit import AuditLog
 from orchestration.records import StockRecords
 from orchestration.workdesk import WorkDesk
 from scenarios.schema import LogNormal, Scenario, TierBounds
@@ -61,10 +62,11 @@ class Request:
     on_decided: Callable[[bool], None]
     approve: bool = True  # the decision the people on the steps will take
     approvers: tuple[str, ...] = ()
+    id: str = ""  # given when the request is opened
 
 
 class Backoffice:
-    def __init__(self, world: World, scenario: Scenario, model: str):
+    def __init__(self, world: World, scenario: Scenario, model: str, audit: AuditLog | None = None):
         self.w = world
         self.s = scenario
         self.env = world.env
@@ -88,6 +90,8 @@ class Backoffice:
                 world.kpi,
             )
         self.gen = world.streams.get(f"orch.{model}.pickup")
+        self.audit = audit  # the hash-chained audit log of decisions, when the run keeps one
+        self._request_seq = 0
         self.pending_requests = 0
         self.open_exceptions = 0
         self._seq = 0
@@ -128,7 +132,11 @@ class Backoffice:
         """Open a request; with no steps it is decided by policy at once (touchless)."""
         self.kpi.approval_requested(req.kind)
         self.pending_requests += 1
+        self._request_seq += 1
+        req.id = f"{req.kind}-{self._request_seq}"
+        self._audit(req, req.requester, "requested")
         if not req.steps:
+            self._audit(req, "policy", "auto_approved" if req.approve else "refused")
             self._decide(req, approved=req.approve, touchless=True)
             return
         self._step(req, 0, pickup)
@@ -139,12 +147,17 @@ class Backoffice:
 
         def done(person: str, _t: float) -> None:
             req.approvers = (*req.approvers, person)
+            self._audit(req, person, "approved" if req.approve else "refused", req.steps[i])
             if i + 1 < len(req.steps):
                 self._step(req, i + 1, pickup)
             else:
                 self._decide(req, approved=req.approve, touchless=False)
 
         desk.submit(done, pickup_h=delay, exclude=req.requester)
+
+    def _audit(self, req: Request, actor: str, action: str, reason: str = "") -> None:
+        if self.audit is not None:
+            self.audit.append(self.env.now, req.id, req.kind, req.tier, actor, action, reason)
 
     def _decide(self, req: Request, *, approved: bool, touchless: bool) -> None:
         self.pending_requests -= 1

@@ -6,7 +6,9 @@ timers (SimPy processes on the world's clock). It must settle every event it rec
 processed (``world.ack``) or dead-lettered (``world.dead_letter``) — or leave it visibly in
 flight; the world checks conservation at the end of the run.
 
-A new model is one new module that calls :func:`register`; nothing else changes.
+A new model is one new module that calls :func:`register`; nothing else changes. A runner that
+keeps an audit trail sets the model's ``audit_log`` attribute (an
+:class:`orchestration.approvals.AuditLog`) before ``attach``; every decision is sealed on it.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ class ManualModel:
         self.w = world
         self.env = world.env
         self.kpi = world.kpi
-        self.bo = Backoffice(world, self.s, "manual")
+        self.bo = Backoffice(world, self.s, "manual", getattr(self, "audit_log", None))
         self.rec = self.bo.rec
         self._returns: dict[int, ReturnInitiated] = {}
         self._handlers: dict[type, Callable[[Event], None]] = {

@@ -25,6 +25,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.automation import AutomationConfig
+from scenarios.governance import Governance
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -433,6 +434,7 @@ class Scenario(Strict):
     faults: Faults = Faults()
     orchestration: Orchestration = Orchestration()
     automation: AutomationConfig = AutomationConfig()
+    governance: Governance = Governance()
 
 
 # --------------------------------------------------------------------------- cross-field rules
@@ -511,6 +513,7 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     str(pool.calendar.close_h),
                 )
             )
+    problems += s.governance.problems(list(s.approvals.pools))
     inv = s.inventory
     for key in ("store_policy", "dc_policy"):
         rp: ReorderPolicy = getattr(inv, key)

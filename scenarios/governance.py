@@ -1,0 +1,168 @@
+"""Governance of approvals as scenario data: roles, vacations and escalation.
+
+Concept: who may do what (``roles``: approver pool -> permission names), which requests need two
+distinct approvers (``dual_approval_from``: the lowest risk tier that does), when part of a pool
+is away (``vacations``), and what happens to a request left waiting at a step (``escalation``).
+The controls that act on this data live in ``orchestration.approvals``; the role table is
+checked for segregation-of-duties conflicts there (``check_governance``) when a scenario is
+loaded. The defaults are SoD-clean for the default pools (``store_managers``, ``buyers``,
+``finance``, ``customer_service``, ``inventory_control``), give every pool that approves
+something in the models the permission it needs, and send no one on vacation, so adding
+governance to a scenario changes nothing until its data says so.
+
+Units: ``start_day`` and ``days`` are whole days since the scenario's ``start_date``;
+``absent_share`` is the fraction of a pool's people away, in (0, 1]; ``reminder_every_h`` and
+``deadline_h`` are simulated hours a request has waited *at one step* (``policy.deadline_h`` is
+the end-to-end target of the whole request, a different thing). Like the rest of the scenario,
+models are strict (unknown keys rejected, no coercion) and frozen. This module imports nothing
+else of RetailTwin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Positive = Annotated[float, Field(gt=0.0)]
+Tier = Literal["low", "medium", "high"]
+TIERS: tuple[Tier, ...] = ("low", "medium", "high")
+
+#: Permission names, the same as ``orchestration.approvals.sod.PERMISSIONS``.
+Permission = Literal[
+    "vendor.create",
+    "vendor.pay",
+    "vendor.confirm",
+    "po.create",
+    "po.approve",
+    "customer.create",
+    "refund.approve",
+    "item.maintain",
+    "inventory.adjust",
+    "discount.approve",
+]
+
+Problem = tuple[str, str, str]  # (dotted path, expected, found)
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+#: SoD-clean defaults: creators (store managers, buyers, inventory control) never approve what
+#: they create; finance pays and approves but creates nothing.
+DEFAULT_ROLES: dict[str, list[Permission]] = {
+    "store_managers": ["discount.approve", "customer.create", "po.create"],
+    "buyers": ["vendor.create", "item.maintain", "po.approve", "discount.approve"],
+    "finance": [
+        "vendor.pay",
+        "vendor.confirm",
+        "po.approve",
+        "refund.approve",
+        "inventory.adjust",
+        "discount.approve",
+    ],
+    "customer_service": ["refund.approve"],
+    "inventory_control": ["inventory.adjust", "po.create"],
+}
+
+
+class Vacation(_Spec):
+    """A window of ``days`` days from ``start_day`` in which ``absent_share`` of a pool is away."""
+
+    start_day: Annotated[int, Field(ge=0)]
+    days: Annotated[int, Field(ge=1)]
+    absent_share: Annotated[float, Field(gt=0.0, le=1.0)]
+
+    def covers(self, day: int) -> bool:
+        return self.start_day <= day < self.start_day + self.days
+
+
+class Escalation(_Spec):
+    """Reminders, then escalation, for a request left waiting at one step.
+
+    Every ``reminder_every_h`` hours at a step the approver is reminded, at most ``reminders``
+    times; after ``deadline_h[tier]`` hours at the step the request moves to the pool named by
+    ``escalate_to[pool]`` (a pool with no entry only gets reminders).
+    """
+
+    reminder_every_h: Positive = 8.0
+    reminders: Annotated[int, Field(ge=0)] = 2
+    deadline_h: dict[Tier, Positive] = {"low": 2.0, "medium": 24.0, "high": 72.0}
+    escalate_to: dict[Name, Name] = {
+        "store_managers": "buyers",
+        "buyers": "finance",
+        "customer_service": "finance",
+        "inventory_control": "finance",
+    }
+
+
+#: Pairs of permissions no single role may hold (segregation of duties), with the fraud each
+#: pair would allow. ``orchestration.approvals.sod`` enforces the same pairs at run time.
+ROLE_CONFLICTS: tuple[tuple[str, str, str], ...] = (
+    ("vendor.create", "vendor.pay", "create a fictitious vendor and pay it"),
+    ("po.create", "po.approve", "raise a purchase order and approve it oneself"),
+    ("customer.create", "refund.approve", "create a fictitious customer and refund it"),
+    ("item.maintain", "inventory.adjust", "change an item and write off the difference"),
+)
+
+
+class Governance(_Spec):
+    """Roles, dual approval, vacations and escalation: the approval controls of a scenario."""
+
+    roles: dict[Name, list[Permission]] = DEFAULT_ROLES
+    dual_approval_from: Literal["medium", "high"] = "high"
+    vacations: dict[Name, list[Vacation]] = {}
+    escalation: Escalation = Escalation()
+
+    def absent_share(self, pool: str, day: int) -> float:
+        """Share of ``pool`` away on ``day`` (the largest of the windows covering it)."""
+        return max(
+            (v.absent_share for v in self.vacations.get(pool, ()) if v.covers(day)), default=0.0
+        )
+
+    def people_absent(self, pool: str, size: int, day: int) -> int:
+        """Whole people of a pool of ``size`` away on ``day`` (share rounded half up)."""
+        return min(size, int(self.absent_share(pool, day) * size + 0.5))
+
+    def problems(self, pools: Collection[str]) -> list[Problem]:
+        """Names that do not match the scenario's approver ``pools``, and missing tiers.
+
+        Roles holding both sides of a conflicting pair (``ROLE_CONFLICTS``) are rejected here,
+        at load, so a scenario can never run with such a role.
+        """
+        known = f"a pool of approvals.pools {sorted(pools)}"
+        out: list[Problem] = [
+            (f"governance.vacations.{p}", known, p) for p in self.vacations if p not in pools
+        ]
+        for pool, granted in self.roles.items():
+            for a, b, fraud in ROLE_CONFLICTS:
+                if a in granted and b in granted:
+                    out.append(
+                        (
+                            f"governance.roles.{pool}",
+                            f"not both {a} and {b} (could {fraud})",
+                            f"{a} + {b}",
+                        )
+                    )
+        esc = self.escalation
+        missing = [t for t in TIERS if t not in esc.deadline_h]
+        if missing:
+            out.append(
+                (
+                    "governance.escalation.deadline_h",
+                    f"a deadline for {list(TIERS)}",
+                    str(sorted(esc.deadline_h)),
+                )
+            )
+        for src, dst in esc.escalate_to.items():
+            path = f"governance.escalation.escalate_to.{src}"
+            if src not in pools:
+                out.append((path, known, src))
+            if dst not in pools:
+                out.append((path, known, dst))
+            elif dst == src:
+                out.append((path, "a pool other than the one escalating", dst))
+        return out
