@@ -26,7 +26,7 @@ import numpy as np
 from orchestration.automated import AutomatedModel
 from orchestration.base import register
 from orchestration.triage import REFUNDS, Case, TriageRouter, refund_rules
-from scenarios.schema import Scenario
+from scenarios.schema import ExceptionDrivenParams, Scenario
 from sim.events import DiscountRequested, InvoiceReceived, ReturnInitiated
 
 
@@ -37,6 +37,12 @@ class ExceptionPolicies:
     triage_threshold: float
     price_tolerance: float
     _refund_router: TriageRouter | None = None
+
+    def configure_exceptions(self, p: ExceptionDrivenParams) -> None:
+        self.fraud_threshold = p.fraud_signal_threshold
+        self.triage_threshold = p.refund_triage_threshold
+        self.price_tolerance = p.invoice_price_tolerance
+        self.watchdog_h = p.po_watchdog_h
 
     def refund_router(self) -> TriageRouter:
         if self._refund_router is None:
@@ -108,11 +114,7 @@ class ExceptionDrivenModel(ExceptionPolicies, AutomatedModel):
 
     def __init__(self, scenario: Scenario):
         super().__init__(scenario)
-        p = scenario.orchestration.exception_driven
-        self.fraud_threshold = p.fraud_signal_threshold
-        self.triage_threshold = p.refund_triage_threshold
-        self.price_tolerance = p.invoice_price_tolerance
-        self.watchdog_h = p.po_watchdog_h
+        self.configure_exceptions(scenario.orchestration.exception_driven)
 
     def discount_policy(self, e: DiscountRequested, risk: str) -> tuple[tuple[str, ...], bool]:
         return (), self.floor_ok(e)

@@ -37,10 +37,7 @@ class HybridModel(ExceptionPolicies, AutomatedModel):
         super().__init__(scenario)
         p = scenario.orchestration.hybrid
         self.approval_pickup = p.approval_pickup_h
-        self.fraud_threshold = p.fraud_signal_threshold
-        self.triage_threshold = p.refund_triage_threshold
-        self.price_tolerance = p.invoice_price_tolerance
-        self.watchdog_h = p.po_watchdog_h
+        self.configure_exceptions(p)
 
     def purchase_steps(self, risk: str, preferred_supplier: bool) -> tuple[str, ...]:
         if risk == "high":

@@ -392,14 +392,10 @@ class ExceptionDrivenParams(Strict):
     po_watchdog_h: Positive = 36.0
 
 
-class HybridParams(Strict):
+class HybridParams(ExceptionDrivenParams):
     """Event-driven for routine, approvals where risk is high, exception handling for resilience."""
 
     approval_pickup_h: LogNormal = LogNormal(median=2.0, p90=8.0)
-    fraud_signal_threshold: Fraction = 0.6
-    refund_triage_threshold: Fraction = 0.75
-    invoice_price_tolerance: Fraction = 0.03
-    po_watchdog_h: Positive = 36.0
 
 
 class Orchestration(Strict):
