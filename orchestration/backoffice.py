@@ -26,6 +26,7 @@ import numpy as np
 
 from orchestration.approvals.audit import AuditLog
 from orchestration.records import StockRecords
+from orchestration.threats import ThreatModel
 from orchestration.workdesk import WorkDesk
 from scenarios.schema import LogNormal, Scenario, TierBounds
 from sim.clock import HOURS_PER_DAY, WorkCalendar, day_of
@@ -91,6 +92,7 @@ class Backoffice:
             )
         self.gen = world.streams.get(f"orch.{model}.pickup")
         self.audit = audit  # the hash-chained audit log of decisions, when the run keeps one
+        self.threats = ThreatModel(world) if scenario.security.attacks_per_day else None
         self._request_seq = 0
         self.pending_requests = 0
         self.open_exceptions = 0

@@ -333,6 +333,34 @@ class Faults(Strict):
     integration: IntegrationFaults = IntegrationFaults()
 
 
+# --------------------------------------------------------------------------- security
+ControlName = Literal[
+    "signature_check", "replay_protection", "scope_check", "sod_check", "bank_change_dual_control"
+]
+AttackName = Literal[
+    "forged_refund",
+    "replayed_webhook",
+    "tampered_payload",
+    "self_approval",
+    "bank_change_fraud",
+    "scope_misuse",
+]
+
+
+class Security(Strict):
+    """Security controls (on/off) and the attack attempts a run is exposed to (per day)."""
+
+    controls: dict[ControlName, bool] = {
+        "signature_check": True,
+        "replay_protection": True,
+        "scope_check": True,
+        "sod_check": True,
+        "bank_change_dual_control": True,
+    }
+    attacks_per_day: dict[AttackName, NonNegative] = {}
+    tolerance_s: Annotated[float, Field(gt=0, le=3600)] = 300.0
+
+
 # --------------------------------------------------------------------------- orchestration
 class ManualParams(Strict):
     """Today's retailer: email approvals, a spreadsheet of exceptions, nightly batch syncs."""
@@ -431,6 +459,7 @@ class Scenario(Strict):
     orchestration: Orchestration = Orchestration()
     automation: AutomationConfig = AutomationConfig()
     governance: Governance = Governance()
+    security: Security = Security()
 
 
 # --------------------------------------------------------------------------- cross-field rules

@@ -93,6 +93,10 @@ class KpiCollector:
     exceptions_resolved: int = 0
     exceptions_auto: int = 0
     exception_resolution_h: array = field(default_factory=lambda: array("d"))
+    # security
+    security_attempts: int = 0
+    security_blocked: int = 0
+    security_losses: float = 0.0
     # triage
     triage_total: int = 0
     triage_auto: int = 0
@@ -218,6 +222,9 @@ class KpiCollector:
             if _mean(self.refund_turnaround_h) is None
             else _mean(self.refund_turnaround_h) / 24.0,
             "discount_requests_timed_out_total": self.discounts_timed_out,
+            "security_attempts_total": self.security_attempts,
+            "security_blocked_total": self.security_blocked,
+            "security_losses": round(self.security_losses, 2),
         }
 
     def by_approval_type(self) -> dict[str, dict[str, float | int | None]]:
