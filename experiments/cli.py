@@ -229,7 +229,10 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
 
 
+from dashboards.cli import dashboard  # noqa: E402  (the Streamlit app: retail-twin dashboard)
 from experiments import cli_experiments  # noqa: E402,F401  (registers compare, sweep, results)
+
+app.command()(dashboard)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -1,0 +1,504 @@
+"""The one door from the dashboard to the experiments layer: resolve, run, read back, cache.
+
+Pages call only this module. It builds scenarios with :func:`scenarios.loader.load_scenario`
+(so a bad lever combination raises :class:`~scenarios.loader.ScenarioError` with every problem,
+before anything runs), runs them with :func:`experiments.runner.run_scenario` and
+:func:`experiments.compare.compare_models`, and reads results back with
+:mod:`experiments.results`. It simulates nothing itself.
+
+**Two caches.** Every run goes to a run directory under ``RESULTS/dashboard/`` whose name ends
+with a digest of the resolved scenario (its JSON), the replication count and the code
+fingerprint (:func:`experiments.backends.code_fingerprint`): a run is simulated once per
+scenario and code version, survives restarts, and shows up in Run history like any CLI run.
+Reading a run (or a comparison) back into frames is cached in memory with ``st.cache_data``,
+keyed by the resolved scenario JSON. Progress is reported through a plain callback
+``(fraction, text)``; no ``st`` element is ever created inside a cached function.
+
+Runs are in-process (one worker) so the progress callback runs in the page's thread; replication
+``r`` of every model draws the same streams (common random numbers), so deltas against
+``manual`` are paired differences.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import levers as lv
+from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, Recovery, recovery, timeline
+from experiments.analysis import compare_samples, summary_rows
+from experiments.backends import code_fingerprint
+from experiments.results import (
+    is_run_dir,
+    list_runs,
+    list_sweeps,
+    load_run,
+    load_sweep,
+)
+from orchestration.base import describe_models
+from scenarios.loader import (
+    ScenarioError,
+    describe_library,
+    load_scenario,
+    scenario_from_resolved,
+    scenario_to_document,
+)
+
+Progress = Callable[[float, str], None]
+
+REFERENCE = "manual"
+DEFAULT_MODEL = "hybrid"
+DEFAULT_SCENARIO = "baseline"
+FAST_SCENARIO = "tiny"
+SUBDIR = "dashboard"
+TIMELINE_SERIES = ("backorders_open", "queue_depth", "open_exceptions", "fill_rate")
+
+__all__ = ["ScenarioError"]  # re-exported: pages catch it from here
+
+
+# ------------------------------------------------------------------------------ records
+@dataclass(frozen=True)
+class RunData:
+    """One run directory read back: summary, per-replication KPIs, daily series, approvals."""
+
+    run_dir: str
+    model: str
+    summary: dict[str, Any]
+    scenario: dict[str, Any]
+    replications: pd.DataFrame
+    daily: pd.DataFrame
+    approvals: pd.DataFrame
+
+    @property
+    def currency(self) -> str:
+        return str(self.scenario.get("currency", "USD"))
+
+    @property
+    def n(self) -> int:
+        return int(self.summary.get("replications", 1))
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """A model's run on a scenario, the ``manual`` run of the same scenario and their deltas."""
+
+    scenario: str
+    model: str
+    overrides: tuple[str, ...]
+    run: RunData
+    reference: RunData | None
+    #: long comparison table (model x KPI), as :mod:`experiments.sweep` writes it
+    summary: pd.DataFrame
+
+    @property
+    def daily(self) -> pd.DataFrame:
+        frames = [self.run.daily] + ([self.reference.daily] if self.reference else [])
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def approvals(self) -> pd.DataFrame:
+        frames = [self.run.approvals] + ([self.reference.approvals] if self.reference else [])
+        return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several models on one scenario with common random numbers (a one-point sweep)."""
+
+    scenario: str
+    models: tuple[str, ...]
+    replications: int
+    sweep_dir: str
+    reference: str
+    #: one row per model x KPI: mean, interval, paired difference vs the reference
+    summary: pd.DataFrame
+    #: one row per model x replication: every KPI
+    results: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ResilienceRun:
+    """A run with an injected fault, its twin without it, and how the business recovered."""
+
+    scenario: str
+    model: str
+    fault: lv.Fault
+    with_fault: RunData
+    twin: RunData
+    recovery: Recovery
+    timeline: pd.DataFrame
+    #: long table: "with fault" against "without fault" (paired)
+    summary: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    file_name: str
+    data: bytes
+    mime: str
+
+
+# ------------------------------------------------------------------------------ catalogue
+@st.cache_data(show_spinner=False)
+def library() -> list[tuple[str, str]]:
+    """(name, one-line description) of every shipped scenario."""
+    return describe_library()
+
+
+@st.cache_data(show_spinner=False)
+def models() -> list[tuple[str, str]]:
+    """(name, description) of every registered orchestration model."""
+    return describe_models()
+
+
+@st.cache_data(show_spinner=False)
+def base_document(name: str) -> dict[str, Any]:
+    """The library scenario ``name`` as a python-mode document (dates as dates)."""
+    return load_scenario(name).model_dump(mode="python")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def resolve(name: str, overrides: tuple[str, ...]) -> str:
+    """The resolved scenario as canonical JSON; raises ScenarioError listing every problem."""
+    doc = scenario_to_document(load_scenario(name, list(overrides)))
+    return json.dumps(doc, sort_keys=True)
+
+
+@functools.cache
+def _code() -> str:
+    return code_fingerprint()
+
+
+def _digest(*parts: Any) -> str:
+    text = json.dumps([*parts, _code()], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def results_root(results_dir: str | Path) -> Path:
+    return Path(results_dir).expanduser()
+
+
+def run_dir_for(scenario_json: str, replications: int, results_dir: str | Path) -> Path:
+    """Where the run of this resolved scenario lives (whether or not it has run yet)."""
+    doc = json.loads(scenario_json)
+    name = f"{doc['name']}_{doc['orchestration']['model']}_r{replications}"
+    return results_root(results_dir) / SUBDIR / f"{name}_{_digest(doc, replications)}"
+
+
+def is_cached(scenario_json: str, replications: int, results_dir: str | Path) -> bool:
+    return is_run_dir(run_dir_for(scenario_json, replications, results_dir))
+
+
+# ------------------------------------------------------------------------------ running
+def _stage(on_progress: Progress | None, i: int, n: int, text: str) -> Callable[[float], None]:
+    def report(f: float) -> None:
+        if on_progress is not None:
+            on_progress(min(1.0, (i + f) / n), text)
+
+    return report
+
+
+def run_model(
+    scenario_json: str,
+    replications: int,
+    results_dir: str | Path,
+    on_progress: Callable[[float], None] | None = None,
+) -> RunData:
+    """Run (once) and read back the resolved scenario, ``replications`` times."""
+    from experiments.runner import run_scenario
+
+    run_dir = run_dir_for(scenario_json, replications, results_dir)
+    if not is_run_dir(run_dir):
+        scenario = scenario_from_resolved(json.loads(scenario_json))
+        run_scenario(scenario, replications, run_dir, workers=1, on_progress=on_progress)
+    elif on_progress is not None:
+        on_progress(1.0)
+    return _read_run(str(run_dir), scenario_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _read_run(run_dir: str, scenario_json: str) -> RunData:
+    """``run_dir`` as frames; ``scenario_json`` keys the cache (the resolved scenario)."""
+    del scenario_json
+    return read_run(run_dir)
+
+
+def read_run(run_dir: str | Path) -> RunData:
+    rec = load_run(run_dir)
+    model = str(rec.summary.get("model", ""))
+    daily = rec.daily()
+    approvals = rec.approvals()
+    if "approval_type" not in approvals:  # a run without approval outputs
+        approvals = pd.DataFrame(columns=["replication", "approval_type", "cycle_time_h"])
+    return RunData(
+        run_dir=str(rec.path),
+        model=model,
+        summary=rec.summary,
+        scenario=rec.scenario,
+        replications=rec.replications,
+        daily=daily.assign(model=model),
+        approvals=approvals.assign(model=model),
+    )
+
+
+def paired_summary(
+    runs: Sequence[RunData],
+    reference: str = REFERENCE,
+    labels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Means, intervals and paired differences vs ``reference`` (same seed: CRN), long form.
+
+    Runs are labelled by their model unless ``labels`` are given; the label is the ``model``
+    column of the result.
+    """
+    names = list(labels) if labels is not None else [r.model for r in runs]
+    frames = {label: r.replications for label, r in zip(names, runs, strict=True)}
+    kpis = list(dict.fromkeys(k for r in runs for k in r.summary.get("kpis", {})))
+    ref = reference if reference in frames else next(iter(frames))
+    comp = compare_samples(frames, kpis, ref, paired=True)
+    extra = {label: {"model": label} for label in frames}
+    return pd.DataFrame(summary_rows(comp, kpis, extra))
+
+
+def explore(
+    scenario: str,
+    overrides: Sequence[str],
+    model: str,
+    replications: int,
+    results_dir: str | Path,
+    on_progress: Progress | None = None,
+) -> Exploration:
+    """Run ``model`` and ``manual`` on the scenario the levers describe; deltas are paired."""
+    overrides = tuple(overrides)
+    target = resolve(scenario, (*overrides, f"orchestration.model={model}"))
+    ref_json = resolve(scenario, (*overrides, f"orchestration.model={REFERENCE}"))
+    steps = 1 if model == REFERENCE else 2
+    run = run_model(target, replications, results_dir, _stage(on_progress, 0, steps, model))
+    ref = None
+    if model != REFERENCE:
+        ref = run_model(
+            ref_json, replications, results_dir, _stage(on_progress, 1, steps, REFERENCE)
+        )
+    runs = [ref, run] if ref is not None else [run]
+    return Exploration(scenario, model, overrides, run, ref, paired_summary(runs))
+
+
+def compare(
+    scenario: str,
+    overrides: Sequence[str],
+    model_list: Sequence[str],
+    replications: int,
+    results_dir: str | Path,
+    on_progress: Progress | None = None,
+) -> Comparison:
+    """Every model of ``model_list`` on one scenario (paired vs manual), run once, then cached."""
+    from experiments.compare import compare_models
+
+    overrides = tuple(overrides)
+    ordered = tuple(dict.fromkeys([m for m in model_list if m == REFERENCE] + list(model_list)))
+    key = resolve(scenario, (*overrides, f"orchestration.model={REFERENCE}"))
+    doc = json.loads(key)
+    sweep_dir = (
+        results_root(results_dir)
+        / SUBDIR
+        / f"compare_{doc['name']}_r{replications}_{_digest(doc, ordered, replications)}"
+    )
+    if not (sweep_dir / "sweep.json").is_file():
+        total = [1]
+
+        def started(todo: int, reused: int) -> None:
+            total[0] = max(1, todo)
+            if on_progress is not None:
+                on_progress(0.0, f"{todo} run(s) to simulate, {reused} reused")
+
+        def done(result: Any, n: int, todo: int) -> None:
+            if on_progress is not None:
+                on_progress(n / max(1, todo), f"{result.model} · replication {result.replication}")
+
+        compare_models(
+            scenario,
+            ordered,
+            replications,
+            overrides,
+            out_dir=sweep_dir,
+            resume=(sweep_dir / "plan.json").is_file(),
+            on_start=started,
+            on_result=done,
+        )
+    return _read_sweep(str(sweep_dir), key)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _read_sweep(sweep_dir: str, scenario_json: str) -> Comparison:
+    del scenario_json
+    return read_sweep(sweep_dir)
+
+
+def read_sweep(sweep_dir: str | Path) -> Comparison:
+    rec = load_sweep(sweep_dir)
+    summary = rec.summary
+    models_run = tuple(rec.record.get("models", list(dict.fromkeys(summary["model"]))))
+    return Comparison(
+        scenario=str(rec.record.get("scenario", "")),
+        models=models_run,
+        replications=int(rec.record.get("replications", 0)),
+        sweep_dir=str(rec.path),
+        reference=str(rec.record.get("reference", REFERENCE)),
+        summary=summary,
+        results=rec.results,
+    )
+
+
+def resilience(
+    scenario: str,
+    overrides: Sequence[str],
+    model: str,
+    fault: lv.Fault,
+    replications: int,
+    results_dir: str | Path,
+    on_progress: Progress | None = None,
+) -> ResilienceRun:
+    """``model`` with ``fault`` injected, and its twin without it (same seed: CRN)."""
+    overrides = (*tuple(overrides), f"orchestration.model={model}")
+    twin_json = resolve(scenario, overrides)
+    fault_override = lv.to_overrides(lv.Levers(fault=fault), json.loads(twin_json))
+    fault_json = resolve(scenario, (*overrides, *fault_override))
+    hit = run_model(fault_json, replications, results_dir, _stage(on_progress, 0, 2, "with fault"))
+    twin = run_model(twin_json, replications, results_dir, _stage(on_progress, 1, 2, "twin"))
+    rec = recovery(hit.daily, twin.daily, fault.start_day, fault.duration_h)
+    tl = timeline(hit.daily, twin.daily, TIMELINE_SERIES)
+    summary = paired_summary([twin, hit], WITHOUT_FAULT, labels=[WITHOUT_FAULT, WITH_FAULT])
+    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary)
+
+
+def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str:
+    """The scenario the explorer opens on: ``baseline`` if its default run is on disk, else
+    ``tiny`` (a second or two)."""
+    try:
+        for m in (model, REFERENCE):
+            if not is_cached(
+                resolve(DEFAULT_SCENARIO, (f"orchestration.model={m}",)), 1, results_dir
+            ):
+                return FAST_SCENARIO
+    except (ScenarioError, OSError):
+        return FAST_SCENARIO
+    return DEFAULT_SCENARIO
+
+
+# ------------------------------------------------------------------------------ history
+def history(results_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(runs, sweeps) under the results directory, newest first; empty when there is none."""
+    root = results_root(results_dir)
+    if not root.is_dir():
+        return pd.DataFrame(), pd.DataFrame()
+    return _newest_first(list_runs(root), "run_dir"), _newest_first(list_sweeps(root), "sweep_dir")
+
+
+def _newest_first(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    if df.empty:
+        return df
+    df = df.assign(modified=[pd.Timestamp.fromtimestamp(_mtime(Path(p))) for p in df[column]])
+    return df.sort_values("modified", ascending=False, ignore_index=True)
+
+
+def _mtime(path: Path) -> float:
+    for name in ("summary.json", "sweep.json", "plan.json"):
+        f = path / name
+        if f.is_file():
+            return f.stat().st_mtime
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def open_run(run_dir: str | Path) -> RunData:
+    """A past run, read back (cached while its summary is unchanged)."""
+    return _open_run(str(run_dir), _mtime(Path(run_dir)))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _open_run(run_dir: str, mtime: float) -> RunData:
+    del mtime
+    return read_run(run_dir)
+
+
+def open_sweep(sweep_dir: str | Path) -> Comparison:
+    return _open_sweep(str(sweep_dir), _mtime(Path(sweep_dir)))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _open_sweep(sweep_dir: str, mtime: float) -> Comparison:
+    del mtime
+    return read_sweep(sweep_dir)
+
+
+def _parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def _csv(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False).encode("utf-8")
+
+
+def run_downloads(run: RunData) -> list[Download]:
+    """The files of a run an analyst takes away (tables as CSV and Parquet)."""
+    d = Path(run.run_dir)
+    out = [
+        Download("scenario.yaml", "scenario.yaml", (d / "scenario.yaml").read_bytes(), "text/yaml")
+        if (d / "scenario.yaml").is_file()
+        else None,
+        Download(
+            "summary.json",
+            "summary.json",
+            (json.dumps(run.summary, indent=2) + "\n").encode("utf-8"),
+            "application/json",
+        ),
+    ]
+    for label, df in (
+        ("daily", run.daily),
+        ("approvals", run.approvals),
+        ("replications", run.replications),
+    ):
+        out.append(Download(f"{label}.csv", f"{label}.csv", _csv(df), "text/csv"))
+        out.append(
+            Download(
+                f"{label}.parquet",
+                f"{label}.parquet",
+                _parquet(df),
+                "application/vnd.apache.parquet",
+            )
+        )
+    return [x for x in out if x is not None]
+
+
+def sweep_downloads(comp: Comparison) -> list[Download]:
+    out = []
+    for label, df in (("summary", comp.summary), ("results", comp.results)):
+        out.append(Download(f"{label}.csv", f"{label}.csv", _csv(df), "text/csv"))
+        out.append(
+            Download(
+                f"{label}.parquet",
+                f"{label}.parquet",
+                _parquet(df),
+                "application/vnd.apache.parquet",
+            )
+        )
+    sweep_yaml = Path(comp.sweep_dir) / "sweep.yaml"
+    if sweep_yaml.is_file():
+        out.append(Download("sweep.yaml", "sweep.yaml", sweep_yaml.read_bytes(), "text/yaml"))
+    return out
+
+
+def reproduce_command(run: RunData) -> str:
+    """The CLI line that re-runs this run from its resolved scenario."""
+    return f"retail-twin run {Path(run.run_dir) / 'scenario.yaml'} --replications {run.n} --json"
