@@ -66,7 +66,13 @@ class ApprovalCentricModel(AutomatedModel):
                 self.rec.adjust(location, skus, delta)
 
         self.bo.request(
-            Request("inventory_adjustment", risk or "low", self.env.now, f"site:{location}",
-                    steps, decided),
+            Request(
+                "inventory_adjustment",
+                risk or "low",
+                self.env.now,
+                f"site:{location}",
+                steps,
+                decided,
+            ),
             pickup=self.approval_pickup,
         )
