@@ -33,6 +33,7 @@ from sim.events import DiscountRequested, ReturnInitiated
 )
 class ApprovalCentricModel(AutomatedModel):
     name = "approval_centric"
+    escalate = True
 
     def __init__(self, scenario: Scenario):
         super().__init__(scenario)

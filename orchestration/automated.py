@@ -101,6 +101,8 @@ class AutomatedModel:
     name = "automated"
     #: scheduled checks (PO watchdog, nightly full availability sync) catch what events missed
     reconcile = False
+    #: reminders and deadline escalation on waiting approval steps (scenario.governance)
+    escalate = False
 
     def __init__(self, scenario: Scenario):
         self.s = scenario
@@ -111,7 +113,9 @@ class AutomatedModel:
         self.w = world
         self.env = world.env
         self.kpi = world.kpi
-        self.bo = Backoffice(world, self.s, self.name, getattr(self, "audit_log", None))
+        self.bo = Backoffice(
+            world, self.s, self.name, getattr(self, "audit_log", None), escalate=self.escalate
+        )
         self.rec = self.bo.rec
         streams = world.streams
         self.connector = InboundConnector(

@@ -27,7 +27,7 @@ import numpy as np
 from orchestration.approvals.audit import AuditLog
 from orchestration.records import StockRecords
 from orchestration.threats import ThreatModel
-from orchestration.workdesk import WorkDesk
+from orchestration.workdesk import Task, WorkDesk
 from scenarios.schema import LogNormal, Scenario, TierBounds
 from sim.clock import HOURS_PER_DAY, WorkCalendar, day_of
 from sim.events import (
@@ -64,10 +64,19 @@ class Request:
     approve: bool = True  # the decision the people on the steps will take
     approvers: tuple[str, ...] = ()
     id: str = ""  # given when the request is opened
+    escalations: int = 0
 
 
 class Backoffice:
-    def __init__(self, world: World, scenario: Scenario, model: str, audit: AuditLog | None = None):
+    def __init__(
+        self,
+        world: World,
+        scenario: Scenario,
+        model: str,
+        audit: AuditLog | None = None,
+        *,
+        escalate: bool = False,
+    ):
         self.w = world
         self.s = scenario
         self.env = world.env
@@ -93,6 +102,11 @@ class Backoffice:
         self.gen = world.streams.get(f"orch.{model}.pickup")
         self.audit = audit  # the hash-chained audit log of decisions, when the run keeps one
         self.threats = ThreatModel(world) if scenario.security.attacks_per_day else None
+        #: reminders and deadline escalation of waiting approval steps (governance engines only)
+        self.escalation = scenario.governance.escalation if escalate else None
+        self.reminders_sent = 0
+        if scenario.governance.vacations:
+            world.env.process(self._vacations())
         self._request_seq = 0
         self.pending_requests = 0
         self.open_exceptions = 0
@@ -143,8 +157,10 @@ class Backoffice:
             return
         self._step(req, 0, pickup)
 
-    def _step(self, req: Request, i: int, pickup: LogNormal | None) -> None:
-        desk = self.desks[req.steps[i]]
+    def _step(self, req: Request, i: int, pickup: LogNormal | None, pool: str | None = None):
+        """Submit step ``i`` to its pool (or to ``pool``, when escalated there)."""
+        pool = pool or req.steps[i]
+        desk = self.desks[pool]
         delay = self.pickup(pickup) if pickup is not None else 0.0
 
         def done(person: str, _t: float) -> None:
@@ -155,7 +171,48 @@ class Backoffice:
             else:
                 self._decide(req, approved=req.approve, touchless=False)
 
-        desk.submit(done, pickup_h=delay, exclude=req.requester)
+        # nobody approves their own request, nobody fills two steps of one request
+        task = desk.submit(done, pickup_h=delay, exclude=(req.requester, *req.approvers))
+        if self.escalation is not None:
+            self.env.process(self._watch(req, i, pool, task))
+
+    def _watch(self, req: Request, i: int, pool: str, task: Task):
+        """BPMN-style timers on a waiting step: reminders, then escalation at the deadline.
+
+        Timers are absolute from the moment the step was submitted: a reminder or the
+        escalation never fires early, and the reminder cycle fires its count exactly (fewer
+        only if the step is taken or escalated first).
+        """
+        esc, env = self.escalation, self.env
+        start = env.now
+        deadline = start + esc.deadline_h[req.tier]
+        for k in range(1, esc.reminders + 1):
+            at = start + k * esc.reminder_every_h
+            if at >= deadline:
+                break
+            yield env.timeout(at - env.now)
+            if task.started or task.cancelled:
+                return
+            self.reminders_sent += 1
+            self._audit(req, "system", "reminded", pool)
+        yield env.timeout(deadline - env.now)
+        target = esc.escalate_to.get(pool)
+        if target is None or target not in self.desks or not task.cancel():
+            return
+        req.escalations += 1
+        away = len(self.desks[pool].absent) >= self.desks[pool].size
+        self._audit(req, "system", "delegated" if away else "escalated", f"{pool}->{target}")
+        self._step(req, i, None, target)
+
+    def _vacations(self):
+        """Each day, take the scenario's absent share of every pool out of its desk."""
+        gov, env = self.s.governance, self.env
+        for day in range(self.s.horizon_days):
+            if day * HOURS_PER_DAY > env.now:
+                yield env.timeout(day * HOURS_PER_DAY - env.now)
+            for name, desk in self.desks.items():
+                n = gov.people_absent(name, desk.size, day)
+                desk.set_absent(desk.people[:n])
 
     def _audit(self, req: Request, actor: str, action: str, reason: str = "") -> None:
         if self.audit is not None:
@@ -172,6 +229,7 @@ class Backoffice:
             deadline_h=self.s.policy.deadline_h[req.tier],
             requester=req.requester,
             approvers=req.approvers,
+            escalations=req.escalations,
         )
         req.on_decided(approved)
 

@@ -32,6 +32,7 @@ from sim.events import DiscountRequested, ReturnInitiated
 class HybridModel(ExceptionPolicies, AutomatedModel):
     name = "hybrid"
     reconcile = True
+    escalate = True
 
     def __init__(self, scenario: Scenario):
         super().__init__(scenario)

@@ -8,12 +8,18 @@ it (lognormal). Outside the calendar nobody starts or continues work, so a task 
 on Friday finishes on Monday. With a 24/7 calendar and exponential handling, a desk is an M/M/c
 queue, which is how it is validated against Erlang C.
 
-People are identified as ``"<desk>:<i>"`` so decisions can be audited (segregation of duties).
+People are identified as ``"<desk>:<i>"`` and held in a SimPy ``FilterStore``: a task names the
+people it may *not* be given to (its requester, whoever filled an earlier step of the same
+request), and waits for an eligible person rather than take an ineligible one — segregation of
+duties is preventive. People on vacation are taken out of the eligible set for the day.
+
+``submit`` returns a :class:`Task` handle: until a person has started it, the task can be
+withdrawn (``cancel``), which is how a request is escalated to another desk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 import simpy
@@ -23,6 +29,25 @@ from sim.kpis import KpiCollector
 from sim.rng import lognormal
 
 Done = Callable[[str, float], None]
+
+
+class Task:
+    """A submitted piece of work; ``started`` once a person has taken it."""
+
+    __slots__ = ("cancelled", "proc", "started")
+
+    def __init__(self) -> None:
+        self.started = False
+        self.cancelled = False
+        self.proc: simpy.Process | None = None
+
+    def cancel(self) -> bool:
+        """Withdraw the task if nobody has started it; True if it was withdrawn."""
+        if self.started or self.cancelled or self.proc is None or not self.proc.is_alive:
+            return False
+        self.cancelled = True
+        self.proc.interrupt("withdrawn")
+        return True
 
 
 class WorkDesk:
@@ -39,51 +64,73 @@ class WorkDesk:
     ):
         self.env = env
         self.name = name
+        self.size = size
         self.calendar = calendar
         self.mu = handling_mu
         self.sigma = handling_sigma
         self.gen = gen
         self.kpi = kpi
-        self.resource = simpy.Resource(env, capacity=size)
-        self._free = [f"{name}:{i}" for i in range(size - 1, -1, -1)]
+        self.people = [f"{name}:{i}" for i in range(size)]
+        self.store = simpy.FilterStore(env, capacity=size)
+        self.store.items.extend(self.people)
+        self.absent: set[str] = set()
         self.in_system = 0
         self.completed = 0
 
     @property
     def queue_length(self) -> int:
-        return len(self.resource.queue)
+        return len(self.store.get_queue)
+
+    def set_absent(self, people: Collection[str]) -> None:
+        """Who is away (vacation, sickness) from now on; they take no new task."""
+        self.absent = set(people)
 
     def submit(
         self,
         done: Done,
         pickup_h: float = 0.0,
         handling_h: float | None = None,
-        exclude: str | None = None,
-    ) -> None:
+        exclude: str | Collection[str] | None = None,
+    ) -> Task:
         """Queue a task; ``done(person, time)`` is called when a person has finished it."""
         if handling_h is None:
             handling_h = float(lognormal(self.gen, self.mu, self.sigma))
+        if exclude is None:
+            banned: frozenset[str] = frozenset()
+        elif isinstance(exclude, str):
+            banned = frozenset((exclude,))
+        else:
+            banned = frozenset(exclude)
         self.in_system += 1
-        self.env.process(self._work(done, pickup_h, handling_h, exclude))
+        task = Task()
+        task.proc = self.env.process(self._work(task, done, pickup_h, handling_h, banned))
+        return task
 
-    def _work(self, done: Done, pickup_h: float, handling_h: float, exclude: str | None):
+    def _work(
+        self, task: Task, done: Done, pickup_h: float, handling_h: float, banned: frozenset[str]
+    ):
         env, cal = self.env, self.calendar
-        if pickup_h > 0:
-            yield env.timeout(cal.add_working(env.now, pickup_h) - env.now)
-        with self.resource.request() as req:
+        try:
+            if pickup_h > 0:
+                yield env.timeout(cal.add_working(env.now, pickup_h) - env.now)
+            get = self.store.get(lambda p: p not in banned and p not in self.absent)
             if self.kpi is not None:
-                self.kpi.queue_depth(len(self.resource.queue))
-            yield req
-            person = self._take(exclude)
-            finish = cal.add_working(env.now, handling_h)
-            yield env.timeout(finish - env.now)
-            self._free.append(person)
+                self.kpi.queue_depth(len(self.store.get_queue))
+            try:
+                person = yield get
+            except simpy.Interrupt:
+                if not get.triggered:
+                    get.cancel()
+                elif get.ok:
+                    self.store.put(get.value)  # got a person in the same instant: give back
+                raise
+        except simpy.Interrupt:
+            self.in_system -= 1
+            return
+        task.started = True
+        finish = cal.add_working(env.now, handling_h)
+        yield env.timeout(finish - env.now)
+        self.store.put(person)
         self.in_system -= 1
         self.completed += 1
         done(person, env.now)
-
-    def _take(self, exclude: str | None) -> str:
-        for i in range(len(self._free) - 1, -1, -1):
-            if self._free[i] != exclude:
-                return self._free.pop(i)
-        return self._free.pop()  # pragma: no cover - a pool of one cannot exclude its only member

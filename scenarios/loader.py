@@ -17,6 +17,7 @@ both addressable; a path that does not exist is an error, not a silent new key.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from dataclasses import dataclass
@@ -328,6 +329,11 @@ def load_scenario(
     """Load, override and validate a scenario; raise :class:`ScenarioError` on any problem."""
     path = resolve_path(name_or_path)
     doc = resolve_extends(read_document(path), path)
+    if overrides:
+        # Override the scenario as resolved, defaults included, so that setting one key of a
+        # defaulted mapping (governance.escalation.deadline_h.medium) keeps its other keys.
+        with contextlib.suppress(ValidationError):  # an invalid file is reported below
+            doc = Scenario.model_validate(doc).model_dump()
     doc, override_problems = _apply_overrides(doc, overrides or [], str(path))
     try:
         scenario = validate_document(doc, str(path))
