@@ -54,6 +54,14 @@ def _load(scenario: str, overrides: list[str], model: str | None, seed: int | No
     if s.orchestration.model not in model_names():
         source = resolve_path(scenario)
         _fail(f"{source}: {UnknownModelError(s.orchestration.model)}")
+    from orchestration.erp import automation_problems
+
+    problems = automation_problems(s)
+    if problems:
+        source = resolve_path(scenario)
+        err_lines = [f"  - {source}: {p}: expected {e}; found {f}" for p, e, f in problems]
+        sys.stderr.write(f"{len(problems)} problem(s) in scenario:\n" + "\n".join(err_lines) + "\n")
+        raise typer.Exit(code=2)
     return s
 
 

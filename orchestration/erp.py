@@ -23,13 +23,30 @@ from typing import Any
 import numpy as np
 
 from orchestration.backoffice import tier
-from orchestration.odoo import AutomationRule, Env, ServerAction, SimClock
-from orchestration.odoo.config import build_automation
+from orchestration.odoo import AutomationRule, Env, ManualClock, ServerAction, SimClock
+from orchestration.odoo.config import AutomationConfigError, build_automation
+from scenarios.schema import Scenario
 from sim.rng import Buffered
 from sim.world import World
 
 PO_WEBHOOK_URL = "http://n8n:5678/webhook/po-confirmed"
 WEBHOOK_TARGET = "erp_webhook"
+
+
+def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """Every problem of the scenario's declared automation rules against the Odoo registry.
+
+    Checked on a throwaway Odoo at load time, so an unknown model, field, trigger or domain
+    operator is reported with its path before anything runs.
+    """
+    if not (scenario.automation.rules or scenario.automation.scheduled_actions):
+        return []
+    env = Env(clock=ManualClock(dt.datetime.combine(scenario.start_date, dt.time())))
+    try:
+        build_automation(env, scenario.automation, {})
+    except AutomationConfigError as exc:
+        return [(p.path, p.expected, str(p.found)) for p in exc.problems]
+    return []
 
 
 class LostWebhook(Exception):
