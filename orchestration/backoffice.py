@@ -103,7 +103,8 @@ class Backoffice:
         self.audit = audit  # the hash-chained audit log of decisions, when the run keeps one
         self.threats = ThreatModel(world) if scenario.security.attacks_per_day else None
         #: reminders and deadline escalation of waiting approval steps (governance engines only)
-        self.escalation = scenario.governance.escalation if escalate else None
+        esc = scenario.governance.escalation
+        self.escalation = esc if escalate and esc.enabled else None
         self.reminders_sent = 0
         if scenario.governance.vacations:
             world.env.process(self._vacations())

@@ -88,6 +88,7 @@ class Escalation(_Spec):
     ``escalate_to[pool]`` (a pool with no entry only gets reminders).
     """
 
+    enabled: bool = False  # off by default: see the README on escalation storms
     reminder_every_h: Positive = 8.0
     reminders: Annotated[int, Field(ge=0)] = 2
     deadline_h: dict[Tier, Positive] = {"low": 2.0, "medium": 24.0, "high": 72.0}

@@ -17,6 +17,7 @@ NOBODY_FREE = [
     "approvals.pools.finance.calendar.weekdays=[0, 1, 2, 3, 4, 5, 6]",
     "approvals.pools.finance.calendar.open_h=0",
     "approvals.pools.finance.calendar.close_h=24",
+    "governance.escalation.enabled=true",
     "governance.escalation.reminder_every_h=3",
     "governance.escalation.reminders=2",
     "governance.escalation.deadline_h.medium=10",
