@@ -229,9 +229,9 @@ class AutomatedModel:
                 Workflow(wid, name, (FunctionNode(name, fn, settings=settings),), settings=wf)
             )
 
-    def _command(self, cmd, *, retry_on_fail: bool = True) -> str:
+    def _command(self, cmd) -> str:
         res = self.bo.submit(cmd)
-        if res == CommandResult.FAILED and retry_on_fail:
+        if res == CommandResult.FAILED:  # a node error: n8n's Retry On Fail takes over
             raise CommandFailed(cmd.kind)
         return res
 
@@ -586,11 +586,10 @@ class AutomatedModel:
         )
         return item
 
-    def _message(self, e: Event, order_id: int, reason: str, auto: bool = True) -> None:
-        def done(ok: bool) -> None:
-            if auto:
-                self.kpi.exception_raised()
-                self.kpi.exception_resolved(e.t, self.env.now, auto=True)
+    def _message(self, e: Event, order_id: int, reason: str) -> None:
+        def done(ok: bool) -> None:  # an anomaly resolved by a rule: the customer is told
+            self.kpi.exception_raised()
+            self.kpi.exception_resolved(e.t, self.env.now, auto=True)
             (self._settle if ok else self._fail)(e)
 
         self._run("wf-notify", (order_id, reason), done)

@@ -17,25 +17,19 @@ from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from scenarios.schema import Scenario
-from sim.events import Event
-from sim.world import World
+from sim.world import Controller
 
 
 @runtime_checkable
-class Orchestrator(Protocol):
+class Orchestrator(Controller, Protocol):
+    """A registered model: the world's :class:`~sim.world.Controller` seam, plus a name.
+
+    ``attach(world)`` connects it and starts its processes; ``on_event(event)`` receives every
+    event at the simulated time it happens; ``snapshot()`` gives levels for the daily series;
+    ``finish()`` is called once at the horizon, before KPIs are computed.
+    """
+
     name: str
-
-    def attach(self, world: World) -> None:
-        """Connect to the world and start the model's processes (called once, before running)."""
-
-    def on_event(self, event: Event) -> None:
-        """Receive one event from the world, at the simulated time it happens."""
-
-    def snapshot(self) -> dict[str, float]:
-        """Levels for the daily time series (queue depth, pending approvals...)."""
-
-    def finish(self) -> None:
-        """Called once at the end of the horizon, before KPIs are computed."""
 
 
 Factory = Callable[[Scenario], Orchestrator]

@@ -190,7 +190,10 @@ class OnlineOrders:
             return
         k.payment_failures += 1
         failed = w.make(
-            PaymentFailed, f"order:{order.id}", order_id=order.id, channel=channel,
+            PaymentFailed,
+            f"order:{order.id}",
+            order_id=order.id,
+            channel=channel,
             value=order.value,
         )
         p = self.pay

@@ -57,7 +57,6 @@ from sim.orders import OnlineOrders
 from sim.rng import Streams, lognormal
 from sim.supply import Supply
 
-POS_CLOSE_FALLBACK_H = 21.0
 DAY_END_H = 23.0
 DISCOUNT_PATIENCE_H = 0.25
 #: share of customers who buy at full price when a price override is refused or not answered
@@ -347,7 +346,7 @@ class World:
     def _days(self):
         env, net, d = self.env, self.net, self.demand
         ns = net.n_stores
-        close_h = self.s.network.stores.close_h or POS_CLOSE_FALLBACK_H
+        close_h = self.s.network.stores.close_h
         for day in range(self.s.horizon_days):
             t0 = day * HOURS_PER_DAY
             uplift, price_f = d.promo(day)
