@@ -1,12 +1,15 @@
 """The event log: every event and command of a run, streamed to Parquet in batches.
 
-One row per record with scalar columns only (``seq``, ``t_h``, ``record`` = event / command,
-``kind``, ``id`` (event id, -1 for commands), ``key`` (correlation or command key), ``location``,
-``sku`` (-1 when a record spans several SKUs), ``qty``, ``value``). Rows are buffered in plain
-lists and flushed every ``batch_rows`` rows, so memory stays bounded whatever the horizon; the
-file is written to a temporary name and renamed when closed, so an interrupted run never leaves
-a half-written log under the final name. With no path the log is disabled (``enabled`` is
-False) and callers skip building rows at all.
+One row per record with scalar columns only (``seq``, ``t_h``, ``record`` = event / command /
+trace / fault, ``kind``, ``id`` (event id, -1 for commands and traces), ``key`` (correlation or
+command key), ``location``, ``sku`` (-1 when a record spans several SKUs), ``qty``, ``value``,
+``detail`` (free text of a trace: the decision, the rule that applied, the attempt; empty for
+events and commands)). Traces are what the orchestration layer decided about an event or a
+request (:meth:`sim.world.World.trace`); faults are the start and end of a fault window. Rows
+are buffered in plain lists and flushed every ``batch_rows`` rows, so memory stays bounded
+whatever the horizon; the file is written to a temporary name and renamed when closed, so an
+interrupted run never leaves a half-written log under the final name. With no path the log is
+disabled (``enabled`` is False) and callers skip building rows at all.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ SCHEMA = pa.schema(
         ("sku", pa.int32()),
         ("qty", pa.int64()),
         ("value", pa.float64()),
+        ("detail", pa.string()),
     ]
 )
 
@@ -43,7 +47,7 @@ class EventLog:
         self._writer: pq.ParquetWriter | None = None
         self._tmp = path.with_name(path.name + ".partial") if path else None
 
-    def append(self, t, record, kind, ident, key, location, sku, qty, value) -> None:
+    def append(self, t, record, kind, ident, key, location, sku, qty, value, detail="") -> None:
         self.rows += 1
         c = self._cols
         c[0].append(self.rows - 1)
@@ -56,6 +60,7 @@ class EventLog:
         c[7].append(sku)
         c[8].append(qty)
         c[9].append(value)
+        c[10].append(detail)
         if len(c[0]) >= self.batch_rows:
             self._flush()
 

@@ -183,6 +183,22 @@ class World:
             self.controller.on_event(event)
         return event
 
+    def trace(
+        self,
+        kind: str,
+        key: str,
+        detail: str = "",
+        *,
+        location: int = -1,
+        sku: int = -1,
+        qty: int = 0,
+        value: float = 0.0,
+    ) -> None:
+        """Record what the orchestration layer decided about ``key`` (an event's correlation, an
+        order, a request): a decision, the rule that applied, a retry. Free when the log is off."""
+        if self.log.enabled:
+            self.log.append(self.env.now, "trace", kind, -1, key, location, sku, qty, value, detail)
+
     def ack(self, event: Event) -> None:
         """The orchestration layer has fully processed ``event``."""
         self.ledger.ack(event.id)
