@@ -83,6 +83,10 @@ class StockRecords:
     def position(self) -> np.ndarray:
         return self.on_hand + self.on_order
 
+    def position_at(self, location: int, skus: np.ndarray) -> np.ndarray:
+        """On hand + on order of some SKUs of one location (without the whole matrix)."""
+        return self.on_hand[location, skus] + self.on_order[location, skus]
+
     def variance(self, location: int, skus: np.ndarray, counted: np.ndarray) -> np.ndarray:
         return counted - self.on_hand[location, skus]
 
