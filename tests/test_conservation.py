@@ -13,8 +13,9 @@ from sim.world import World
 
 @pytest.mark.parametrize("name", library_names())
 def test_every_shipped_scenario_runs_and_conserves_events(name):
-    """Each library scenario (tiny in full, the others for 4 days) runs; the identity holds."""
-    overrides = [] if name == "tiny" else ["horizon_days=4"]
+    """Each library scenario (tiny in full, the scale scenario for 1 day, the others for 4 days)
+    runs; the identity holds."""
+    overrides = {"tiny": [], "peak_season_xl": ["horizon_days=1"]}.get(name, ["horizon_days=4"])
     k = run_replication(load_scenario(name, overrides)).kpis
     assert k["events_emitted_total"] > 0
     assert k["events_emitted_total"] == (
