@@ -65,6 +65,32 @@ def by_day(daily: pd.DataFrame, columns: Sequence[str], group: str = "model") ->
     return out.reset_index(drop=True)
 
 
+def shade_faults(fig: go.Figure, windows: Sequence[dict], daily: pd.DataFrame) -> go.Figure:
+    """Shade a run's declared fault windows (``summary["fault_windows"]``) on a daily chart
+    whose x axis is the date (or the day of the run), labelled with the fault and its target."""
+    if not windows or daily.empty:
+        return fig
+    dated = "date" in daily
+    origin = float(daily["date"].iloc[0] - daily["day"].iloc[0]) if dated else 0.0
+    for w in windows:
+        x0, x1 = origin + w["start_h"] / 24.0, origin + w["end_h"] / 24.0
+        if dated:  # day ordinals to datetimes (dates at midnight, plus the hours)
+            x0, x1 = (
+                dt.datetime.fromordinal(int(x)) + dt.timedelta(days=x - int(x)) for x in (x0, x1)
+            )
+        fig.add_vrect(
+            x0=x0,
+            x1=x1,
+            fillcolor="#d62728",
+            opacity=0.10,
+            line_width=0,
+            annotation_text=f"{w['type']} · {w['target']}",
+            annotation_position="top left",
+            annotation_font_size=10,
+        )
+    return fig
+
+
 def _name(model: str, what: str) -> str:
     return f"{what} · {model}" if model else what
 

@@ -28,6 +28,7 @@ from orchestration.approvals.audit import AuditLog
 from orchestration.base import build
 from scenarios.schema import Scenario
 from sim.eventlog import EventLog
+from sim.faults import fault_windows
 from sim.world import World
 
 
@@ -38,6 +39,8 @@ class ReplicationResult:
     by_approval_type: dict[str, dict[str, Any]]
     engine: dict[str, float]
     daily: list[dict[str, Any]] = field(default_factory=list)
+    #: events in flight at every whole simulated hour (the integration backlog)
+    backlog: list[int] = field(default_factory=list)
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -91,7 +94,14 @@ def run_replication(
     if audit is not None:
         engine["audit_records"] = audit.records
         engine["audit_head"] = audit.head
-    result = ReplicationResult(replication, kpis, world.kpi.by_approval_type(), engine, world.daily)
+    result = ReplicationResult(
+        replication,
+        kpis,
+        world.kpi.by_approval_type(),
+        engine,
+        world.daily,
+        world.backlog_hourly.tolist(),
+    )
     if out_dir is not None:
         _atomic_parquet(pd.DataFrame(world.daily), out_dir / "daily.parquet")
         rows = [
@@ -147,6 +157,8 @@ def aggregate(
     if n > 1:
         summary["kpis_ci95"] = ci
     summary["by_approval_type"] = by_type
+    # the declared fault windows, for timelines and shading (docs/faults.md)
+    summary["fault_windows"] = [w._asdict() for w in fault_windows(scenario)]
     summary["engine"] = {
         "sim_events": events,
         "wall_s": round(wall_s, 3),

@@ -149,9 +149,9 @@ class TaskStore:
 
 # ---------------------------------------------------------------------------------- run directory
 def write_scenario(run_dir: Path, doc: dict[str, Any]) -> None:
-    from scenarios.loader import document_to_yaml
+    from scenarios.loader import resolved_to_yaml
 
-    write_text(run_dir / "scenario.yaml", document_to_yaml(doc))
+    write_text(run_dir / "scenario.yaml", resolved_to_yaml(doc))
 
 
 def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float) -> dict:

@@ -73,6 +73,8 @@ class TaskResult:
     kpis: dict[str, Any] = field(default_factory=dict)
     by_approval_type: dict[str, dict[str, Any]] = field(default_factory=dict)
     engine: dict[str, Any] = field(default_factory=dict)
+    #: events in flight at every whole simulated hour (see ``World.backlog_hourly``)
+    backlog: list[int] = field(default_factory=list)
     #: fingerprint of the code that computed it (set by the driver; see backends.code_fingerprint)
     code: str = ""
 
@@ -128,4 +130,5 @@ def execute(task: Task, progress: Callable[[int, int], None] | None = None) -> T
         kpis=res.kpis,
         by_approval_type=res.by_approval_type,
         engine=res.engine,
+        backlog=res.backlog,
     )

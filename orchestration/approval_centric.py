@@ -11,7 +11,10 @@ decisions routed to people by risk tier, as in the article's approval table:
 - **refunds** — paid only after the parcel is back and inspected, by customer service, with
   finance for high-risk amounts: fraudulent returns (nothing usable back) are refused;
 - **inventory adjustments** — variances over tolerance need inventory control, and dual
-  approval with finance when high.
+  approval with finance when high;
+- **supplier bank changes** — dual control: a buyer calls the supplier back on the number on
+  file, finance confirms; payments to the supplier wait until then;
+- **tickets** — people read, route and work every customer ticket.
 
 Approvers pick tasks up after a lognormal delay in *working* hours (``approval_pickup_h``),
 inside their pools' calendars. Strong control, slow cycle times: the trade-off is measurable.
@@ -44,6 +47,14 @@ class ApprovalCentricModel(AutomatedModel):
             return ("buyers", "finance")
         return ("buyers",)
 
+    def bank_change_steps(self) -> tuple[str, ...]:
+        """Dual control: a buyer calls the supplier back, finance confirms (a different person)."""
+        return ("buyers", "finance")
+
+    def ticket_router(self):
+        """People read and route every ticket (no classifier)."""
+        return None
+
     def discount_policy(self, e: DiscountRequested, risk: str) -> tuple[tuple[str, ...], bool]:
         ok = self.floor_ok(e)
         if risk == "low" and ok:
@@ -74,6 +85,7 @@ class ApprovalCentricModel(AutomatedModel):
                 f"site:{location}",
                 steps,
                 decided,
+                rule="on_variance (dual with finance when high)",
             ),
             pickup=self.approval_pickup,
         )

@@ -20,7 +20,9 @@
 What differs between models is *policy*, one decision per process area, in overridable
 methods: who approves a purchase (``purchase_steps``), a price override (``decide_discount``),
 a refund (``on_return_initiated`` / ``on_return_received``), an inventory adjustment
-(``on_variance``), an invoice mismatch (``on_invoice_mismatch``), and whether scheduled checks
+(``on_variance``), an invoice mismatch (``on_invoice_mismatch``), a supplier bank-detail
+change (``bank_change_steps``: who checks it; payments to the supplier are held until it is
+decided), how customer tickets are routed (``ticket_router``), and whether scheduled checks
 reconcile what events missed (``reconcile``). The defaults here are the straight-through
 ``event_driven`` policies; ``approval_centric``, ``exception_driven`` and ``hybrid`` override
 some of them.
@@ -47,8 +49,11 @@ from orchestration.middleware import (
     WorkflowSettings,
 )
 from orchestration.middleware.executions import ExecutionStatus
+from orchestration.middleware.faults import MiddlewareFaults
 from orchestration.middleware.nodes import ErrorTriggerNode
+from orchestration.middleware.throttle import RetryAfterGate
 from orchestration.replenishment import delivery_tomorrow, order_quantities, store_transfers
+from orchestration.triage import AUTO, TICKETS, Case, TriageRouter
 from scenarios.schema import Scenario
 from sim.clock import HOURS_PER_DAY
 from sim.events import (
@@ -70,6 +75,8 @@ from sim.events import (
     ReturnInitiated,
     ReturnReceived,
     ShipmentDelayed,
+    SupplierBankChangeRequested,
+    TicketOpened,
     TransferShipped,
     TransferStock,
     UpdateChannelAvailability,
@@ -137,6 +144,11 @@ class AutomatedModel:
             double_validation_amount=None,
         )
         self._install_workflows()
+        self.gate = RetryAfterGate()  # 429 + Retry-After on availability pushes
+        if MiddlewareFaults.wanted(world):  # fault library: n8n worker outage / crash
+            self.n8n.node_fault = MiddlewareFaults(world)
+        if world.log.enabled:
+            self.erp.env.automation.on_fire = self._rule_fired
         net = world.net
         self._dirty = np.zeros(net.n_skus, dtype=bool)
         self._drafts: dict[tuple[int, int], set[int]] = {}
@@ -156,6 +168,8 @@ class AutomatedModel:
             OrderBackordered: self._backordered,
             ShipmentDelayed: self._shipment_delayed,
             InvoiceReceived: self._invoice,
+            SupplierBankChangeRequested: self._bank_change,
+            TicketOpened: self._ticket,
         }
         self.env.process(self._daily())
         self.env.process(self._availability_pusher())
@@ -164,6 +178,7 @@ class AutomatedModel:
             self.env.process(self._nightly_sync())
 
     def on_event(self, event: Event) -> None:
+        self.bo.observe(event)
         if isinstance(event, INBOUND):
             self.connector.deliver(event)
         else:
@@ -178,6 +193,9 @@ class AutomatedModel:
         m = self.n8n.metrics
         self.kpi.queue_depth(m.queue_depth_max)
         self.kpi.duplicate_commands_suppressed += self.connector.duplicates_suppressed
+        self.connector.finish()
+        if self._ticket_router is not None:
+            self.kpi.triage_reported("tickets", self._ticket_router.counts())
 
     # ------------------------------------------------------------------ dispatch
     def _handle(self, event: Event) -> None:
@@ -232,16 +250,39 @@ class AutomatedModel:
     def _command(self, cmd) -> str:
         res = self.bo.submit(cmd)
         if res == CommandResult.FAILED:  # a node error: n8n's Retry On Fail takes over
+            self.w.trace("n8n.node_error", cmd.key, f"{cmd.kind} failed: Retry On Fail")
             raise CommandFailed(cmd.kind)
         return res
 
-    def _run(self, workflow: str, item: Any, on_done: Callable[[bool], None] | None = None):
-        """Start an n8n execution; ``on_done(success)`` when it finishes."""
+    def _rule_fired(self, rule, record) -> None:
+        """Odoo base.automation fired ``rule`` on ``record`` (traced when the log is on)."""
+        key = str(getattr(record, "name", "") or f"{record._name}:{record.id}")
+        actions = ", ".join(f"{a.name} ({a.state})" for a in rule.actions)
+        self.w.trace("odoo.automation", key, f"rule '{rule.name}' fired: {actions}")
+
+    def _run(
+        self,
+        workflow: str,
+        item: Any,
+        on_done: Callable[[bool], None] | None = None,
+        key: str = "",
+    ):
+        """Start an n8n execution; ``on_done(success)`` when it finishes; ``key`` is the
+        business object it is about (traced)."""
         ex = self.n8n.start(workflow, item)
         done = self.n8n.completion(ex.id)
+        if key and self.w.log.enabled:
+            self.w.trace("n8n.execution", key, f"{workflow} execution {ex.id} started")
 
         def finished(_e) -> None:
             ok = ex.status is ExecutionStatus.SUCCESS
+            if key and self.w.log.enabled:
+                error = f": {ex.error.message}" if ex.error is not None else ""
+                self.w.trace(
+                    "n8n.execution",
+                    key,
+                    f"{workflow} execution {ex.id} {ex.status.value}{error}",
+                )
             self.kpi.integration_call(dead_lettered=not ok)
             if on_done is not None:
                 on_done(ok)
@@ -251,6 +292,9 @@ class AutomatedModel:
     def _odoo_post(self, url: str, payload: dict[str, Any]) -> None:
         """Odoo's outbound webhook reached n8n's production URL."""
         path = url.rsplit("/", 1)[-1]
+        if self.w.log.enabled:
+            key = str(payload.get("name", ""))
+            self.w.trace("odoo.webhook", key, f"Send Webhook Notification reached n8n /{path}")
         self.n8n.deliver_webhook(
             WebhookRequest(path, "POST", body=payload, delivery_id=str(payload.get("_id")))
         )
@@ -283,7 +327,7 @@ class AutomatedModel:
         supplier, location = key
         skus = np.array(sorted(self._drafts.pop(key)), dtype=np.int64)
         rec, pol, pack = self.rec, self.s.inventory.dc_policy, self.s.catalogue.case_pack
-        qty = order_quantities(rec.position()[location, skus], rec.forecast[location, skus], pol)
+        qty = order_quantities(rec.position_at(location, skus), rec.forecast[location, skus], pol)
         qty = -(-qty // pack) * pack
         keep = qty > 0
         if not keep.any():
@@ -297,18 +341,39 @@ class AutomatedModel:
         value = float(np.dot(qty, cost))
         t = tier(value, self.s.policy.purchase)
         preferred = self.s.network.suppliers[supplier].preferred
+        if self.w.log.enabled:
+            self.w.trace(
+                "odoo.rfq",
+                name,
+                f"reorder point breached: draft RFQ for supplier {supplier} (origin {need}), "
+                f"{len(skus)} line(s) merged over {self.p.rfq_merge_window_h:g} h",
+                location=location,
+                qty=int(qty.sum()),
+                value=value,
+            )
 
         def decided(approved: bool) -> None:
             if approved:
+                self.w.trace("odoo.po", name, "approved: button_confirm (state purchase)")
                 self.erp.confirm_po(po_id)  # fires the webhook rule to n8n
                 self._confirmed_at[name] = self.env.now
             else:
+                self.w.trace("odoo.po", name, "refused: button_cancel")
                 self.erp.cancel_po(po_id)
                 self.rec.drop(name)
 
         steps = self.purchase_steps(t, preferred)
         self.bo.request(
-            Request("purchase", t, self.env.now, "planning", steps, decided),
+            Request(
+                "purchase",
+                t,
+                self.env.now,
+                "planning",
+                steps,
+                decided,
+                subject=name,
+                rule="purchase_steps",
+            ),
             pickup=self.approval_pickup,
         )
 
@@ -348,17 +413,42 @@ class AutomatedModel:
                     f"site:{location}",
                     (),
                     lambda _ok: None,
+                    rule="on_variance: booked as counted",
                 )
             )
 
     def on_invoice_mismatch(self, e: InvoiceReceived) -> None:
-        self.bo.exception("finance", e)
+        self.bo.exception(
+            "finance", e, resolve=lambda: self.bo.pay_invoice(e), reason="3-way match failed"
+        )
+
+    def bank_change_steps(self) -> tuple[str, ...]:
+        """Who checks a supplier bank-detail change: no one — the vendor portal applies it."""
+        return ()
+
+    _ticket_router: TriageRouter | None = None
+
+    def ticket_router(self) -> TriageRouter | None:
+        """How tickets are routed: by keyword rules, every ticket auto-routed (the ticket
+        classifier at threshold 0 stands for the rules: no confidence gate); None = people."""
+        if self._ticket_router is None:
+            self._ticket_router = TICKETS.router(
+                self.w.streams.get(f"orch.{self.name}.triage.tickets"),
+                threshold=self.ticket_threshold,
+                clock=lambda: self.env.now,
+            )
+        return self._ticket_router
+
+    ticket_threshold = 0.0
 
     def _send_po(self, item: dict[str, Any]) -> dict[str, Any]:
         """n8n node: send a confirmed PO to its supplier (EDI), keyed for idempotency."""
         name = item["body"]["name"]
         supplier, need, skus, qty, cost, location = self._pos[name]
         key = name if self.p.idempotency else self.bo.key(f"{name}/send")
+        if self.w.log.enabled:
+            self.bo.link(name, key)
+            self.w.trace("n8n.node", name, f"Send order to supplier as {key}")
         self._sent_as[key] = name
         self._confirmed_at.pop(name, None)
         self.bo.purchase_ordered(key, skus, qty, cost)
@@ -381,6 +471,7 @@ class AutomatedModel:
             t = day * HOURS_PER_DAY + TRANSFER_HOUR
             if t > env.now:
                 yield env.timeout(t - env.now)
+            yield from self.w.faults.start_late("replenishment", env)  # fault library: cron lag
             self.rec.close_day()
             if delivery_tomorrow(s, day + 1 - s.network.dc_to_store_transit_days):
                 for source, store, skus, qty in store_transfers(self.rec, s, net):
@@ -402,19 +493,24 @@ class AutomatedModel:
         env = self.env
         while True:
             yield env.timeout(self.WATCHDOG_EVERY_H)
+            yield from self.w.faults.start_late("po_watchdog", env)  # fault library: cron lag
             late = [n for n, t in self._confirmed_at.items() if env.now - t >= self.watchdog_h]
             for name in late:
                 del self._confirmed_at[name]
                 self.kpi.exception_raised()
                 self.kpi.exception_resolved(env.now - self.watchdog_h, env.now, auto=True)
-                self._run("wf-po", {"body": {"name": name}})
+                self.w.trace(
+                    "watchdog.resend", name, f"confirmed {self.watchdog_h:g} h ago, never sent"
+                )
+                self._run("wf-po", {"body": {"name": name}}, key=name)
 
     def _nightly_sync(self):
         """Scheduled action: a full availability file every night catches lost pushes."""
         env = self.env
         t = self.NIGHTLY_SYNC_HOUR
         while t < self.w.horizon_h:
-            yield env.timeout(t - env.now)
+            yield env.timeout(max(t - env.now, 0.0))
+            yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
             self._dirty[:] = True
             t += HOURS_PER_DAY
 
@@ -424,7 +520,7 @@ class AutomatedModel:
         step = self.p.availability_push_interval_min / 60.0
         while True:
             yield env.timeout(step)
-            if not self._dirty.any():
+            if not self._dirty.any() and not self.gate.held:
                 continue
             skus = np.flatnonzero(self._dirty)
             self._dirty[skus] = False
@@ -437,18 +533,26 @@ class AutomatedModel:
 
     def _push(self, skus: np.ndarray) -> np.ndarray:
         """n8n node: publish the ERP's availability of ``skus`` on both channels."""
-        avail = self.rec.available(self.w.net.fc)[skus]
+        fc_avail, now = self.rec.available(self.w.net.fc), self.env.now
         for ch in ONLINE:
+            ch_skus = self.gate.admit(ch, skus, now)
+            if ch_skus is None:  # cooling down after a 429: held for a later push
+                continue
+            avail = fc_avail[ch_skus]
             safety = getattr(self.s.channels, ch).safety_stock_units
-            self._command(
+            res = self._command(
                 UpdateChannelAvailability(
                     key=self.bo.key(f"AV-{ch}"),
                     need=f"availability:{ch}",
                     channel=ch,
-                    skus=skus,
+                    skus=ch_skus,
                     qty=np.maximum(avail - safety, 0),
                 )
             )
+            if res == CommandResult.RATE_LIMITED:
+                retry_after = self.w.retry_after_until[ch] - now
+                self.w.trace("rate_limited", f"availability:{ch}", f"retry_after={retry_after:g}h")
+                self.gate.limited(ch, ch_skus, now, retry_after)
         return skus
 
     def _touched(self, location: int, skus: np.ndarray) -> None:
@@ -490,7 +594,11 @@ class AutomatedModel:
             self.rec.adjust(e.location, skus[small], delta[small])  # within tolerance
             if not small.all():
                 risk = tier(float(value[~small].sum()), bounds)
-                self.on_variance(e.location, skus[~small], delta[~small], value[~small], risk)
+                prev, self.bo.subject = self.bo.subject, e.correlation
+                try:
+                    self.on_variance(e.location, skus[~small], delta[~small], value[~small], risk)
+                finally:
+                    self.bo.subject = prev
             self._touched(e.location, skus)
         self._settle(e)
 
@@ -518,6 +626,8 @@ class AutomatedModel:
                 steps,
                 decided,
                 approve=approve,
+                subject=e.correlation,
+                rule="discount_policy",
             )
         )
 
@@ -534,6 +644,8 @@ class AutomatedModel:
                 f"customer:{e.order_id}",
                 (),
                 lambda ok: self._pay_refund(e, ok),
+                subject=e.correlation,
+                rule="refund_at_initiation",
             )
         )
 
@@ -545,7 +657,7 @@ class AutomatedModel:
         def done(ok: bool) -> None:
             (self._settle if ok else self._fail)(e)
 
-        self._run("wf-refund", (e.return_id, e.amount), done)
+        self._run("wf-refund", (e.return_id, e.amount), done, key=e.correlation)
 
     def _refund_on_receipt(self, r: ReturnReceived) -> None:
         init = self._awaiting_return.pop(r.return_id, None)
@@ -563,6 +675,8 @@ class AutomatedModel:
                 steps,
                 lambda ok: self._pay_refund(init, ok),
                 approve=approve,
+                subject=init.correlation,
+                rule="refund_on_receipt (inspection)",
             ),
             pickup=self.approval_pickup if steps else None,
         )
@@ -588,11 +702,14 @@ class AutomatedModel:
 
     def _message(self, e: Event, order_id: int, reason: str) -> None:
         def done(ok: bool) -> None:  # an anomaly resolved by a rule: the customer is told
+            if self.w.log.enabled:
+                told = "customer told" if ok else "message failed: dead-lettered"
+                self.w.trace("exception.auto_resolved", e.correlation, f"{e.kind}: {told}")
             self.kpi.exception_raised()
             self.kpi.exception_resolved(e.t, self.env.now, auto=True)
             (self._settle if ok else self._fail)(e)
 
-        self._run("wf-notify", (order_id, reason), done)
+        self._run("wf-notify", (order_id, reason), done, key=f"order:{order_id}")
 
     def _payment_failed(self, e: PaymentFailed) -> None:
         self._message(e, e.order_id, "payment_failed")
@@ -602,6 +719,12 @@ class AutomatedModel:
 
     def _backordered(self, e: OrderBackordered) -> None:
         wait = self.p.backorder_cancel_after_days * HOURS_PER_DAY
+        if self.w.log.enabled:
+            self.w.trace(
+                "rule.backorder_cancel",
+                e.correlation,
+                f"cancel if still short in {wait:g} h (backorder_cancel_after_days)",
+            )
         ev = self.env.timeout(wait)
         ev.callbacks.append(
             lambda _ev: self.bo.submit(
@@ -614,10 +737,62 @@ class AutomatedModel:
             )
         )
         if e.id in self.w.ledger.pending:
-            self.bo.auto_resolved(e)
+            self.bo.auto_resolved(e, "backorder: cancel timer set by rule")
 
     def _invoice(self, e: InvoiceReceived) -> None:
         if self.bo.three_way_match(e):
+            self.bo.pay_invoice(e)  # approved for payment; held while bank details change
             self._settle(e)
         else:
             self.on_invoice_mismatch(e)
+
+    def _bank_change(self, e: SupplierBankChangeRequested) -> None:
+        """Vendor master change (high risk): the model's checks decide; payments wait meanwhile."""
+        steps = self.bank_change_steps()
+        checks = self.s.governance.bank_change_checks
+        caught = False
+        if steps and self.w.bank_change_is_fraudulent(e.change_id):
+            # the first person calls the supplier back on the number on file; each further
+            # person reviews the evidence independently
+            miss = (1 - checks.callback_detection) * (1 - checks.review_detection) ** (
+                len(steps) - 1
+            )
+            caught = self.bo.chance(1.0 - miss)
+        self.bo.bank_change(
+            e,
+            steps,
+            not caught,
+            self.approval_pickup if steps else None,
+            rule=f"bank_change_steps: {' > '.join(steps) or 'applied by rule'}",
+            settle=self._settle,
+        )
+
+    def _ticket(self, e: TicketOpened) -> None:
+        """Route a ticket (classifier, rules or people) and have it worked."""
+        router = self.ticket_router()
+        if router is None:  # a person reads every ticket, routes it and works it
+            self.bo.ticket(e, 1, settle=self._settle)
+            return
+        case_id = e.correlation
+        d = router.route(Case(case_id, e.topic))
+        if self.w.log.enabled:
+            self.w.trace(
+                "triage.decision",
+                case_id,
+                f"class {d.predicted_class}, confidence {d.confidence:.3f}, threshold "
+                f"{d.threshold:g}, rule {d.rule} -> queue {d.queue}",
+                value=d.confidence,
+            )
+        right = router.routes[e.topic]
+        if d.rule != AUTO:  # manual review: a person routes it (and answers a WISMO at once)
+            self.bo.ticket(e, 1 if e.topic == "wismo" else 2, settle=self._settle)
+        elif d.queue == right:  # a WISMO is answered by the tracking rule, no person
+            self.bo.ticket(e, 0 if e.topic == "wismo" else 1, settle=self._settle)
+        else:  # misrouted: the agent in the wrong queue sends it on (a recorded override)
+
+            def overridden(person: str) -> None:
+                d2 = router.override(case_id, by=person, queue=right, reason="misrouted by triage")
+                self.w.trace("triage.override", case_id, d2.explain())
+                self.w.trace("triage.override", case_id, f"{person} re-routes to {right}")
+
+            self.bo.ticket(e, 2, first_done=overridden, settle=self._settle)

@@ -116,6 +116,11 @@ class OdooErp:
         )
         if world.s.automation.rules or world.s.automation.scheduled_actions:
             build_automation(self.env, world.s.automation, callables or {})
+        if world.s.faults.cron_lags:  # fault library: the ir.cron worker runs late
+            plan, clock = world.faults, self.env.clock
+            self.env.cron.lag = lambda due: dt.timedelta(
+                hours=plan.cron_lag("odoo_cron", clock.to_sim_hours(due))
+            )
 
     def _transport(self, url: str, payload: dict[str, Any]) -> float:
         """Odoo's ``requests.post(url, json=payload, timeout=1)`` across the fault plan."""
@@ -127,6 +132,8 @@ class OdooErp:
         if u < p:
             self.webhooks_lost += 1
             w.kpi.integration_call()
+            if w.log.enabled:
+                w.trace("webhook_lost", str(payload.get("name", "")), f"POST {url}: 1 s timeout")
             raise LostWebhook(url)
         # Past Odoo's 1 s timeout the receiver usually still gets the call; Odoo logs a timeout.
         w.kpi.integration_call(latency_s=latency_s, webhook=True)

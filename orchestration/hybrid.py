@@ -9,7 +9,9 @@ resilience — the article's recommendation, composed from the other models by p
   receipt by customer service (with finance when high), refused when nothing usable came back;
 - inventory adjustments: low risk booked; medium an exception for inventory control; high a
   dual approval with finance;
-- invoices: a price variance within tolerance accepted by rule; larger mismatches to finance.
+- invoices: a price variance within tolerance accepted by rule; larger mismatches to finance
+  (invoice exceptions and customer tickets AI-triaged as in ``exception_driven``);
+- supplier bank changes: dual control (buyer call-back, finance confirms), payments held.
 
 Scheduled checks (PO watchdog, nightly availability sync) as in ``exception_driven``.
 """
@@ -39,6 +41,9 @@ class HybridModel(ExceptionPolicies, AutomatedModel):
         p = scenario.orchestration.hybrid
         self.approval_pickup = p.approval_pickup_h
         self.configure_exceptions(p)
+
+    def bank_change_steps(self) -> tuple[str, ...]:
+        return ApprovalCentricModel.bank_change_steps(self)
 
     def purchase_steps(self, risk: str, preferred_supplier: bool) -> tuple[str, ...]:
         if risk == "high":

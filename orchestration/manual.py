@@ -51,7 +51,9 @@ from sim.events import (
     ReturnInitiated,
     ReturnReceived,
     ShipmentDelayed,
+    SupplierBankChangeRequested,
     SupplierConfirmationLate,
+    TicketOpened,
     TransferStock,
     UpdateChannelAvailability,
 )
@@ -90,11 +92,14 @@ class ManualModel:
             PaymentFailed: self._payment_failed,
             SupplierConfirmationLate: self._spreadsheet("buyers"),
             ShipmentDelayed: self._spreadsheet("customer_service"),
+            SupplierBankChangeRequested: self._bank_change,
+            TicketOpened: self._ticket,
         }
         self.env.process(self._nightly())
         self.env.process(self._channel_sync())
 
     def on_event(self, event: Event) -> None:
+        self.bo.observe(event)
         self.bo.book(event)
         handler = self._handlers.get(type(event))
         if handler is not None:
@@ -113,7 +118,10 @@ class ManualModel:
         """Log ``event`` in the spreadsheet; the team works it after the next review."""
         desk = self.bo.desks[team]
         pickup = self.bo.next_review(desk, self.p.exception_review_hour)
-        self.bo.exception(team, event, resolve, pickup_h=pickup)
+        reason = ""
+        if self.w.log.enabled:
+            reason = f"logged in the spreadsheet, review at {self.p.exception_review_hour:g}:00"
+        self.bo.exception(team, event, resolve, pickup_h=pickup, reason=reason)
 
     def _spreadsheet(self, team: str) -> Callable[[Event], None]:
         return lambda e: self._exception(team, e)
@@ -125,6 +133,7 @@ class ManualModel:
             t = day * HOURS_PER_DAY + self.p.replenishment_hour
             if t > env.now:
                 yield env.timeout(t - env.now)
+            yield from self.w.faults.start_late("replenishment", env)  # fault library: cron lag
             if day > 0:
                 self.rec.close_day()
             if delivery_tomorrow(s, day):
@@ -144,6 +153,15 @@ class ManualModel:
         key = bo.key("PO")
         self.rec.expect(key, rq.location, rq.skus, rq.qty)  # a draft RFQ counts in the position
         t = tier(rq.value, self.s.policy.purchase)
+        if self.w.log.enabled:
+            self.w.trace(
+                "batch.requisition",
+                key,
+                f"nightly replenishment: supplier {rq.supplier}, {len(rq.skus)} line(s)",
+                location=rq.location,
+                qty=int(rq.qty.sum()),
+                value=float(rq.value),
+            )
         steps = {"low": ("buyers",), "medium": ("buyers",), "high": ("buyers", "finance")}[t]
         if rq.value < self.p.po_auto_approve_below:
             steps = ()  # under the ERP's own approval threshold: confirmed directly
@@ -166,7 +184,16 @@ class ManualModel:
             )
 
         bo.request(
-            Request("purchase", t, self.env.now, "planning", steps, decided),
+            Request(
+                "purchase",
+                t,
+                self.env.now,
+                "planning",
+                steps,
+                decided,
+                subject=key,
+                rule="policy.purchase tier; email approval from po_auto_approve_below",
+            ),
             pickup=self.p.email_pickup_h,
         )
 
@@ -176,6 +203,7 @@ class ManualModel:
         while t < self.w.horizon_h:
             if t > env.now:
                 yield env.timeout(t - env.now)
+            yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
             avail = self.rec.available(self.w.net.fc)
             skus = np.arange(len(avail))
             for ch in ONLINE:
@@ -190,7 +218,8 @@ class ManualModel:
                     )
                 )
                 # a failed nightly file is not retried: the feed stays stale until tomorrow
-                self.kpi.integration_call(dead_lettered=res == CommandResult.FAILED)
+                failed = res in (CommandResult.FAILED, CommandResult.RATE_LIMITED)
+                self.kpi.integration_call(dead_lettered=failed)
             t += p.channel_sync_interval_h
 
     # ------------------------------------------------------------------ event handlers
@@ -217,7 +246,16 @@ class ManualModel:
                 )
             self.w.ack(init)
 
-        req = Request("refund", t, self.env.now, f"customer:{init.order_id}", steps, decided)
+        req = Request(
+            "refund",
+            t,
+            self.env.now,
+            f"customer:{init.order_id}",
+            steps,
+            decided,
+            subject=e.correlation,
+            rule="policy.refund tier; worked on receipt",
+        )
         self.bo.request(req, pickup=self.p.email_pickup_h)
 
     def _count(self, e: CountVariance) -> None:
@@ -243,7 +281,16 @@ class ManualModel:
                 self.rec.adjust(loc, skus, delta)
 
         self.bo.request(
-            Request("inventory_adjustment", t, self.env.now, f"site:{loc}", steps, decided),
+            Request(
+                "inventory_adjustment",
+                t,
+                self.env.now,
+                f"site:{loc}",
+                steps,
+                decided,
+                subject=e.correlation,
+                rule="policy.inventory_variance_value tier over tolerance",
+            ),
             pickup=self.p.email_pickup_h,
         )
 
@@ -271,23 +318,54 @@ class ManualModel:
                 ("store_managers",),
                 decided,
                 approve=approve,
+                subject=e.correlation,
+                rule="store_manager_discount_limit (no margin check)",
             )
         )
 
     def _invoice(self, e: InvoiceReceived) -> None:
         def keyed(_person: str, _t: float) -> None:
             if self.bo.three_way_match(e):
+                self.bo.pay_invoice(e)
                 self.w.ack(e)
-            else:
-                self._exception("finance", e)  # 3-way match failed: price or quantity
+            else:  # 3-way match failed: price or quantity; paid once cleared
+                self._exception("finance", e, lambda: self.bo.pay_invoice(e))
 
         self.bo.desks["finance"].submit(keyed, pickup_h=self.bo.pickup(self.p.invoice_entry_h))
+
+    def _bank_change(self, e: SupplierBankChangeRequested) -> None:
+        """An e-mail asks finance to change a supplier's bank account: one clerk, weak checks.
+
+        The clerk answers the e-mail thread (which a fraudster controls) and catches a fraud
+        with ``governance.bank_change_checks.email_detection``; no second person, no hold on
+        payments (they keep going to the old account until the change is keyed).
+        """
+        fraud = self.w.bank_change_is_fraudulent(e.change_id)
+        caught = fraud and self.bo.chance(self.s.governance.bank_change_checks.email_detection)
+        self.bo.bank_change(
+            e,
+            ("finance",),
+            not caught,
+            self.p.email_pickup_h,
+            hold=False,
+            rule="e-mail to accounts payable, single clerk",
+        )
+
+    def _ticket(self, e: TicketOpened) -> None:
+        """Customer e-mails sit in the shared inbox, then an agent reads and answers one."""
+        self.bo.ticket(e, 1, pickup_h=self.bo.pickup_gov(self.p.email_pickup_h))
 
     def _backordered(self, e: OrderBackordered) -> None:
         placed = e.t
 
         def resolve() -> None:
             wait = placed + self.p.backorder_cancel_after_days * HOURS_PER_DAY - self.env.now
+            self.w.trace(
+                "rule.backorder_cancel",
+                e.correlation,
+                f"cancel if still short in {max(wait, 0.0):.1f} h "
+                f"(backorder_cancel_after_days={self.p.backorder_cancel_after_days})",
+            )
             self.env.process(self._cancel_later(e.order_id, max(wait, 0.0)))
 
         self._exception("customer_service", e, resolve)

@@ -74,6 +74,8 @@ class WorkDesk:
         self.store = simpy.FilterStore(env, capacity=size)
         self.store.items.extend(self.people)
         self.absent: set[str] = set()
+        self.vacation: set[str] = set()
+        self.wave: set[str] = set()  # an approver absence wave (fault library)
         self.in_system = 0
         self.completed = 0
 
@@ -83,7 +85,15 @@ class WorkDesk:
 
     def set_absent(self, people: Collection[str]) -> None:
         """Who is away (vacation, sickness) from now on; they take no new task."""
-        self.absent = set(people)
+        self.vacation = set(people)
+        self.absent = self.vacation | self.wave
+
+    def set_absent_wave(self, people: Collection[str]) -> None:
+        """Who is away in an absence wave, on top of vacations; whoever is back is offered the
+        waiting tasks at once."""
+        self.wave = set(people)
+        self.absent = self.vacation | self.wave
+        self.store._trigger_get(None)  # re-run the waiting gets' filters against the new set
 
     def submit(
         self,
@@ -91,8 +101,13 @@ class WorkDesk:
         pickup_h: float = 0.0,
         handling_h: float | None = None,
         exclude: str | Collection[str] | None = None,
+        note: Callable[[str, str], None] | None = None,
     ) -> Task:
-        """Queue a task; ``done(person, time)`` is called when a person has finished it."""
+        """Queue a task; ``done(person, time)`` is called when a person has finished it.
+
+        ``note(what, who)``, when given, hears ``("sod_wait", ...)`` when the task waits because
+        the only free people are excluded from it, and ``("started", person)`` (for tracing).
+        """
         if handling_h is None:
             handling_h = float(lognormal(self.gen, self.mu, self.sigma))
         if exclude is None:
@@ -103,11 +118,17 @@ class WorkDesk:
             banned = frozenset(exclude)
         self.in_system += 1
         task = Task()
-        task.proc = self.env.process(self._work(task, done, pickup_h, handling_h, banned))
+        task.proc = self.env.process(self._work(task, done, pickup_h, handling_h, banned, note))
         return task
 
     def _work(
-        self, task: Task, done: Done, pickup_h: float, handling_h: float, banned: frozenset[str]
+        self,
+        task: Task,
+        done: Done,
+        pickup_h: float,
+        handling_h: float,
+        banned: frozenset[str],
+        note: Callable[[str, str], None] | None = None,
     ):
         env, cal = self.env, self.calendar
         try:
@@ -116,6 +137,10 @@ class WorkDesk:
             get = self.store.get(lambda p: p not in banned and p not in self.absent)
             if self.kpi is not None:
                 self.kpi.queue_depth(len(self.store.get_queue))
+            if note is not None and not get.triggered:
+                free = [p for p in self.store.items if p not in self.absent]
+                if free and all(p in banned for p in free):
+                    note("sod_wait", f"free {', '.join(free)} excluded (requester/earlier step)")
             try:
                 person = yield get
             except simpy.Interrupt:
@@ -128,6 +153,8 @@ class WorkDesk:
             self.in_system -= 1
             return
         task.started = True
+        if note is not None:
+            note("started", person)
         finish = cal.add_working(env.now, handling_h)
         yield env.timeout(finish - env.now)
         self.store.put(person)

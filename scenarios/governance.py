@@ -13,9 +13,11 @@ governance to a scenario changes nothing until its data says so.
 Units: ``start_day`` and ``days`` are whole days since the scenario's ``start_date``;
 ``absent_share`` is the fraction of a pool's people away, in (0, 1]; ``reminder_every_h`` and
 ``deadline_h`` are simulated hours a request has waited *at one step* (``policy.deadline_h`` is
-the end-to-end target of the whole request, a different thing). Like the rest of the scenario,
-models are strict (unknown keys rejected, no coercion) and frozen. This module imports nothing
-else of RetailTwin.
+the end-to-end target of the whole request, a different thing); ``exception_sla_h`` is the
+resolution target of each team's exception queue, in elapsed hours; ``bank_change_checks`` are
+the probabilities that a person's check catches a fraudulent supplier bank change. Like the
+rest of the scenario, models are strict (unknown keys rejected, no coercion) and frozen. This
+module imports nothing else of RetailTwin.
 """
 
 from __future__ import annotations
@@ -110,6 +112,37 @@ ROLE_CONFLICTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Resolution targets per team queue, in elapsed (not working) hours from the moment an
+#: exception is raised. Sources and assumptions: customer service — Gorgias merchants resolve in
+#: a median 8.3 h and retail email answers take 12-36 h (RETAIL_PARAMS section 8), so one day;
+#: buyers chasing a late supplier confirmation — one day (assumption); finance on invoice
+#: exceptions — three days against an 8-17 day invoice cycle (section 7; assumption);
+#: inventory control on count variances — three days (assumption); store managers — 4 h, the
+#: same shift (assumption).
+DEFAULT_EXCEPTION_SLA_H: dict[str, float] = {
+    "customer_service": 24.0,
+    "buyers": 24.0,
+    "finance": 72.0,
+    "inventory_control": 72.0,
+    "store_managers": 4.0,
+}
+
+
+class BankChangeChecks(_Spec):
+    """How well people catch a fraudulent supplier bank change (probabilities per check).
+
+    ``callback_detection``: a verifier who calls the supplier back on the number already on file
+    (not the one in the request) exposes an impersonation; ``review_detection``: an independent
+    second reviewer of the evidence does; ``email_detection``: a clerk who only answers the email
+    thread (which the fraudster controls) does. ASSUMPTIONS — no source in RETAIL_PARAMS; the
+    order (call-back >> e-mail) is what payment-fraud guidance recommends.
+    """
+
+    callback_detection: Annotated[float, Field(ge=0.0, le=1.0)] = 0.9
+    review_detection: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    email_detection: Annotated[float, Field(ge=0.0, le=1.0)] = 0.3
+
+
 class Governance(_Spec):
     """Roles, dual approval, vacations and escalation: the approval controls of a scenario."""
 
@@ -117,6 +150,9 @@ class Governance(_Spec):
     dual_approval_from: Literal["medium", "high"] = "high"
     vacations: dict[Name, list[Vacation]] = {}
     escalation: Escalation = Escalation()
+    #: resolution target of each team's exception queue, hours (see DEFAULT_EXCEPTION_SLA_H)
+    exception_sla_h: dict[Name, Positive] = DEFAULT_EXCEPTION_SLA_H
+    bank_change_checks: BankChangeChecks = BankChangeChecks()
 
     def absent_share(self, pool: str, day: int) -> float:
         """Share of ``pool`` away on ``day`` (the largest of the windows covering it)."""
@@ -137,6 +173,11 @@ class Governance(_Spec):
         known = f"a pool of approvals.pools {sorted(pools)}"
         out: list[Problem] = [
             (f"governance.vacations.{p}", known, p) for p in self.vacations if p not in pools
+        ]
+        out += [
+            (f"governance.exception_sla_h.{p}", known, p)
+            for p in self.exception_sla_h
+            if p not in pools
         ]
         for pool, granted in self.roles.items():
             for a, b, fraud in ROLE_CONFLICTS:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -363,10 +364,22 @@ def document_to_yaml(doc: dict[str, Any]) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
+def resolved_to_yaml(doc: dict[str, Any]) -> str:
+    """YAML of a resolved scenario document, with dates as YAML dates: the file loads back
+    (strictly) as a scenario file, so ``retail-twin run RUN_DIR/scenario.yaml`` reruns the run."""
+    return document_to_yaml(scenario_from_resolved(doc).model_dump(mode="python"))
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def scenario_from_resolved(doc: dict[str, Any]) -> Scenario:
     """Rebuild a scenario from :func:`scenario_to_document` output (dates as ISO strings)."""
     # JSON mode turned dates into strings; strict validation wants dates, so use lax JSON parsing.
     try:
-        return Scenario.model_validate_json(json.dumps(doc))
+        return Scenario.model_validate_json(json.dumps(doc, default=_iso))
     except ValidationError as err:
         raise ScenarioError(_pydantic_problems("<resolved>", err, doc)) from None

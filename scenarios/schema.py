@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.automation import AutomationConfig
 from scenarios.governance import Governance
+from scenarios.slo import Slo
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -104,11 +105,29 @@ class Carrier(Strict):
     late_extra_days: LogNormal = LogNormal(median=1.0, p90=3.0)
 
 
+class BankChanges(Strict):
+    """Requests to change a supplier's bank account for payments (supplier master data).
+
+    ``per_month`` requests arrive across all suppliers (Poisson, 30-day months; stream
+    ``supplier.bank_changes``); ``fraud_share`` of them are vendor impersonation (business email
+    compromise) — ground truth the twin keeps, never on the request. A fraudulent account that
+    gets confirmed receives the supplier's payments until the genuine supplier chases its unpaid
+    bills, ``discovery_days`` after the first diverted payment. Rates are ASSUMPTIONS
+    (RETAIL_PARAMS has no source): one change a month across a few dozen vendors, one in ten a
+    fraud attempt, discovered at the next dunning cycle (30 days).
+    """
+
+    per_month: NonNegative = 1.0
+    fraud_share: Fraction = 0.1
+    discovery_days: Positive = 30.0
+
+
 class Network(Strict):
     stores: StoresConfig
     warehouses: Annotated[list[Warehouse], Field(min_length=2)]
     suppliers: Annotated[list[Supplier], Field(min_length=1)]
     carriers: Annotated[list[Carrier], Field(min_length=1)]
+    bank_changes: BankChanges = BankChanges()
     dc_to_store_transit_days: Annotated[int, Field(ge=0, le=30)] = 1
     store_delivery_weekdays: Annotated[list[Weekday], Field(min_length=1)] = [0, 2, 4]
 
@@ -187,6 +206,24 @@ class Payments(Strict):
     notice_patience_h: Positive = 48.0
 
 
+class Tickets(Strict):
+    """Customer-service tickets, opened from what happens to online orders (stream ``tickets``).
+
+    Volume follows the world: a late, backordered or label-delayed order brings a "where is my
+    order" ticket with probability ``wismo_if_late``; a delivered order a damaged-item claim
+    with ``damaged_per_delivery``; a return a return query with ``return_query``; a declined
+    payment a payment ticket with ``payment_issue``; any accepted order a general question with
+    ``other_per_order``. Calibrated to ~67 tickets per 1,000 online orders with WISMO ~18% of
+    them (RETAIL_PARAMS section 8, Gorgias [20]); the split by situation is an ASSUMPTION.
+    """
+
+    wismo_if_late: Fraction = 0.15
+    damaged_per_delivery: Fraction = 0.008
+    return_query: Fraction = 0.1
+    payment_issue: Fraction = 0.15
+    other_per_order: Fraction = 0.023
+
+
 class Demand(Strict):
     """Customers' demand: volume, weekly and seasonal shape, promotions, orders, returns."""
 
@@ -211,6 +248,7 @@ class Demand(Strict):
     discount_depth: LogNormal = LogNormal(median=0.12, p90=0.3)
     returns: Returns = Returns()
     payments: Payments = Payments()
+    tickets: Tickets = Tickets()
 
 
 # --------------------------------------------------------------------------- inventory
@@ -285,10 +323,18 @@ class Approvals(Strict):
         "finance": Pool(size=2),
         "customer_service": Pool(size=16, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5])),
         "inventory_control": Pool(size=2),
+        # first-line agents answering customer tickets, 7 days 08-20 (assumption: sized for
+        # ~67 tickets per 1,000 online orders at ~40% utilisation; RETAIL_PARAMS section 8)
+        "contact_centre": Pool(
+            size=6,
+            calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5, 6], open_h=8, close_h=20),
+            handling_min=LogNormal(median=8.0, p90=20.0),
+        ),
     }
 
 
 # --------------------------------------------------------------------------- faults
+#: integration hops a fault window can hit (docs/faults.md says what each one breaks)
 FaultTarget = Literal[
     "carrier_api",
     "erp_webhook",
@@ -298,14 +344,25 @@ FaultTarget = Literal[
     "middleware",
     "pos_upload",
 ]
+#: inbound-webhook delivery faults a window can switch on (see :class:`DeliveryFault`)
+DeliveryFaultKind = Literal["drop", "duplicate", "reorder", "crash_after_effect"]
+#: the online channels whose availability API can answer 429 Too Many Requests
+RateLimitedChannel = Literal["ecommerce", "marketplace"]
+#: scheduled jobs a cron lag can hold back; ``all`` = every one of them
+CronJob = Literal["all", "replenishment", "channel_sync", "po_watchdog", "odoo_cron"]
 
 
-class Outage(Strict):
+class FaultWindow(Strict):
+    """A window of ``duration_h`` hours from ``start_day`` (days since start_date, fractional)."""
+
+    start_day: NonNegative
+    duration_h: Positive
+
+
+class Outage(FaultWindow):
     """A window in which calls to ``target`` fail with probability ``intensity``."""
 
     target: FaultTarget
-    start_day: NonNegative
-    duration_h: Positive
     intensity: Fraction = 1.0
 
 
@@ -318,12 +375,51 @@ class SupplierDelay(Strict):
     extra_days: Positive
 
 
+class DeliveryFault(FaultWindow):
+    """Inbound webhooks misbehave inside the window, on top of the background ``integration``.
+
+    ``intensity`` is the probability per delivery: ``drop`` (no 2xx, the sender re-sends),
+    ``duplicate`` (delivered twice), ``reorder`` (held back ``hold_s`` so later events overtake
+    it), ``crash_after_effect`` (the worker applies the effect and dies before acknowledging, so
+    the sender re-delivers).
+    """
+
+    kind: DeliveryFaultKind
+    intensity: Fraction
+
+
+class RateLimit(FaultWindow):
+    """The channel's availability API answers a share ``intensity`` of calls with 429 and a
+    ``Retry-After`` of ``retry_after_s``; a call before that time is refused again."""
+
+    channel: RateLimitedChannel = "marketplace"
+    intensity: Fraction = 1.0
+    retry_after_s: Annotated[float, Field(gt=0.0, le=86_400.0)] = 60.0
+
+
+class ApproverAbsence(FaultWindow):
+    """A share ``intensity`` of the approval pool ``pool`` is away (sickness wave, offsite)."""
+
+    pool: Name
+    intensity: Fraction
+
+
+class CronLag(FaultWindow):
+    """Scheduled jobs due inside the window start ``lag_h`` hours late (an overloaded worker)."""
+
+    job: CronJob = "all"
+    lag_h: Annotated[float, Field(gt=0.0, le=240.0)]
+
+
 class IntegrationFaults(Strict):
-    """Background behaviour of every integration hop."""
+    """Background behaviour of every inbound integration hop, for the whole run."""
 
     drop_rate: Fraction = 0.0
     duplicate_rate: Fraction = 0.0
     reorder_rate: Fraction = 0.0
+    crash_after_effect_rate: Fraction = 0.0
+    #: how long a reordered delivery is held back (seconds)
+    reorder_hold_s: LogNormal = LogNormal(median=120.0, p90=900.0)
     latency_s: LogNormal = LogNormal(median=0.3, p90=1.5)
 
 
@@ -331,6 +427,30 @@ class Faults(Strict):
     outages: list[Outage] = []
     supplier_delays: list[SupplierDelay] = []
     integration: IntegrationFaults = IntegrationFaults()
+    deliveries: list[DeliveryFault] = []
+    rate_limits: list[RateLimit] = []
+    approver_absences: list[ApproverAbsence] = []
+    cron_lags: list[CronLag] = []
+
+    def problems(self, pools: list[str], horizon_days: int) -> list[tuple[str, str, str]]:
+        """Pool names that do not exist and windows that start after the horizon."""
+        out: list[tuple[str, str, str]] = []
+        for i, a in enumerate(self.approver_absences):
+            if a.pool not in pools:
+                out.append(
+                    (f"faults.approver_absences[{i}].pool", f"one of {sorted(pools)}", a.pool)
+                )
+        for name in ("deliveries", "rate_limits", "approver_absences", "cron_lags"):
+            for i, w in enumerate(getattr(self, name)):
+                if w.start_day >= horizon_days:
+                    out.append(
+                        (
+                            f"faults.{name}[{i}].start_day",
+                            f"< horizon_days ({horizon_days})",
+                            str(w.start_day),
+                        )
+                    )
+        return out
 
 
 # --------------------------------------------------------------------------- security
@@ -416,6 +536,8 @@ class ExceptionDrivenParams(Strict):
 
     fraud_signal_threshold: Fraction = 0.6
     refund_triage_threshold: Fraction = 0.75
+    ticket_triage_threshold: Fraction = 0.7
+    invoice_triage_threshold: Fraction = 0.7
     invoice_price_tolerance: Fraction = 0.03
     po_watchdog_h: Positive = 36.0
 
@@ -460,6 +582,7 @@ class Scenario(Strict):
     automation: AutomationConfig = AutomationConfig()
     governance: Governance = Governance()
     security: Security = Security()
+    slo: Slo | None = None
 
 
 # --------------------------------------------------------------------------- cross-field rules
@@ -539,6 +662,7 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                 )
             )
     problems += s.governance.problems(list(s.approvals.pools))
+    problems += s.faults.problems(list(s.approvals.pools), s.horizon_days)
     inv = s.inventory
     for key in ("store_policy", "dc_policy"):
         rp: ReorderPolicy = getattr(inv, key)

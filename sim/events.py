@@ -244,6 +244,32 @@ class DiscountRequested(Event):
         return self.location, NO_INDEX, 0, self.basket_value
 
 
+@dataclass(frozen=True, slots=True)
+class SupplierBankChangeRequested(Event):
+    """Someone asks, in a supplier's name, to pay it into a new bank account from now on.
+
+    Whether the request is genuine or vendor impersonation is the world's ground truth
+    (``World.bank_change_is_fraudulent``), never on the event: people have to find out.
+    """
+
+    change_id: int
+    supplier: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketOpened(Event):
+    """A customer contacts service about an order (``order_id``; 0 when it never got one).
+
+    ``topic`` is what the ticket is really about (``wismo``, ``return_request``,
+    ``damaged_item``, ``payment_issue``, ``other``): ground truth for a *simulated* classifier
+    and for the person who reads it; a real system sees only the text.
+    """
+
+    ticket_id: int
+    order_id: int
+    topic: str
+
+
 # --------------------------------------------------------------------------- commands
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -334,3 +360,23 @@ class ExpediteShipment(Command):
 
     def log_fields(self):
         return NO_INDEX, NO_INDEX, 0, self.cost
+
+
+@dataclass(frozen=True, slots=True)
+class DecideBankChange(Command):
+    """Apply (``approved``) or reject a supplier bank-detail change in the vendor master."""
+
+    change_id: int
+    approved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PayInvoice(Command):
+    """Pay a supplier's bill into the bank account the vendor master holds for it now."""
+
+    invoice_id: int
+    supplier: int
+    amount: float
+
+    def log_fields(self):
+        return NO_INDEX, NO_INDEX, 0, self.amount

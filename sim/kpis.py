@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 APPROVAL_TYPES = ("purchase", "discount", "refund", "inventory_adjustment", "supplier_change")
+#: item types a model may triage with the AI classifier (per-type triage KPIs)
+TRIAGE_TYPES = ("tickets", "refunds", "invoices")
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -45,6 +47,19 @@ class _ApprovalTally:
     escalations: int = 0
     approved: int = 0
     cycle_h: array = field(default_factory=lambda: array("d"))
+
+
+@dataclass
+class _TeamTally:
+    """Exceptions of one team queue against its resolution target (``sla_h``, elapsed hours)."""
+
+    sla_h: float | None = None
+    opened: int = 0
+    resolved: int = 0
+    breached: int = 0  # resolved late, plus (at close) still open past the target
+    overdue_at_end: int = 0
+    open: dict[int, float] = field(default_factory=dict)  # token -> raised at
+    resolution_h: array = field(default_factory=lambda: array("d"))
 
 
 @dataclass
@@ -82,6 +97,12 @@ class KpiCollector:
     dead_letters: int = 0
     duplicate_effects: int = 0
     duplicate_commands_suppressed: int = 0
+    duplicate_effects_by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rate_limited_calls: int = 0
+    rate_limit_violations: int = 0
+    #: acknowledged to their sender but neither processed, dead-lettered nor visibly pending
+    #: (set by the inbound connector's Jepsen-style accounting at the end of a run)
+    lost_events: int = 0
     queue_depth_max: int = 0
     webhook_latency_s: array = field(default_factory=lambda: array("d"))
     # approvals and exceptions
@@ -102,6 +123,31 @@ class KpiCollector:
     triage_auto: int = 0
     triage_misrouted: int = 0
     triage_manual: int = 0
+    triage_by_type: dict[str, dict[str, int]] = field(default_factory=dict)
+    # exceptions per team queue, with their SLA
+    exception_teams: dict[str, _TeamTally] = field(default_factory=dict)
+    _exception_token: int = 0
+    # customer-service tickets
+    tickets_opened: int = 0
+    tickets_resolved: int = 0
+    tickets_auto_resolved: int = 0
+    ticket_touches: int = 0  # pieces of human work spent on tickets (routing, answering)
+    invoice_overpaid: float = 0.0  # mismatched bills posted as billed (misread as clean)
+    ticket_resolution_h: array = field(default_factory=lambda: array("d"))
+    # supplier bank-detail changes and payments
+    bank_changes_requested: int = 0
+    bank_changes_approved: int = 0
+    bank_changes_rejected: int = 0
+    bank_fraud_attempts: int = 0
+    bank_fraud_confirmed: int = 0
+    bank_fraud_blocked: int = 0
+    bank_fraud_payments: int = 0
+    bank_fraud_losses: float = 0.0
+    supplier_payments: int = 0
+    supplier_payments_value: float = 0.0
+    supplier_payments_held: int = 0
+    supplier_payments_held_open: int = 0
+    supplier_payment_hold_h: array = field(default_factory=lambda: array("d"))
 
     # ------------------------------------------------------------------ reporting API
     def approval_requested(self, kind: str) -> None:
@@ -137,13 +183,78 @@ class KpiCollector:
         ):
             self.sod_violations += 1
 
-    def exception_raised(self) -> None:
-        self.exceptions_created += 1
+    def exception_slas(self, sla_h: dict[str, float]) -> None:
+        """Declare the team queues and their resolution targets (their KPIs exist, even at 0)."""
+        for team, hours in sla_h.items():
+            self.exception_teams.setdefault(team, _TeamTally()).sla_h = hours
 
-    def exception_resolved(self, created_h: float, resolved_h: float, *, auto: bool) -> None:
+    def exception_raised(self, team: str | None = None, created_h: float = 0.0) -> int:
+        """An exception was raised; for a team queue, returns the token to resolve it with."""
+        self.exceptions_created += 1
+        if team is None:
+            return -1
+        tally = self.exception_teams.setdefault(team, _TeamTally())
+        tally.opened += 1
+        self._exception_token += 1
+        tally.open[self._exception_token] = created_h
+        return self._exception_token
+
+    def exception_resolved(
+        self,
+        created_h: float,
+        resolved_h: float,
+        *,
+        auto: bool,
+        team: str | None = None,
+        token: int = -1,
+    ) -> None:
         self.exceptions_resolved += 1
         self.exceptions_auto += int(auto)
         self.exception_resolution_h.append(resolved_h - created_h)
+        if team is None:
+            return
+        tally = self.exception_teams[team]
+        tally.open.pop(token, None)
+        tally.resolved += 1
+        tally.resolution_h.append(resolved_h - created_h)
+        if tally.sla_h is not None and resolved_h - created_h > tally.sla_h:
+            tally.breached += 1
+
+    def triage_reported(self, item_type: str, counts: dict[str, int]) -> None:
+        """A model's triage counters for one item type (``TriageRouter.counts()``)."""
+        if item_type not in TRIAGE_TYPES:
+            raise ValueError(f"unknown triage item type {item_type!r}; expected {TRIAGE_TYPES}")
+        mine = self.triage_by_type.setdefault(
+            item_type, {"total": 0, "auto_routed": 0, "misrouted": 0, "manual_review": 0}
+        )
+        for key in mine:
+            mine[key] += counts[key]
+        self.triage_total += counts["total"]
+        self.triage_auto += counts["auto_routed"]
+        self.triage_misrouted += counts["misrouted"]
+        self.triage_manual += counts["manual_review"]
+
+    def ticket_resolved(self, created_h: float, resolved_h: float, *, auto: bool) -> None:
+        self.tickets_resolved += 1
+        self.tickets_auto_resolved += int(auto)
+        self.ticket_resolution_h.append(resolved_h - created_h)
+
+    def payment_held(self) -> None:
+        self.supplier_payments_held += 1
+        self.supplier_payments_held_open += 1
+
+    def payment_released(self, held_h: float) -> None:
+        self.supplier_payments_held_open -= 1
+        self.supplier_payment_hold_h.append(held_h)
+
+    def close(self, now_h: float) -> None:
+        """At the horizon: team exceptions still open past their target count as breached."""
+        for tally in self.exception_teams.values():
+            if tally.sla_h is None:
+                continue
+            late = sum(1 for t in tally.open.values() if now_h - t > tally.sla_h)
+            tally.breached += late - tally.overdue_at_end  # idempotent if closed twice
+            tally.overdue_at_end = late
 
     def integration_call(
         self,
@@ -200,6 +311,13 @@ class KpiCollector:
             "integration_retries_total": self.integration_retries,
             "dead_letters_total": self.dead_letters,
             "duplicate_effects_total": self.duplicate_effects,
+            "duplicate_purchase_orders_total": self.duplicate_effects_by_kind.get(
+                "CreatePurchaseOrder", 0
+            ),
+            "duplicate_refunds_total": self.duplicate_effects_by_kind.get("IssueRefund", 0),
+            "lost_events_total": self.lost_events,
+            "rate_limited_calls_total": self.rate_limited_calls,
+            "rate_limit_violations_total": self.rate_limit_violations,
             "events_emitted_total": ledger["emitted"],
             "events_processed_total": ledger["processed"],
             "events_dead_lettered_total": ledger["dead_lettered"],
@@ -225,7 +343,53 @@ class KpiCollector:
             "security_attempts_total": self.security_attempts,
             "security_blocked_total": self.security_blocked,
             "security_losses": round(self.security_losses, 2),
+            **self._governance_kpis(),
         }
+
+    def _governance_kpis(self) -> dict[str, float | int | None]:
+        """Supplier bank changes, tickets, per-type triage and per-team exception SLAs."""
+        out: dict[str, float | int | None] = {
+            "supplier_bank_changes_total": self.bank_changes_requested,
+            "supplier_bank_changes_approved_total": self.bank_changes_approved,
+            "supplier_bank_changes_rejected_total": self.bank_changes_rejected,
+            "supplier_bank_changes_pending_at_end": self.bank_changes_requested
+            - self.bank_changes_approved
+            - self.bank_changes_rejected,
+            "bank_fraud_attempts_total": self.bank_fraud_attempts,
+            "bank_fraud_confirmed_total": self.bank_fraud_confirmed,
+            "bank_fraud_blocked_total": self.bank_fraud_blocked,
+            "bank_fraud_losses": round(self.bank_fraud_losses, 2),
+            "supplier_payments_total": self.supplier_payments,
+            "supplier_payments_held_total": self.supplier_payments_held,
+            "supplier_payments_held_at_end": self.supplier_payments_held_open,
+            "supplier_payment_hold_mean_h": _mean(self.supplier_payment_hold_h),
+            "supplier_payment_hold_p95_h": _pct(self.supplier_payment_hold_h, 95),
+            "tickets_total": self.tickets_opened,
+            "tickets_resolved_total": self.tickets_resolved,
+            "tickets_pending_at_end": self.tickets_opened - self.tickets_resolved,
+            "tickets_auto_resolved_rate": _ratio(self.tickets_auto_resolved, self.tickets_resolved),
+            "ticket_touches_total": self.ticket_touches,
+            "invoice_overpaid": round(self.invoice_overpaid, 2),
+            "ticket_resolution_p50_h": _pct(self.ticket_resolution_h, 50),
+            "ticket_resolution_p95_h": _pct(self.ticket_resolution_h, 95),
+        }
+        for kind in TRIAGE_TYPES:
+            c = self.triage_by_type.get(kind, {})
+            total, auto = c.get("total", 0), c.get("auto_routed", 0)
+            out[f"triage_{kind}_total"] = total
+            out[f"triage_{kind}_auto_routed_rate"] = _ratio(auto, total)
+            out[f"triage_{kind}_misroute_rate"] = _ratio(c.get("misrouted", 0), auto)
+            out[f"triage_{kind}_manual_review_rate"] = _ratio(c.get("manual_review", 0), total)
+        for team in sorted(self.exception_teams):
+            t = self.exception_teams[team]
+            known = t.resolved + t.overdue_at_end  # outcome against the SLA known at the end
+            out[f"exceptions_{team}_opened_total"] = t.opened
+            out[f"exceptions_{team}_resolved_total"] = t.resolved
+            out[f"exceptions_{team}_pending_at_end"] = t.opened - t.resolved
+            out[f"exceptions_{team}_sla_breached_total"] = t.breached
+            out[f"exceptions_{team}_sla_breach_rate"] = _ratio(t.breached, known)
+            out[f"exceptions_{team}_resolution_p95_h"] = _pct(t.resolution_h, 95)
+        return out
 
     def by_approval_type(self) -> dict[str, dict[str, float | int | None]]:
         out = {}

@@ -13,6 +13,11 @@ labelled through the carrier API (retried hourly during an outage, with ``Shipme
 carried (lognormal transit; late with probability ``1 - on_time_prob``) and delivered. OTIF is
 judged against the promise made at acceptance. Some delivered orders are returned; a share of
 returns is fraudulent (nothing usable comes back) and what the refund costs is counted.
+
+Customers open service tickets (``TicketOpened``) from what happens to their orders — a late,
+backordered or label-delayed order, a damaged delivery, a return, a declined payment, a general
+question — with the probabilities of ``demand.tickets``, drawn from the ``tickets`` stream only
+(so ticket volume follows the world and no other stream moves).
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from sim.events import (
     ReturnInitiated,
     ReturnReceived,
     ShipmentDelayed,
+    TicketOpened,
 )
+from sim.rng import Buffered
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -43,6 +50,7 @@ RETRY_OTHER_CARD_H = 0.2
 RETRY_AFTER_NOTICE_H = 2.0
 RETURN_TRANSIT_H = 72.0
 LABEL_RETRY_H = 1.0
+BACKORDER_TICKET_H = 24.0  # a backordered customer asks "where is my order?" a day later
 
 
 class Order:
@@ -105,6 +113,9 @@ class OnlineOrders:
         self.returns: dict[int, tuple[float, bool]] = {}
         self._seq = 0
         self._ret_seq = 0
+        self.tk = s.demand.tickets
+        self._tk_u = Buffered(world.streams.get("tickets"), block=1024)
+        self._ticket_seq = 0
 
     # ------------------------------------------------------------------ arrivals
     def _draw_day(self, n: int) -> list[tuple]:
@@ -204,6 +215,7 @@ class OnlineOrders:
         else:
             self.awaiting_notice[order.id] = (order, w.env.now + p.notice_patience_h, u_retry)
         w.publish(failed)  # after the customer's state is on file: a notice may come at once
+        self.ticket(order.id, "payment_issue", self.tk.payment_issue)
 
     def _abandon(self, order: Order) -> None:
         k = self.w.kpi
@@ -272,8 +284,27 @@ class OnlineOrders:
                 skus=order.skus[mask],
                 qty=short[mask],
             )
+            self.ticket(order.id, "wismo", self.tk.wismo_if_late, after_h=BACKORDER_TICKET_H)
         else:
             self._start_fulfilment(order)
+        self.ticket(order.id, "other", self.tk.other_per_order)
+
+    # ------------------------------------------------------------------ tickets
+    def ticket(self, order_id: int, topic: str, prob: float, after_h: float = 0.0) -> None:
+        """With probability ``prob`` (stream ``tickets``) the customer opens a ticket about it."""
+        if prob <= 0 or self._tk_u.uniform() >= prob:
+            return
+        self._ticket_seq += 1
+        tid = self._ticket_seq
+        if after_h <= 0:
+            self._open_ticket(tid, order_id, topic)
+            return
+        ev = self.w.env.timeout(after_h)
+        ev.callbacks.append(lambda _ev: self._open_ticket(tid, order_id, topic))
+
+    def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
+        self.w.kpi.tickets_opened += 1
+        self.w.emit(TicketOpened, f"ticket:{tid}", ticket_id=tid, order_id=order_id, topic=topic)
 
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
@@ -354,6 +385,7 @@ class OnlineOrders:
                     carrier=carrier,
                     reason="carrier_api_unavailable",
                 )
+                self.ticket(order.id, "wismo", self.tk.wismo_if_late)
             self._after(LABEL_RETRY_H, self._label, order)
             return
         order.state = "shipped"
@@ -368,6 +400,10 @@ class OnlineOrders:
         )
         w.kpi.revenue += order.value
         self._after(transit_d * HOURS_PER_DAY, self._delivered, order)
+        late_by = w.env.now + transit_d * HOURS_PER_DAY - order.promise_h
+        if late_by > 0 and not order.oversold:  # not there by the promise: "where is it?"
+            wait = max(order.promise_h - w.env.now, 0.0)
+            self.ticket(order.id, "wismo", self.tk.wismo_if_late, after_h=wait)
 
     def _delivered(self, order: Order) -> None:
         w = self.w
@@ -380,6 +416,7 @@ class OnlineOrders:
         order.state = "delivered"
         del self.orders[order.id]
         w.emit(OrderDelivered, f"order:{order.id}", order_id=order.id, on_time=on_time)
+        self.ticket(order.id, "damaged_item", self.tk.damaged_per_delivery)
         _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:
             w.env.process(
@@ -402,6 +439,7 @@ class OnlineOrders:
             amount=round(order.value, 2),
             fraud_signal=round(signal, 4),
         )
+        self.ticket(order.id, "return_request", self.tk.return_query)
         yield env.timeout(RETURN_TRANSIT_H + inspect_h)  # parcel back, then inspected
         back = np.zeros_like(order.qty) if fraud else order.qty
         fc = w.net.fc

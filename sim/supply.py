@@ -8,6 +8,11 @@ uniform fraction in [short_fill_min, 1]), and invoices a few days after delivery
 mismatched price or for the ordered rather than the shipped quantity. An ``ExpediteShipment``
 interrupts the wait and brings the due time forward.
 
+**Bank details**: requests to change a supplier's bank account arrive at
+``network.bank_changes.per_month`` (a share are fraudulent: ground truth kept here);
+``DecideBankChange`` applies or rejects one, and ``PayInvoice`` pays into the account on file —
+into the fraudster's while a confirmed fraud is undiscovered (``bank_fraud_losses``).
+
 A **transfer** leaves the warehouse at once with what is physically there and arrives at the
 store at 06:00 after ``dc_to_store_transit_days``. Every receipt is *counted*: with probability
 ``receipt_count_error_prob`` a line is recorded with an error, so records drift from the shelf.
@@ -25,6 +30,7 @@ from sim.clock import HOURS_PER_DAY, day_of
 from sim.events import (
     CreatePurchaseOrder,
     InvoiceReceived,
+    SupplierBankChangeRequested,
     SupplierConfirmationLate,
     SupplierConfirmed,
     TransferShipped,
@@ -63,6 +69,14 @@ class Supply:
         self._po_seq = 0
         self._transfer_seq = 0
         self._invoice_seq = 0
+        # supplier bank details: change id -> (supplier, fraudulent) until decided; supplier ->
+        # time its diverted (fraudulent) account is discovered (None: no payment diverted yet)
+        self.bank_changes: dict[int, tuple[int, bool]] = {}
+        self.bank_fraud: set[int] = set()
+        self.diverted: dict[int, float | None] = {}
+        self._bank_seq = 0
+        if s.network.bank_changes.per_month > 0:
+            world.env.process(self._bank_change_requests())
 
     # ------------------------------------------------------------------ counting
     def recorded(self, qty: np.ndarray) -> np.ndarray:
@@ -160,6 +174,67 @@ class Supply:
             unit_price=price,
             amount=round(float(np.dot(billed, price)), 2),
         )
+
+    # ------------------------------------------------------------------ bank details
+    def _bank_change_requests(self):
+        """Requests to change a supplier's bank account: Poisson arrivals, a share fraudulent."""
+        w, env = self.w, self.w.env
+        cfg = w.s.network.bank_changes
+        g = w.streams.get("supplier.bank_changes")
+        mean_gap_h = 30.0 * HOURS_PER_DAY / cfg.per_month
+        while True:
+            yield env.timeout(float(g.exponential(mean_gap_h)))
+            supplier = int(g.integers(len(self.suppliers)))
+            self.request_bank_change(supplier, bool(g.random() < cfg.fraud_share))
+
+    def request_bank_change(self, supplier: int, fraud: bool) -> int:
+        """A change of ``supplier``'s bank account is requested now (``fraud``: ground truth)."""
+        w = self.w
+        self._bank_seq += 1
+        cid = self._bank_seq
+        self.bank_changes[cid] = (supplier, fraud)
+        if fraud:
+            self.bank_fraud.add(cid)
+        w.kpi.bank_changes_requested += 1
+        w.kpi.bank_fraud_attempts += int(fraud)
+        w.emit(SupplierBankChangeRequested, f"bankchange:{cid}", change_id=cid, supplier=supplier)
+        return cid
+
+    def decide_bank_change(self, change_id: int, approved: bool) -> bool:
+        """The vendor master applies or rejects a change; a confirmed fraud diverts payments."""
+        entry = self.bank_changes.pop(change_id, None)
+        if entry is None:
+            return False
+        supplier, fraud = entry
+        k = self.w.kpi
+        if not approved:
+            k.bank_changes_rejected += 1
+            k.bank_fraud_blocked += int(fraud)
+            return True
+        k.bank_changes_approved += 1
+        if fraud:
+            k.bank_fraud_confirmed += 1
+            self.diverted[supplier] = None
+        else:
+            self.diverted.pop(supplier, None)  # genuine new details replace a fraudulent account
+        return True
+
+    def pay_invoice(self, supplier: int, amount: float) -> bool:
+        """Pay into the account on file; while it is a fraudster's, the money is lost."""
+        k, now = self.w.kpi, self.w.env.now
+        k.supplier_payments += 1
+        k.supplier_payments_value += amount
+        if supplier in self.diverted:
+            until = self.diverted[supplier]
+            if until is None:  # the first diverted payment: the genuine supplier will chase it
+                until = now + self.w.s.network.bank_changes.discovery_days * HOURS_PER_DAY
+                self.diverted[supplier] = until
+            if now < until:
+                k.bank_fraud_losses += amount
+                k.bank_fraud_payments += 1
+            else:
+                del self.diverted[supplier]  # discovered: the account on file is corrected
+        return True
 
     # ------------------------------------------------------------------ transfers
     def transfer(self, cmd: TransferStock) -> int:

@@ -21,6 +21,7 @@ a key is applied once; two different keys for one business need are a duplicated
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -37,6 +38,7 @@ from sim.events import (
     Command,
     CountVariance,
     CreatePurchaseOrder,
+    DecideBankChange,
     DecideDiscount,
     DiscountRequested,
     Event,
@@ -44,6 +46,7 @@ from sim.events import (
     GoodsReceived,
     IssueRefund,
     NotifyCustomer,
+    PayInvoice,
     PosSalesPosted,
     StockDepleted,
     TransferStock,
@@ -77,6 +80,7 @@ class CommandResult:
     DUPLICATE = "duplicate"
     FAILED = "failed"
     NO_EFFECT = "no_effect"
+    RATE_LIMITED = "rate_limited"  # 429 Too Many Requests: see World.retry_after_until
 
 
 @dataclass(slots=True)
@@ -104,6 +108,8 @@ class World:
         self.demand = DemandModel(scenario, self.net, self.streams)
         self.kpi = KpiCollector()
         self.ledger = EventLedger()
+        #: events in flight (emitted, not yet processed or dead-lettered) at every whole hour
+        self.backlog_hourly: array[int] = array("i")
         self.log = event_log or EventLog(None)
         self.progress = progress
         self.horizon_h = scenario.horizon_days * HOURS_PER_DAY
@@ -128,6 +134,10 @@ class World:
         self._discounts: dict[int, DiscountCase] = {}
         self._discount_seq = 0
         self._was_empty = self.on_hand <= 0
+        #: per channel: the time before which its availability API refuses calls (Retry-After)
+        self.retry_after_until: dict[str, float] = {}
+        #: ids of dead-lettered events (few), for the Jepsen-style accounting
+        self.dead_lettered_ids: list[int] = []
         self.daily: list[dict[str, Any]] = []
         self._prev: dict[str, float] = {}
         self.gen_store = self.streams.get("stores")
@@ -208,9 +218,14 @@ class World:
         entry = self.orders.returns.get(return_id)
         return bool(entry is not None and entry[1])
 
+    def bank_change_is_fraudulent(self, change_id: int) -> bool:
+        """Ground truth of a supplier bank change, for *simulated* checks only."""
+        return change_id in self.supply.bank_fraud
+
     def dead_letter(self, event: Event) -> None:
         """The orchestration layer gave up on ``event`` and parked it in a dead-letter queue."""
         self.ledger.dead_letter(event.id)
+        self.dead_lettered_ids.append(event.id)
 
     # ------------------------------------------------------------------ commands in
     def submit(self, cmd: Command) -> str:
@@ -222,6 +237,8 @@ class World:
         if cmd.key in self._applied:
             self.kpi.duplicate_commands_suppressed += 1
             return CommandResult.DUPLICATE
+        if isinstance(cmd, UpdateChannelAvailability) and self._rate_limited(cmd.channel, t):
+            return CommandResult.RATE_LIMITED
         target = _FAULT_TARGET.get(type(cmd))
         if target is not None:
             p = self.faults.failure_prob(target, t)
@@ -231,9 +248,25 @@ class World:
         need = (cmd.kind, cmd.need)
         if need in self._needs and cmd.kind in _EFFECTFUL:
             self.kpi.duplicate_effects += 1
+            self.kpi.duplicate_effects_by_kind[cmd.kind] += 1
         self._needs.add(need)
         applied = self._apply(cmd)
         return CommandResult.APPLIED if applied else CommandResult.NO_EFFECT
+
+    def _rate_limited(self, channel: str, t: float) -> bool:
+        """The channel's API answers 429: inside a rate-limit window (drawn), or called again
+        before the Retry-After it gave (a violation, counted)."""
+        until = self.retry_after_until.get(channel)
+        if until is not None and t < until:
+            self.kpi.rate_limited_calls += 1
+            self.kpi.rate_limit_violations += 1
+            return True
+        p, after_h = self.faults.rate_limit(channel, t)
+        if p > 0 and self.streams.get("faults.rate_limit").random() < p:
+            self.kpi.rate_limited_calls += 1
+            self.retry_after_until[channel] = t + after_h
+            return True
+        return False
 
     def _apply(self, cmd: Command) -> bool:
         if isinstance(cmd, CreatePurchaseOrder):
@@ -256,6 +289,10 @@ class World:
             return self.orders.refund(cmd.return_id, cmd.amount)
         if isinstance(cmd, DecideDiscount):
             return self._decide_discount(cmd)
+        if isinstance(cmd, PayInvoice):
+            return self.supply.pay_invoice(cmd.supplier, cmd.amount)
+        if isinstance(cmd, DecideBankChange):
+            return self.supply.decide_bank_change(cmd.change_id, cmd.approved)
         if isinstance(cmd, ExpediteShipment):
             ok = self.supply.expedite(cmd.po_key, cmd.days)
             if ok:
@@ -500,6 +537,9 @@ class World:
         if self.controller is None:
             raise RuntimeError("attach an orchestration model before running the world")
         self.env.process(self._days())
+        self.env.process(self._sample_backlog())
+        if self.log.enabled and self.faults.timeline:
+            self.env.process(self.faults.record_timeline(self.env, self.log))
         # The cyclic garbage collector is a large share of a SimPy model's time when many objects
         # live long (PERF.md): freeze the world built so far and collect young objects rarely.
         gc.collect()
@@ -513,12 +553,21 @@ class World:
             gc.unfreeze()
         self.finish()
 
+    def _sample_backlog(self):
+        """The backlog (events emitted, not yet settled by the orchestration layer) every hour,
+        from t = 0: read only, so sampling changes no result."""
+        pending, out = self.ledger.pending, self.backlog_hourly
+        while True:
+            out.append(len(pending))
+            yield self.env.timeout(1.0)
+
     def finish(self) -> None:
         self.orders.close()
         for case in self._discounts.values():
             self._discount_walkaway(case)
         self._discounts.clear()
         self.controller.finish()
+        self.kpi.close(self.env.now)
         self.ledger.check()
         if (self.on_hand < 0).any():
             raise ConservationError("physical stock went negative")
@@ -533,7 +582,7 @@ def _check_lines(cmd: CreatePurchaseOrder | TransferStock) -> None:
 
 
 #: commands whose second application for one need is a duplicated business effect
-_EFFECTFUL = {"CreatePurchaseOrder", "TransferStock", "IssueRefund"}
+_EFFECTFUL = {"CreatePurchaseOrder", "TransferStock", "IssueRefund", "PayInvoice"}
 #: integration target whose outage makes a command fail
 _FAULT_TARGET: dict[type, str] = {
     UpdateChannelAvailability: "channel_sync",

@@ -62,13 +62,14 @@ if result is not None:
     ui.kpi_cards(result.summary, result.model, currency=run.currency)
 
     daily, approvals = result.daily, result.approvals
+    faults = run.summary.get("fault_windows", [])
     left, right = st.columns(2)
     with left:
-        ui.plot(figures.orders_vs_fill(daily))
-        ui.plot(figures.stock_and_stockouts(daily))
-        ui.plot(figures.queue_depth(daily))
+        ui.plot(figures.shade_faults(figures.orders_vs_fill(daily), faults, daily))
+        ui.plot(figures.shade_faults(figures.stock_and_stockouts(daily), faults, daily))
+        ui.plot(figures.shade_faults(figures.queue_depth(daily), faults, daily))
     with right:
-        ui.plot(figures.oversold_per_day(daily))
+        ui.plot(figures.shade_faults(figures.oversold_per_day(daily), faults, daily))
         ui.plot(figures.approval_cycle_times(approvals))
         with st.expander("Every KPI", expanded=False):
             st.dataframe(kpis.comparison_table(result.summary), hide_index=True)

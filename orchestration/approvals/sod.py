@@ -13,7 +13,8 @@ Three controls, from the coarsest to the finest:
    When nobody free is eligible the answer is ``None`` ("not assignable now"), never a
    violating pick; the caller waits, escalates or reports it.
 3. **Supplier bank details** (:class:`BankChangeGuard`): a change of a supplier's bank account
-   blocks payments to that supplier until a *different* person confirms it.
+   blocks payments to that supplier until a *different* person confirms it (or it is
+   rejected); :class:`HeldPayments` keeps the payments that wait meanwhile.
 
 Tiers are ``low`` < ``medium`` < ``high``; from the dual-approval tier on, a request needs two
 distinct approvers (:func:`required_approvers`). Nothing here draws random numbers or reads a
@@ -48,6 +49,7 @@ __all__ = [
     "VENDOR_PAY",
     "Assignment",
     "BankChangeGuard",
+    "HeldPayments",
     "Parties",
     "PendingBankChange",
     "Problem",
@@ -245,40 +247,85 @@ class PendingBankChange:
     supplier: str
     requested_by: str
     t_h: float
+    change: str = ""
 
 
 class BankChangeGuard:
     """Payments to a supplier stop while a change of its bank details is unconfirmed.
 
-    ``request`` records the change (a newer request replaces an unconfirmed one, and then needs
-    a confirmer other than *its* requester); ``confirm`` by anyone but the requester releases
-    payments; the requester's own confirmation is refused and changes nothing.
+    ``request`` records the change (a newer request with the same ``change`` key — by default
+    the empty key — replaces an unconfirmed one, and then needs a confirmer other than *its*
+    requester); ``confirm`` by anyone but the requester releases it; the requester's own
+    confirmation is refused and changes nothing; ``reject`` drops it (the change is not made).
+    Payments to a supplier are blocked while *any* change of it is pending: several changes
+    with distinct keys each need their own confirmation or rejection.
     """
 
     def __init__(self) -> None:
-        self._pending: dict[str, PendingBankChange] = {}
+        self._pending: dict[str, dict[str, PendingBankChange]] = {}
         self.requested_total = 0
         self.confirmed_total = 0
+        self.rejected_total = 0
         self.self_confirmations_refused = 0
 
-    def request(self, supplier: str, by: str, t_h: float = 0.0) -> None:
-        self._pending[supplier] = PendingBankChange(supplier, by, t_h)
+    def request(self, supplier: str, by: str, t_h: float = 0.0, change: str = "") -> None:
+        self._pending.setdefault(supplier, {})[change] = PendingBankChange(
+            supplier, by, t_h, change
+        )
         self.requested_total += 1
 
-    def confirm(self, supplier: str, by: str) -> bool:
+    def confirm(self, supplier: str, by: str, change: str = "") -> bool:
         """True when ``by`` confirmed the pending change; False if none or ``by`` requested it."""
-        change = self._pending.get(supplier)
-        if change is None:
+        pending = self._pending.get(supplier, {})
+        found = pending.get(change)
+        if found is None:
             return False
-        if by == change.requested_by:
+        if by == found.requested_by:
             self.self_confirmations_refused += 1
             return False
-        del self._pending[supplier]
+        self._drop(supplier, change)
         self.confirmed_total += 1
         return True
+
+    def reject(self, supplier: str, change: str = "") -> bool:
+        """Drop a pending change without making it; True if there was one."""
+        if change not in self._pending.get(supplier, {}):
+            return False
+        self._drop(supplier, change)
+        self.rejected_total += 1
+        return True
+
+    def _drop(self, supplier: str, change: str) -> None:
+        pending = self._pending[supplier]
+        del pending[change]
+        if not pending:
+            del self._pending[supplier]
 
     def payments_blocked(self, supplier: str) -> bool:
         return supplier in self._pending
 
     def pending(self) -> tuple[PendingBankChange, ...]:
-        return tuple(self._pending.values())
+        return tuple(c for changes in self._pending.values() for c in changes.values())
+
+
+class HeldPayments:
+    """Supplier payments that wait while the supplier's bank details are being changed.
+
+    ``hold`` parks a payment (any object) with the simulated hour it was due; ``release`` hands
+    back, in due order, every payment held for a supplier with the hours each waited. Pure:
+    times are passed in, nothing is paid here.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[str, list[tuple[float, object]]] = {}
+
+    def hold(self, supplier: str, payment: object, t_h: float) -> None:
+        self._held.setdefault(supplier, []).append((t_h, payment))
+
+    def release(self, supplier: str, t_h: float) -> list[tuple[object, float]]:
+        return [(p, t_h - due) for due, p in self._held.pop(supplier, [])]
+
+    def count(self, supplier: str | None = None) -> int:
+        if supplier is not None:
+            return len(self._held.get(supplier, ()))
+        return sum(len(v) for v in self._held.values())

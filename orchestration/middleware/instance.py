@@ -87,6 +87,7 @@ class _Run:
             counters=owner.metrics.counters(workflow.id),
             wait=self.wait,
             respond=self.respond,
+            fault=owner.node_fault,
         )
         self.process = self.env.process(self._main(execution.input_item))
 
@@ -165,6 +166,8 @@ class N8nInstance:
     ) -> None:
         self.env = env
         self.rng = rng
+        #: fault library hook (middleware outage, crash after effect); None = no faults
+        self.node_fault = None
         self.base_url = base_url
         self.metrics = MiddlewareMetrics()
         self.executions = executions if executions is not None else ExecutionStore()

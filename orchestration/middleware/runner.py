@@ -10,6 +10,11 @@ failed attempt the node's On Error mode decides:
 * `continueErrorOutput` - `{"error": {"message", "node"}, "json": input}` runs down the node's
   `error_output` branch, whose end is the end of the execution; no error is recorded.
 
+A `NodeFault` on the context (fault library: a ``middleware`` outage, ``crash_after_effect``)
+fails an attempt before the node runs, or after its side effect and before the worker records
+the result — Retry On Fail then re-runs the node, so only an idempotent node avoids a second
+effect.
+
 `simpy.Interrupt` (an execution timeout) is never treated as a node error. Slots, waiting and
 webhook answers are the caller's business, reached through `RunContext`.
 """
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
@@ -27,6 +32,15 @@ from .executions import Execution, ExecutionError
 from .metrics import WorkflowCounters
 from .nodes import Node, OnError
 from .units import ms_to_h
+
+
+class WorkerFault(Exception):
+    """The n8n worker failed the attempt (unavailable, or crashed after the side effect)."""
+
+
+class NodeFault(Protocol):
+    def before(self, execution: Execution, node_name: str) -> bool: ...
+    def after(self, execution: Execution, node_name: str) -> bool: ...
 
 
 @dataclass
@@ -40,6 +54,7 @@ class RunContext:
     counters: WorkflowCounters
     wait: Callable[[float], Generator[simpy.Event, Any, None]]
     respond: Callable[[int, Any], None]
+    fault: NodeFault | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +83,13 @@ def _run_with_retries(ctx: RunContext, node: Node, item: Any) -> Generator[simpy
             ctx.counters.retries += 1
             yield ctx.env.timeout(ms_to_h(settings.wait_ms))
         try:
-            return (yield from node.run(ctx, item))
+            fault = ctx.fault
+            if fault is not None and fault.before(ctx.execution, node.name):
+                raise WorkerFault("middleware worker unavailable")
+            out = yield from node.run(ctx, item)
+            if fault is not None and fault.after(ctx.execution, node.name):
+                raise WorkerFault("worker crashed after the side effect, before recording it")
+            return out
         except simpy.Interrupt:
             raise
         except Exception as exc:

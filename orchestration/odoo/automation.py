@@ -157,6 +157,8 @@ class AutomationEngine:
         self._action_done: dict[int, set[int]] | None = None
         self._ids = 0
         self._action_ids = 0
+        #: ``on_fire(rule, record)`` hears every rule run on a record (the twin traces it)
+        self.on_fire: Callable[[AutomationRule, Model], None] | None = None
 
     # ------------------------------------------------------------------ rule management
     def add_rule(self, rule: AutomationRule) -> AutomationRule:
@@ -259,6 +261,8 @@ class AutomationEngine:
                 return
             done.update(todo.ids)
             for record in todo:
+                if self.on_fire is not None:
+                    self.on_fire(rule, record)
                 for action in sorted(rule.actions, key=lambda a: (a.sequence, a.id)):
                     try:
                         action.run(self.env, record)

@@ -15,6 +15,9 @@ the job is deactivated when ``failure_count >= 5`` AND ``first_failure_date + 7 
 Units: ``interval_type`` in minutes/hours/days/weeks/months; datetimes naive UTC. Jobs take no
 simulated time. Not modelled: ``numbercall``/``doall`` (17), the 120 s runtime kill, 19's
 progress/partial-done batching, the user's timezone for day+ intervals.
+
+Fault library (``faults.cron_lags``, job ``odoo_cron``): ``CronEngine.lag(due)`` is how late a
+job due at ``due`` becomes ready (an overloaded or stalled cron worker); None = on time.
 """
 
 from __future__ import annotations
@@ -83,6 +86,11 @@ class CronEngine:
         self.automation_job: ScheduledAction | None = None
         #: set by a cron worker (runner.py) to be woken on NOTIFY / job changes
         self.wakeup: Callable[[], None] | None = None
+        #: the fault plan's cron lag: how late a job due at a moment actually becomes ready
+        self.lag: Callable[[datetime], timedelta] | None = None
+
+    def _due(self, when: datetime) -> datetime:
+        return when if self.lag is None else when + self.lag(when)
 
     def create(self, job: ScheduledAction) -> ScheduledAction:
         self._validate(job.interval_number, job.interval_type)
@@ -136,13 +144,13 @@ class CronEngine:
         ready = [
             j
             for j in self.jobs
-            if j.active and not j.running and (j.nextcall <= now or j.id in triggered)  # type: ignore[operator]
+            if j.active and not j.running and (self._due(j.nextcall) <= now or j.id in triggered)  # type: ignore[arg-type]
         ]
         return sorted(ready, key=lambda j: (j.failure_count, j.priority, j.id))
 
     def next_due(self) -> datetime | None:
         """The earliest moment a job becomes ready (for a worker's sleep)."""
-        moments = [j.nextcall for j in self.jobs if j.active and j.nextcall is not None]
+        moments = [self._due(j.nextcall) for j in self.jobs if j.active and j.nextcall is not None]
         active_ids = {j.id for j in self.jobs if j.active}
         moments += [at for at, jid in self.triggers if jid in active_ids]
         return min(moments, default=None)

@@ -128,3 +128,27 @@ def test_resilience_timeline_shades_the_fault_in_every_row(canned):
     assert len(rects) == 2
     assert (rects[0].x0, rects[0].x1) == (1.5, 3.0)
     assert fig.data[1].line.dash == "dot"
+
+
+def test_shade_faults_puts_each_declared_window_on_the_date_axis():
+    """A run's fault windows (summary["fault_windows"]) become labelled shaded spans at the
+    right dates: day 0 is the run's first date, hours are fractions of a day."""
+    start = dt.date(2025, 11, 1).toordinal()
+    daily = pd.DataFrame({"day": [0, 1, 2, 3], "date": [start + d for d in range(4)]})
+    fig = figures.orders_vs_fill(
+        daily.assign(online_orders=10, fill_rate=0.9, model="manual", replication=0)
+    )
+    windows = [
+        {"type": "outage", "target": "carrier_api", "start_h": 36.0, "end_h": 48.0},
+        {"type": "cron_lag", "target": "nightly_sync", "start_h": 0.0, "end_h": 24.0},
+    ]
+    figures.shade_faults(fig, windows, daily)
+    shapes = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert [(str(s.x0), str(s.x1)) for s in shapes] == [
+        ("2025-11-02 12:00:00", "2025-11-03 00:00:00"),
+        ("2025-11-01 00:00:00", "2025-11-02 00:00:00"),
+    ]
+    labels = [a.text for a in fig.layout.annotations]
+    assert "outage · carrier_api" in labels
+    assert "cron_lag · nightly_sync" in labels
+    assert figures.shade_faults(go.Figure(), [], daily).layout.shapes == ()
