@@ -50,6 +50,23 @@ class Task:
         return True
 
 
+class _People(simpy.FilterStore):
+    """The desk's free people. SimPy's ``FilterStore`` offers every put, and every new request,
+    to *all* waiting tasks in turn, so a desk with a long queue pays for the whole queue on every
+    put — quadratic when work piles up (a contact centre at peak). No waiting task can take an
+    absent person, so once nobody present is free the rest of the queue cannot be served and the
+    scan stops here: the same tasks get the same people in the same order, at O(1) per put."""
+
+    def __init__(self, env: simpy.Environment, capacity: int, absent: Callable[[], set[str]]):
+        super().__init__(env, capacity=capacity)
+        self._absent = absent
+
+    def _do_get(self, event) -> bool:  # type: ignore[override]
+        super()._do_get(event)
+        absent = self._absent()
+        return any(p not in absent for p in self.items)
+
+
 class WorkDesk:
     def __init__(
         self,
@@ -71,7 +88,7 @@ class WorkDesk:
         self.gen = gen
         self.kpi = kpi
         self.people = [f"{name}:{i}" for i in range(size)]
-        self.store = simpy.FilterStore(env, capacity=size)
+        self.store = _People(env, size, lambda: self.absent)
         self.store.items.extend(self.people)
         self.absent: set[str] = set()
         self.vacation: set[str] = set()
