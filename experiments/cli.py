@@ -237,6 +237,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
 
 
+import experiments.cli_bench  # noqa: E402  (registers bench)
 import experiments.cli_check  # noqa: E402,F401  (registers check: service levels)
 import experiments.cli_replay as cli_replay  # noqa: E402,F401  (registers replay)
 from dashboards.cli import dashboard  # noqa: E402  (the Streamlit app: retail-twin dashboard)

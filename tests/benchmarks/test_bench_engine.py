@@ -8,36 +8,16 @@ per second to the bare SimPy loop's, recorded in ``extra_info``.
 
 from __future__ import annotations
 
-import time
-
-import simpy
-
+from experiments.bench import bare_simpy
 from experiments.runner import run_replication
 from scenarios.loader import load_scenario
 
-BARE_PROCESSES = 1_000
-BARE_EVENTS = 300_000
 _rates: dict[str, float] = {}
-
-
-def _bare_simpy() -> float:
-    env = simpy.Environment()
-    per = BARE_EVENTS // BARE_PROCESSES
-
-    def proc(env):
-        for _ in range(per):
-            yield env.timeout(1.0)
-
-    for _ in range(BARE_PROCESSES):
-        env.process(proc(env))
-    start = time.perf_counter()
-    env.run()
-    return BARE_EVENTS / (time.perf_counter() - start)
 
 
 def test_bare_simpy_timeout_loop(benchmark):
     """The reference: SimPy timeouts and nothing else (events per second)."""
-    rate = benchmark.pedantic(_bare_simpy, rounds=1, iterations=1)
+    rate = benchmark.pedantic(bare_simpy, rounds=1, iterations=1)["events_per_s"]
     _rates["bare"] = rate
     benchmark.extra_info["events_per_s"] = round(rate)
     assert rate > 0
