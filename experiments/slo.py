@@ -8,15 +8,16 @@ scenario and of its twin draw the same streams (common random numbers), so the d
 them is what the faults and attacks did.
 
 Values are means over the ``slo.replications`` replications (``None`` replications ignored), with
-one exception: ``backlog_drain_h``, a KPI derived here (the KPI collector sees neither time nor the
-event ledger), is the *worst* replication, and ``None`` when any replication never drained.
+one exception: ``backlog_drain_h``, a KPI derived here from a run and its twin, is the *worst*
+replication, and ``None`` when any replication never drained.
 
 ``backlog_drain_h``: the backlog is the number of events the world emitted and the orchestration
 model has not yet settled (``World.ledger`` in flight: webhooks waiting for re-delivery, events
-waiting in middleware or in a person's queue), sampled every simulated hour in both runs.
-Recovery is the end of the last fault window (``faults.*`` entries with ``start_day`` and
-``duration_h``). The backlog has drained at the first hourly sample at or after recovery where the
-run's backlog exceeds the twin's by at most ``max(1, 10%`` of the twin's``)``;
+waiting in middleware or in a person's queue), which the world samples every simulated hour
+(``World.backlog_hourly``) in both runs. Recovery is the end of the last fault window
+(:func:`sim.faults.fault_windows`). The backlog has drained at the first hourly sample at or
+after recovery where the run's backlog exceeds the twin's by at most ``max(1, 10%`` of the
+twin's``)``;
 ``backlog_drain_h`` is the time from recovery to that sample (hour resolution). ``None`` (which
 breaks any bound on it) when the scenario has no fault window, the last window ends after the
 horizon, or the backlog has not drained by the horizon.
