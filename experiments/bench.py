@@ -577,6 +577,9 @@ def table_rows(result: Mapping[str, Any]) -> list[tuple[str, str, str, str, bool
     rows: list[tuple[str, str, str, str, bool | None]] = []
     cases, tg = result.get("cases", {}), result.get("targets", {})
 
+    def info(case: str, metric: str, value: Any) -> None:
+        rows.append((case, metric, _fmt(value), "", None))
+
     def target_row(case: str, metric: str, name: str) -> None:
         t = tg.get(name)
         if t is not None:
@@ -585,62 +588,39 @@ def table_rows(result: Mapping[str, Any]) -> list[tuple[str, str, str, str, bool
     thr = cases.get("throughput")
     if thr:
         b = thr["bare_simpy"]
-        rows.append(("bare SimPy loop", "events/s (CPU)", _fmt(b["events_per_cpu_s"]), "", None))
-        rows.append(("bare SimPy loop", "events/s (wall)", _fmt(b["events_per_s"]), "", None))
+        info("bare SimPy loop", "events/s (CPU)", b["events_per_cpu_s"])
+        info("bare SimPy loop", "events/s (wall)", b["events_per_s"])
         for label, run in thr["runs"].items():
             case = f"throughput {label}"
-            rows.append((case, "workload", run["workload"], "", None))
-            rows.append((case, "SimPy events/s (CPU)", _fmt(run["events_per_cpu_s"]), "", None))
-            rows.append((case, "customer orders/s (CPU)", _fmt(run["orders_per_cpu_s"]), "", None))
-            rows.append((case, "sim-days/s (CPU)", _fmt(run["sim_days_per_cpu_s"]), "", None))
-            rows.append((case, "wall s (loop only)", _fmt(run["wall_s"]), "", None))
+            info(case, "workload", run["workload"])
+            info(case, "SimPy events/s (CPU)", run["events_per_cpu_s"])
+            info(case, "customer orders/s (CPU)", run["orders_per_cpu_s"])
+            info(case, "sim-days/s (CPU)", run["sim_days_per_cpu_s"])
+            info(case, "wall s (loop only)", run["wall_s"])
             if f"cpu_s_{label}" in tg:
                 target_row(case, "CPU s (one core)", f"cpu_s_{label}")
             else:
-                rows.append((case, "CPU s", _fmt(run["cpu_s"]), "", None))
+                info(case, "CPU s", run["cpu_s"])
             target_row(case, "twin / bare events/s", f"twin_to_bare_{label}")
     size = cases.get("size_scaling")
     if size:
         for p in size["points"]:
-            rows.append(
-                (
-                    f"size {p['factor']}x ({p['stores']} stores)",
-                    "CPU us per order",
-                    _fmt(p["us_per_order"]),
-                    "",
-                    None,
-                )
-            )
+            case = f"size {p['factor']}x ({p['stores']} stores)"
+            info(case, "CPU us per order", p["us_per_order"])
         target_row("size scaling", f"time per order {size['ratio_of']}", "per_order_time_4x_1x")
     hor = cases.get("horizon_rss")
     if hor:
         for p in hor["points"]:
-            rows.append(
-                (
-                    f"horizon {p['horizon_days']} days",
-                    "peak RSS MiB (event log on)",
-                    _fmt(p["peak_rss_mib"]),
-                    "",
-                    None,
-                )
-            )
+            case = f"horizon {p['horizon_days']} days"
+            info(case, "peak RSS MiB (event log on)", p["peak_rss_mib"])
         target_row("horizon scaling", f"peak RSS {hor['ratio_of']}", "peak_rss_360_90")
     par = cases.get("parallel")
     if par:
         for w, s in par["wall_s"].items():
-            rows.append(
-                (f"{par['replications']} replications", f"wall s, {w} worker(s)", _fmt(s), "", None)
-            )
+            info(f"{par['replications']} replications", f"wall s, {w} worker(s)", s)
         target_row("parallel replications", "speed-up 2 workers", "speedup_2_workers")
-        rows.append(
-            (
-                "parallel replications",
-                "identical KPIs",
-                str(par["identical_kpis"]),
-                "True",
-                bool(par["identical_kpis"]),
-            )
-        )
+        same = bool(par["identical_kpis"])
+        rows.append(("parallel replications", "identical KPIs", str(same), "True", same))
     return rows
 
 

@@ -49,14 +49,15 @@ class FaultWindow(NamedTuple):
     intensity: float
 
 
+def span(w) -> tuple[float, float]:
+    """(start_h, end_h) of a declared window (``start_day``, ``duration_h``)."""
+    start = w.start_day * HOURS_PER_DAY
+    return start, start + w.duration_h
+
+
 def fault_windows(s: Scenario) -> list[FaultWindow]:
     """Every declared fault window of ``s``, ordered by start (for timelines and shading)."""
     f, out = s.faults, []
-
-    def span(w) -> tuple[float, float]:
-        start = w.start_day * HOURS_PER_DAY
-        return start, start + w.duration_h
-
     for o in f.outages:
         out.append(FaultWindow("outage", o.target, *span(o), o.intensity))
     for d in f.supplier_delays:
@@ -78,15 +79,7 @@ def fault_windows(s: Scenario) -> list[FaultWindow]:
 
 class FaultPlan:
     def __init__(self, s: Scenario, supplier_names: tuple[str, ...]):
-        self.windows = tuple(
-            Window(
-                o.target,
-                o.start_day * HOURS_PER_DAY,
-                o.start_day * HOURS_PER_DAY + o.duration_h,
-                o.intensity,
-            )
-            for o in s.faults.outages
-        )
+        self.windows = tuple(Window(o.target, *span(o), o.intensity) for o in s.faults.outages)
         self._delays = [
             (
                 day_index(s.start_date, d.start),
@@ -102,44 +95,13 @@ class FaultPlan:
         #: per delivery-fault kind: (background rate, windows (start_h, end_h, intensity))
         self._delivery: dict[str, tuple[float, tuple[tuple[float, float, float], ...]]] = {}
         for kind in DELIVERY_KINDS:
-            spans = tuple(
-                (
-                    d.start_day * HOURS_PER_DAY,
-                    d.start_day * HOURS_PER_DAY + d.duration_h,
-                    d.intensity,
-                )
-                for d in f.deliveries
-                if d.kind == kind
-            )
+            spans = tuple((*span(d), d.intensity) for d in f.deliveries if d.kind == kind)
             self._delivery[kind] = (getattr(f.integration, _BACKGROUND[kind]), spans)
         self._rate_limits = tuple(
-            (
-                r.channel,
-                r.start_day * HOURS_PER_DAY,
-                r.start_day * HOURS_PER_DAY + r.duration_h,
-                r.intensity,
-                r.retry_after_s / 3600.0,
-            )
-            for r in f.rate_limits
+            (r.channel, *span(r), r.intensity, r.retry_after_s / 3600.0) for r in f.rate_limits
         )
-        self._absences = tuple(
-            (
-                a.pool,
-                a.start_day * HOURS_PER_DAY,
-                a.start_day * HOURS_PER_DAY + a.duration_h,
-                a.intensity,
-            )
-            for a in f.approver_absences
-        )
-        self._cron_lags = tuple(
-            (
-                c.job,
-                c.start_day * HOURS_PER_DAY,
-                c.start_day * HOURS_PER_DAY + c.duration_h,
-                c.lag_h,
-            )
-            for c in f.cron_lags
-        )
+        self._absences = tuple((a.pool, *span(a), a.intensity) for a in f.approver_absences)
+        self._cron_lags = tuple((c.job, *span(c), c.lag_h) for c in f.cron_lags)
 
     # ------------------------------------------------------------------ outages
     def failure_prob(self, target: str, t: float) -> float:
