@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from experiments.stats import mean_ci
@@ -104,15 +105,18 @@ def run_replication(
     )
     if out_dir is not None:
         _atomic_parquet(pd.DataFrame(world.daily), out_dir / "daily.parquet")
-        rows = [
-            {"approval_type": k, "cycle_time_h": float(v)}
-            for k, arr in world.kpi.approval_cycle_samples().items()
-            for v in arr
-        ]
-        _atomic_parquet(
-            pd.DataFrame(rows, columns=["approval_type", "cycle_time_h"]),
-            out_dir / "approvals.parquet",
+        samples = world.kpi.approval_cycle_samples()
+        # columnar: one row per approval cycle, without a Python object per row (memory stays
+        # flat in the horizon, see issue 7)
+        cycles = pd.DataFrame(
+            {
+                "approval_type": np.repeat(
+                    np.array(list(samples), dtype=object), [len(v) for v in samples.values()]
+                ),
+                "cycle_time_h": np.concatenate([np.empty(0), *samples.values()]),
+            }
         )
+        _atomic_parquet(cycles, out_dir / "approvals.parquet")
     return result
 
 

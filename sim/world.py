@@ -53,6 +53,7 @@ from sim.events import (
     UpdateChannelAvailability,
 )
 from sim.faults import FaultPlan
+from sim.keyset import KeySet, digest
 from sim.kpis import KpiCollector
 from sim.ledger import ConservationError, EventLedger
 from sim.network import build_network
@@ -129,8 +130,9 @@ class World:
         )
         self.controller: Controller | None = None
         self._event_seq = 0
-        self._applied: set[str] = set()
-        self._needs: set[tuple[str, str]] = set()
+        #: digests of the command keys applied, and of the needs effectful commands served
+        self._applied = KeySet()
+        self._needs = KeySet()
         self._discounts: dict[int, DiscountCase] = {}
         self._discount_seq = 0
         self._was_empty = self.on_hand <= 0
@@ -234,7 +236,8 @@ class World:
         if self.log.enabled:
             loc, sku, qty, value = cmd.log_fields()
             self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
-        if cmd.key in self._applied:
+        key = digest(cmd.key)
+        if self._applied.has(key):
             self.kpi.duplicate_commands_suppressed += 1
             return CommandResult.DUPLICATE
         if isinstance(cmd, UpdateChannelAvailability) and self._rate_limited(cmd.channel, t):
@@ -244,12 +247,13 @@ class World:
             p = self.faults.failure_prob(target, t)
             if p > 0 and self.streams.get(f"faults.{target}").random() < p:
                 return CommandResult.FAILED
-        self._applied.add(cmd.key)
-        need = (cmd.kind, cmd.need)
-        if need in self._needs and cmd.kind in _EFFECTFUL:
-            self.kpi.duplicate_effects += 1
-            self.kpi.duplicate_effects_by_kind[cmd.kind] += 1
-        self._needs.add(need)
+        self._applied.add(key)
+        if cmd.kind in _EFFECTFUL:  # only these can duplicate an effect: the rest need no memory
+            need = digest(f"{cmd.kind}\x00{cmd.need}")
+            if self._needs.has(need):
+                self.kpi.duplicate_effects += 1
+                self.kpi.duplicate_effects_by_kind[cmd.kind] += 1
+            self._needs.add(need)
         applied = self._apply(cmd)
         return CommandResult.APPLIED if applied else CommandResult.NO_EFFECT
 
