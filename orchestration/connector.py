@@ -93,6 +93,11 @@ class InboundConnector:
         self.hold_mu, self.hold_sigma = f.reorder_hold_s.mu, f.reorder_hold_s.sigma
         self.reorder_on = plan.has_delivery_fault("reorder")
         self.crash_on = plan.has_delivery_fault("crash_after_effect")
+        # whether a delivery can be lost or doubled at all (else the probabilities are 0)
+        self.drop_on = plan.has_delivery_fault("drop") or any(
+            w.target == TARGET for w in plan.windows
+        )
+        self.duplicate_on = plan.has_delivery_fault("duplicate")
         self.fault_draws = (
             Buffered(world.streams.get("faults.inbound"))
             if self.reorder_on or self.crash_on
@@ -138,8 +143,9 @@ class InboundConnector:
                 event.correlation,
                 f"event={event.id} attempt={attempt}",
             )
-        p_fail = max(plan.delivery_prob("drop", now), plan.failure_prob(TARGET, now))
-        if u_fail < p_fail:
+        if self.drop_on and u_fail < max(
+            plan.delivery_prob("drop", now), plan.failure_prob(TARGET, now)
+        ):
             self._no_ack(event, attempt, "no 2xx")
             return
         kpi.integration_call(retries=attempt - 1, latency_s=latency_s, webhook=True)
@@ -153,7 +159,7 @@ class InboundConnector:
             self._no_ack(event, attempt, "worker crashed after the effect", applied=True)
             return
         self.acknowledged.add(event.id)
-        if u_dup < plan.delivery_prob("duplicate", now):
+        if self.duplicate_on and u_dup < plan.delivery_prob("duplicate", now):
             self.duplicates_delivered += 1
             if tracing:
                 w.trace("duplicate", event.correlation, f"event={event.id} attempt={attempt}")

@@ -187,30 +187,48 @@ class OnlineOrders:
         env = self.w.env
         t, start = day.t.tolist(), day.start.tolist()
         draws = self._draw_day(len(t))
+        unit = prices[day.skus]  # every line's selling price today (promotions applied)
+        sl, ql = day.skus.tolist(), day.qty.tolist()
         for i in range(len(t)):
             dt = t[i] - env.now
             if dt > 0:
                 yield env.timeout(dt)
             a, b = start[i], start[i + 1]
-            self.checkout(day.channel, day.skus[a:b], day.qty[a:b], prices, draws[i])
+            self.checkout(
+                day.channel,
+                day.skus[a:b],
+                day.qty[a:b],
+                unit[a:b],
+                sl[a:b],
+                ql[a:b],
+                draws[i],
+            )
 
     def checkout(
-        self, channel: str, skus: np.ndarray, qty: np.ndarray, prices: np.ndarray, draws: tuple
+        self,
+        channel: str,
+        skus: np.ndarray,
+        qty: np.ndarray,
+        unit_price: np.ndarray,
+        sl: list[int],
+        ql: list[int],
+        draws: tuple,
     ):
+        """One customer at the checkout: ``skus``/``qty``/``unit_price`` are the basket's lines
+        (``sl``/``ql`` the same as lists); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = w.published[channel]
-        sl, ql = skus.tolist(), qty.tolist()
-        shown = [feed[x] >= q for x, q in zip(sl, ql, strict=True)]
-        unit_price = prices[skus]  # the day's selling prices (promotions applied)
         k.online_units_demanded += sum(ql)
-        if not all(shown):
-            mask = np.array(shown)
-            lost = qty[~mask]
-            k.lost_units += int(lost.sum())
-            k.lost_revenue += float(np.dot(lost, unit_price[~mask]))
-            if not mask.any():
-                return
-            skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
+        for x, q in zip(sl, ql, strict=True):
+            if feed[x] < q:  # a line is shown unavailable: find them all
+                mask = feed[skus] >= qty
+                lost = qty[~mask]
+                k.lost_units += int(lost.sum())
+                k.lost_revenue += float(np.dot(lost, unit_price[~mask]))
+                if not mask.any():
+                    return
+                skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
+                break
         self._seq += 1
         order = Order(
             self._seq,

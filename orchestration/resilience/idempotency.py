@@ -72,20 +72,20 @@ class IdempotencyStore(Generic[T]):
 
     def first_time(self, key: Hashable) -> bool:
         """True, and the key is remembered, when ``key`` is new; False (counted) for a duplicate."""
-        self._evict_expired()
+        now = self._evict_expired()
         if key in self._results:
             self.duplicates_suppressed_total += 1
             return False
-        self._remember(key, None)
+        self._remember(key, None, now)
         return True
 
     def check_and_record(self, key: Hashable, result: T) -> Recorded[T]:
         """Record ``result`` for a new key; for a duplicate, keep and return the prior result."""
-        self._evict_expired()
+        now = self._evict_expired()
         if key in self._results:
             self.duplicates_suppressed_total += 1
             return Recorded(first=False, result=self._results[key])  # type: ignore[arg-type]
-        self._remember(key, result)
+        self._remember(key, result, now)
         return Recorded(first=True, result=result)
 
     def replay(self, key: Hashable) -> Recorded[T] | None:
@@ -105,20 +105,24 @@ class IdempotencyStore(Generic[T]):
         self._evict_expired()
         return len(self._results)
 
-    def _remember(self, key: Hashable, result: T | None) -> None:
+    def _remember(self, key: Hashable, result: T | None, now: float | None) -> None:
+        """Record ``key``; ``now`` is the clock's reading (None without a TTL)."""
         self._results[key] = result
         self.keys_recorded_total += 1
-        if self.ttl_s is not None and self._clock is not None:
-            self._expiry.append((self._clock() + self.ttl_s, key))
+        if now is not None:
+            self._expiry.append((now + self.ttl_s, key))
 
-    def _evict_expired(self) -> None:
-        if self.ttl_s is None or self._clock is None or not self._expiry:
-            return
+    def _evict_expired(self) -> float | None:
+        """Forget expired keys; return the clock's reading (read once), None without a TTL."""
+        if self.ttl_s is None or self._clock is None:
+            return None
         now = self._clock()
-        while self._expiry and self._expiry[0][0] <= now:
-            _, key = self._expiry.popleft()
+        expiry = self._expiry
+        while expiry and expiry[0][0] <= now:
+            _, key = expiry.popleft()
             del self._results[key]
             self.expired_total += 1
+        return now
 
     def __repr__(self) -> str:
         return f"IdempotencyStore(keys={len(self._results)}, ttl_s={self.ttl_s})"
