@@ -47,16 +47,17 @@ class KeySet:
         i = int(a.searchsorted(h))
         return i < len(a) and int(a[i]) == h
 
-    def add(self, h: int) -> None:
-        """Add the digest ``h``; adding one twice keeps one."""
+    def add(self, h: int) -> bool:
+        """Add the digest ``h``; False (and nothing changes) when it was already there."""
         if self.has(h):
-            return
+            return False
         recent = self._recent
         recent.add(h)
         if len(recent) >= self._flush_at:
             fresh = np.fromiter(recent, dtype=np.uint64, count=len(recent))
             self._sorted = np.union1d(self._sorted, fresh)
             recent.clear()
+        return True
 
     def __contains__(self, key: str) -> bool:
         return self.has(digest(key))

@@ -248,12 +248,11 @@ class World:
             if p > 0 and self.streams.get(f"faults.{target}").random() < p:
                 return CommandResult.FAILED
         self._applied.add(key)
-        if cmd.kind in _EFFECTFUL:  # only these can duplicate an effect: the rest need no memory
-            need = digest(f"{cmd.kind}\x00{cmd.need}")
-            if self._needs.has(need):
-                self.kpi.duplicate_effects += 1
-                self.kpi.duplicate_effects_by_kind[cmd.kind] += 1
-            self._needs.add(need)
+        # only effectful commands can duplicate an effect, so only their needs are remembered;
+        # add() is False for a need served before
+        if cmd.kind in _EFFECTFUL and not self._needs.add(digest(f"{cmd.kind}\x00{cmd.need}")):
+            self.kpi.duplicate_effects += 1
+            self.kpi.duplicate_effects_by_kind[cmd.kind] += 1
         applied = self._apply(cmd)
         return CommandResult.APPLIED if applied else CommandResult.NO_EFFECT
 
