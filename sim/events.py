@@ -168,9 +168,13 @@ class GoodsReceived(Event):
 
 @dataclass(frozen=True, slots=True)
 class SupplierConfirmed(Event):
+    """The supplier confirmed ``po_key`` (``late``: after the 48 h deadline), promising
+    delivery at ``promised_h`` (simulated hours)."""
+
     po_key: str
     supplier: int
     late: bool
+    promised_h: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,16 @@ class KpiCollector:
     supplier_payments_held: int = 0
     supplier_payments_held_open: int = 0
     supplier_payment_hold_h: array = field(default_factory=lambda: array("d"))
+    # late suppliers: ground truth from the world, detection reported by the orchestration layer
+    supplier_delays: int = 0
+    supplier_delays_detected: int = 0
+    supplier_delay_false_alarms: int = 0
+    supplier_delay_detection_h: array = field(default_factory=lambda: array("d"))
+    _delay_detected_at: dict[str, float] = field(default_factory=dict)
+    expedites: int = 0
+    proactive_delay_notices: int = 0
+    orders_late: int = 0
+    orders_late_without_notice: int = 0
 
     # ------------------------------------------------------------------ reporting API
     def approval_requested(self, kind: str) -> None:
@@ -247,6 +257,29 @@ class KpiCollector:
         self.supplier_payments_held_open -= 1
         self.supplier_payment_hold_h.append(held_h)
 
+    def supplier_delay_detected(self, po_key: str, at_h: float) -> None:
+        """The orchestration layer flagged ``po_key`` as delayed at ``at_h`` (first flag counts)."""
+        self._delay_detected_at.setdefault(po_key, at_h)
+
+    def supplier_delay_settled(self, po_key: str, promised_h: float, *, late: bool) -> None:
+        """The world's ground truth for one PO, at its receipt (or open at the horizon):
+        ``late`` if it came after ``promised_h``. A flag on a PO that was on time is a false
+        alarm; detection time is measured from the promise (negative: flagged before it)."""
+        detected = self._delay_detected_at.pop(po_key, None)
+        if not late:
+            self.supplier_delay_false_alarms += int(detected is not None)
+            return
+        self.supplier_delays += 1
+        if detected is not None:
+            self.supplier_delays_detected += 1
+            self.supplier_delay_detection_h.append(detected - promised_h)
+
+    def order_late(self, noticed: bool) -> None:
+        """An online order missed its promise (delivered late, cancelled after it or still
+        open at the horizon); ``noticed``: the customer was told of a delay before the promise."""
+        self.orders_late += 1
+        self.orders_late_without_notice += int(not noticed)
+
     def close(self, now_h: float) -> None:
         """At the horizon: team exceptions still open past their target count as breached."""
         for tally in self.exception_teams.values():
@@ -344,6 +377,20 @@ class KpiCollector:
             "security_blocked_total": self.security_blocked,
             "security_losses": round(self.security_losses, 2),
             **self._governance_kpis(),
+            **self._late_supplier_kpis(),
+        }
+
+    def _late_supplier_kpis(self) -> dict[str, float | int | None]:
+        """Late suppliers and what customers were told (docs/kpis.md)."""
+        return {
+            "supplier_delays_total": self.supplier_delays,
+            "supplier_delays_detected_total": self.supplier_delays_detected,
+            "supplier_delay_false_alarms_total": self.supplier_delay_false_alarms,
+            "supplier_delay_detection_h_p50": _pct(self.supplier_delay_detection_h, 50),
+            "expedites_total": self.expedites,
+            "proactive_delay_notices_total": self.proactive_delay_notices,
+            "orders_late_total": self.orders_late,
+            "orders_late_without_notice_total": self.orders_late_without_notice,
         }
 
     def _governance_kpis(self) -> dict[str, float | int | None]:

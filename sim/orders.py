@@ -89,6 +89,7 @@ class Order:
         "channel",
         "draws",
         "id",
+        "noticed",
         "oversold",
         "price",
         "promise_h",
@@ -112,6 +113,7 @@ class Order:
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
+        self.noticed = False  # told of a delay before its promise
 
     @property
     def short(self) -> np.ndarray:
@@ -277,15 +279,30 @@ class OnlineOrders:
             self._abandon(order)
 
     def notify(self, order_id: int) -> bool:
+        """The merchant's message: to a customer whose payment failed, it invites a retry; to
+        an accepted order not yet delivered, it tells of a delay (proactive when it comes before
+        the promise)."""
         entry = self.awaiting_notice.pop(order_id, None)
         if entry is None:
-            return False
+            return self._delay_notice(order_id)
         order, deadline, u_retry = entry
         if self.w.env.now > deadline:
             self._abandon(order)
             return True
         self.w.env.process(self._retry(order, RETRY_AFTER_NOTICE_H, u_retry))
         return True
+
+    def _delay_notice(self, order_id: int) -> bool:
+        order = self.orders.get(order_id)
+        if order is None or order.noticed or self.w.env.now >= order.promise_h:
+            return False
+        order.noticed = True
+        self.w.kpi.proactive_delay_notices += 1
+        return True
+
+    def _missed_promise(self, order: Order) -> None:
+        """``order`` missed its promise (within the horizon)."""
+        self.w.kpi.order_late(order.noticed)
 
     # ------------------------------------------------------------------ acceptance
     def accept(self, order: Order) -> None:
@@ -413,6 +430,8 @@ class OnlineOrders:
         k.online_orders_cancelled += 1
         if order.promise_h <= w.horizon_h:
             k.otif_eligible += 1
+            if w.env.now > order.promise_h:
+                self._missed_promise(order)
         w.emit(OrderCancelled, f"order:{order_id}", order_id=order_id, reason=reason)
         self.fill_backorders(order.skus[alloc > 0])
         return True
@@ -460,6 +479,8 @@ class OnlineOrders:
         if order.promise_h <= w.horizon_h:
             k.otif_eligible += 1
             k.otif_ok += int(on_time)
+            if not on_time:
+                self._missed_promise(order)
         order.state = "delivered"
         del self.orders[order.id]
         w.emit(OrderDelivered, f"order:{order.id}", order_id=order.id, on_time=on_time)
@@ -516,3 +537,4 @@ class OnlineOrders:
         for order in self.orders.values():
             if order.promise_h <= self.w.horizon_h:
                 k.otif_eligible += 1
+                self._missed_promise(order)

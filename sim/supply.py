@@ -1,12 +1,18 @@
 """Inbound goods: supplier purchase orders and warehouse-to-store transfers.
 
 A **purchase order** has a life (one SimPy process): the supplier confirms after a lognormal
-delay (``SupplierConfirmationLate`` is emitted at 48 h if it has not), ships after a lognormal
-lead time (late with probability ``1 - on_time_prob``, plus any supplier delay episode of the
-fault plan), in full with probability ``in_full_prob`` (otherwise each line is filled to a
-uniform fraction in [short_fill_min, 1]), and invoices a few days after delivery, sometimes at a
-mismatched price or for the ordered rather than the shipped quantity. An ``ExpediteShipment``
-interrupts the wait and brings the due time forward.
+delay (``SupplierConfirmationLate`` is emitted at 48 h if it has not) with a **promised**
+delivery time (``SupplierConfirmed.promised_h``: its nominal lognormal lead time, never before
+the confirmation itself), ships after the real lead time (the promise, plus a late extra with
+probability ``1 - on_time_prob``, plus any supplier delay episode of the fault plan), in full
+with probability ``in_full_prob`` (otherwise each line is filled to a uniform fraction in
+[short_fill_min, 1]), and invoices a few days after delivery, sometimes at a mismatched price or
+for the ordered rather than the shipped quantity. An ``ExpediteShipment`` brings the due time
+forward by its days (never earlier than 12 h from now, never later than it was).
+
+A PO received after its promise, or still open past it at the horizon, is a **supplier delay**
+(ground truth, reported to the KPI collector at receipt or at the end of the run; the
+orchestration layer reports when it *detected* the delay). Units: SimPy hours.
 
 **Bank details**: requests to change a supplier's bank account arrive at
 ``network.bank_changes.per_month`` (a share are fraudulent: ground truth kept here);
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
 
 CONFIRMATION_DEADLINE_H = 48.0
 DELIVERY_HOUR = 6.0
+LATE_TOLERANCE_H = 1e-6  # float noise: a PO received at its promise is on time
 
 
 @dataclass(slots=True)
@@ -50,8 +57,10 @@ class PurchaseOrder:
     id: int
     cmd: CreatePurchaseOrder
     due_h: float
+    promised_h: float
     proc: simpy.Process | None = None
     received: bool = False
+    confirmed: bool = False
     expedited: float = field(default=0.0)
 
 
@@ -107,25 +116,45 @@ class Supply:
         g = self.gen_lead
         now = self.w.env.now
         lead_d = float(lognormal(g, sup.lead_time_days.mu, sup.lead_time_days.sigma))
+        promised_d = lead_d
         if g.random() >= sup.on_time_prob:
             lead_d += float(lognormal(g, sup.late_extra_days.mu, sup.late_extra_days.sigma))
         due_day = day_of(now + lead_d * HOURS_PER_DAY)
         lead_d += self.w.faults.supplier_extra_days(cmd.supplier, due_day)
         confirm_h = float(lognormal(g, sup.confirmation_h.mu, sup.confirmation_h.sigma))
         due = max(now + lead_d * HOURS_PER_DAY, now + confirm_h)
-        po = PurchaseOrder(self._po_seq, cmd, due)
+        promised = max(now + promised_d * HOURS_PER_DAY, now + confirm_h)
+        po = PurchaseOrder(self._po_seq, cmd, due, promised)
         self.pos[cmd.key] = po
         po.proc = self.w.env.process(self._po_life(po, confirm_h))
         return po.id
 
     def expedite(self, po_key: str, days: float) -> bool:
+        """Bring ``po_key``'s delivery ``days`` forward (not before 12 h from now, never later).
+
+        Before the supplier confirms, only the due time moves (the PO's process is waiting for
+        the confirmation and reads the due time afterwards)."""
         po = self.pos.get(po_key)
         if po is None or po.received:
             return False
-        po.due_h = max(self.w.env.now + 12.0, po.due_h - days * HOURS_PER_DAY)
+        po.due_h = min(po.due_h, max(self.w.env.now + 12.0, po.due_h - days * HOURS_PER_DAY))
         po.expedited += days
-        po.proc.interrupt("expedite")
+        self.w.kpi.expedites += 1
+        if po.confirmed:
+            po.proc.interrupt("expedite")
         return True
+
+    def promised_h(self, po_key: str) -> float | None:
+        """The delivery time the supplier promised for an open PO (None once received)."""
+        po = self.pos.get(po_key)
+        return None if po is None else po.promised_h
+
+    def close(self) -> None:
+        """At the horizon: open POs already past their promise are supplier delays too."""
+        now, k = self.w.env.now, self.w.kpi
+        for key, po in self.pos.items():
+            if not po.received and po.promised_h + LATE_TOLERANCE_H < now:
+                k.supplier_delay_settled(key, po.promised_h, late=True)
 
     def _po_life(self, po: PurchaseOrder, confirm_h: float):
         env, w = self.w.env, self.w
@@ -137,7 +166,15 @@ class Supply:
             yield env.timeout(confirm_h - CONFIRMATION_DEADLINE_H)
         else:
             yield env.timeout(confirm_h)
-        w.emit(SupplierConfirmed, cmd.key, po_key=cmd.key, supplier=cmd.supplier, late=late)
+        w.emit(
+            SupplierConfirmed,
+            cmd.key,
+            po_key=cmd.key,
+            supplier=cmd.supplier,
+            late=late,
+            promised_h=po.promised_h,
+        )
+        po.confirmed = True
         while env.now < po.due_h:
             try:
                 yield env.timeout(po.due_h - env.now)
@@ -151,6 +188,9 @@ class Supply:
             frac = g.uniform(sup.short_fill_min, 1.0, len(cmd.qty))
             shipped = np.floor(cmd.qty * frac).astype(np.int64)
         po.received = True
+        w.kpi.supplier_delay_settled(
+            cmd.key, po.promised_h, late=env.now > po.promised_h + LATE_TOLERANCE_H
+        )
         w.receive(cmd.location, cmd.skus, shipped, self.recorded(shipped), cmd.key)
         # invoice
         gi = self.gen_invoice

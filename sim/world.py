@@ -566,6 +566,7 @@ class World:
 
     def finish(self) -> None:
         self.orders.close()
+        self.supply.close()
         for case in self._discounts.values():
             self._discount_walkaway(case)
         self._discounts.clear()
