@@ -15,6 +15,11 @@ duties is preventive. People on vacation are taken out of the eligible set for t
 
 ``submit`` returns a :class:`Task` handle: until a person has started it, the task can be
 withdrawn (``cancel``), which is how a request is escalated to another desk.
+
+Workload: the desk reports to the KPI collector's :class:`sim.workload.Workload` that it exists
+(people, calendar), when its queue of tasks waiting for a person grows or shrinks, and the
+handling hours of every finished task; hours worked, utilisation, queue length over time, FTE
+and labour cost per team come from there.
 """
 
 from __future__ import annotations
@@ -95,6 +100,9 @@ class WorkDesk:
         self.wave: set[str] = set()  # an approver absence wave (fault library)
         self.in_system = 0
         self.completed = 0
+        self.load = kpi.workload if kpi is not None else None
+        if self.load is not None:
+            self.load.team(name, size, calendar)
 
     @property
     def queue_length(self) -> int:
@@ -154,6 +162,9 @@ class WorkDesk:
             get = self.store.get(lambda p: p not in banned and p not in self.absent)
             if self.kpi is not None:
                 self.kpi.queue_depth(len(self.store.get_queue))
+            queued = self.load is not None and not get.triggered
+            if queued:
+                self.load.queue_change(self.name, env.now, +1)
             if note is not None and not get.triggered:
                 free = [p for p in self.store.items if p not in self.absent]
                 if free and all(p in banned for p in free):
@@ -161,11 +172,15 @@ class WorkDesk:
             try:
                 person = yield get
             except simpy.Interrupt:
+                if queued:
+                    self.load.queue_change(self.name, env.now, -1)
                 if not get.triggered:
                     get.cancel()
                 elif get.ok:
                     self.store.put(get.value)  # got a person in the same instant: give back
                 raise
+            if queued:
+                self.load.queue_change(self.name, env.now, -1)
         except simpy.Interrupt:
             self.in_system -= 1
             return
@@ -177,4 +192,6 @@ class WorkDesk:
         self.store.put(person)
         self.in_system -= 1
         self.completed += 1
+        if self.load is not None:
+            self.load.task_done(self.name, handling_h)
         done(person, env.now)

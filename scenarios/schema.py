@@ -310,6 +310,9 @@ class Pool(Strict):
     size: Annotated[int, Field(ge=1, le=10_000)]
     calendar: Calendar = Calendar()
     handling_min: LogNormal = LogNormal(median=10.0, p90=30.0)
+    #: fully loaded cost of one hour of this team's work (assumption: RETAIL_PARAMS has no
+    #: wages); prices the hours worked into ``labour_cost``
+    hourly_cost: Annotated[float, Field(ge=0, le=10_000)] = 35.0
 
 
 class Approvals(Strict):

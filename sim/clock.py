@@ -71,6 +71,20 @@ class WorkCalendar:
                     return d * HOURS_PER_DAY + self.open_h
         raise ValueError("calendar has no working time")  # pragma: no cover - validated upstream
 
+    def working_hours(self, t0: float, t1: float) -> float:
+        """Working hours of the calendar in [t0, t1) (sim hours)."""
+        if t1 <= t0:
+            return 0.0
+        if self.is_always:
+            return t1 - t0
+        total = 0.0
+        for day in range(day_of(t0), day_of(t1) + 1):
+            if self._works_on(day):
+                a = max(t0, day * HOURS_PER_DAY + self.open_h)
+                b = min(t1, day * HOURS_PER_DAY + self.close_h)
+                total += max(0.0, b - a)
+        return total
+
     def add_working(self, t: float, work_h: float) -> float:
         """The time at which ``work_h`` working hours, started at ``t``, are done."""
         if work_h < 0 or math.isnan(work_h):

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.workload import Workload
+
 APPROVAL_TYPES = ("purchase", "discount", "refund", "inventory_adjustment", "supplier_change")
 #: item types a model may triage with the AI classifier (per-type triage KPIs)
 TRIAGE_TYPES = ("tickets", "refunds", "invoices")
@@ -158,6 +160,8 @@ class KpiCollector:
     proactive_delay_notices: int = 0
     orders_late: int = 0
     orders_late_without_notice: int = 0
+    # work desks: hours worked, utilisation, queues, labour cost (sim/workload.py)
+    workload: Workload = field(default_factory=Workload)
 
     # ------------------------------------------------------------------ reporting API
     def approval_requested(self, kind: str) -> None:
@@ -288,6 +292,7 @@ class KpiCollector:
             late = sum(1 for t in tally.open.values() if now_h - t > tally.sla_h)
             tally.breached += late - tally.overdue_at_end  # idempotent if closed twice
             tally.overdue_at_end = late
+        self.workload.close(now_h)
 
     def integration_call(
         self,
@@ -378,6 +383,7 @@ class KpiCollector:
             "security_losses": round(self.security_losses, 2),
             **self._governance_kpis(),
             **self._late_supplier_kpis(),
+            **self.workload.kpis(self.pos_baskets + self.online_orders_placed),
         }
 
     def _late_supplier_kpis(self) -> dict[str, float | int | None]:

@@ -108,6 +108,9 @@ class World:
         self.faults = FaultPlan(scenario, self.net.supplier_names)
         self.demand = DemandModel(scenario, self.net, self.streams)
         self.kpi = KpiCollector()
+        self.kpi.workload.hourly_cost = {
+            name: pool.hourly_cost for name, pool in scenario.approvals.pools.items()
+        }
         self.ledger = EventLedger()
         #: events in flight (emitted, not yet processed or dead-lettered) at every whole hour
         self.backlog_hourly: array[int] = array("i")
