@@ -10,7 +10,8 @@ with a 1 s timeout and no retry. The POST crosses the ``erp_webhook`` hop of the
 (outage windows, ``integration.drop_rate``); a lost POST is simply lost, as in Odoo.
 
 Products and vendors are created once per run (``product.product`` per SKU with its list price
-and cost; ``res.partner`` per supplier).
+and cost; ``res.partner`` per supplier). A scenario's declared rules and scheduled actions are
+installed and run on the simulation clock by :mod:`orchestration.scheduled`.
 """
 
 from __future__ import annotations
@@ -23,30 +24,13 @@ from typing import Any
 import numpy as np
 
 from orchestration.backoffice import tier
-from orchestration.odoo import AutomationRule, Env, ManualClock, ServerAction, SimClock
-from orchestration.odoo.config import AutomationConfigError, build_automation
-from scenarios.schema import Scenario
+from orchestration.odoo import AutomationRule, Env, ServerAction, SimClock
+from orchestration.scheduled import ScheduledAutomation, automation_problems
 from sim.rng import Buffered
 from sim.world import World
 
 PO_WEBHOOK_URL = "http://n8n:5678/webhook/po-confirmed"
 WEBHOOK_TARGET = "erp_webhook"
-
-
-def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
-    """Every problem of the scenario's declared automation rules against the Odoo registry.
-
-    Checked on a throwaway Odoo at load time, so an unknown model, field, trigger or domain
-    operator is reported with its path before anything runs.
-    """
-    if not (scenario.automation.rules or scenario.automation.scheduled_actions):
-        return []
-    env = Env(clock=ManualClock(dt.datetime.combine(scenario.start_date, dt.time())))
-    try:
-        build_automation(env, scenario.automation, {})
-    except AutomationConfigError as exc:
-        return [(p.path, p.expected, str(p.found)) for p in exc.problems]
-    return []
 
 
 class LostWebhook(Exception):
@@ -98,24 +82,26 @@ class OdooErp:
         self._drop, self._lat = f.drop_rate, (f.latency_s.mu, f.latency_s.sigma)
         self.webhooks_sent = 0
         self.webhooks_lost = 0
+        self._send_action = ServerAction(
+            "Send to n8n",
+            "webhook",
+            webhook_url=PO_WEBHOOK_URL,
+            webhook_fields=("name", "partner_id", "amount_total", "origin"),
+        )
         self.env.automation.add_rule(
             AutomationRule(
                 name="Confirmed PO to the middleware",
                 model="purchase.order",
                 trigger="on_state_set",
                 trg_value="purchase",
-                actions=[
-                    ServerAction(
-                        "Send to n8n",
-                        "webhook",
-                        webhook_url=PO_WEBHOOK_URL,
-                        webhook_fields=("name", "partner_id", "amount_total", "origin"),
-                    )
-                ],
+                actions=[self._send_action],
             )
         )
+        #: the scenario's declared rules and scheduled actions, with the cron worker
+        self.scheduled: ScheduledAutomation | None = None
         if world.s.automation.rules or world.s.automation.scheduled_actions:
-            build_automation(self.env, world.s.automation, callables or {})
+            self.scheduled = ScheduledAutomation(self)
+            self.scheduled.install(callables or {})
         if world.s.faults.cron_lags:  # fault library: the ir.cron worker runs late
             plan, clock = world.faults, self.env.clock
             self.env.cron.lag = lambda due: dt.timedelta(
@@ -131,6 +117,8 @@ class OdooErp:
         p = max(self._drop, w.faults.failure_prob(WEBHOOK_TARGET, w.env.now))
         if u < p:
             self.webhooks_lost += 1
+            if self.scheduled is not None:
+                self.scheduled.lost(payload)
             w.kpi.integration_call()
             if w.log.enabled:
                 w.trace("webhook_lost", str(payload.get("name", "")), f"POST {url}: 1 s timeout")
@@ -164,6 +152,10 @@ class OdooErp:
         """``button_confirm``: the order becomes a PO and the webhook rule fires after commit."""
         self.env.execute("purchase.order", "button_confirm", [po_id])
 
+    def resend_confirmation(self, po: Any) -> None:
+        """Run the confirmation's "Send Webhook Notification" again on ``po`` (after commit)."""
+        self._send_action.run(self.env, po)
+
     def cancel_po(self, po_id: int) -> None:
         self.env.execute("purchase.order", "button_cancel", [po_id])
 
@@ -171,4 +163,4 @@ class OdooErp:
         return self.env["purchase.order"].browse(po_id).state
 
 
-__all__ = ["LostWebhook", "OdooErp", "tier"]
+__all__ = ["LostWebhook", "OdooErp", "automation_problems", "tier"]

@@ -160,6 +160,10 @@ class KpiCollector:
     proactive_delay_notices: int = 0
     orders_late: int = 0
     orders_late_without_notice: int = 0
+    # the mocked Odoo's scheduled actions and time rules declared by the scenario
+    odoo_time_rule_fires: int = 0
+    odoo_scheduled_action_runs: int = 0
+    po_watchdog_resends: int = 0
     # work desks: hours worked, utilisation, queues, labour cost (sim/workload.py)
     workload: Workload = field(default_factory=Workload)
 
@@ -383,6 +387,9 @@ class KpiCollector:
             "security_losses": round(self.security_losses, 2),
             **self._governance_kpis(),
             **self._late_supplier_kpis(),
+            "odoo_time_rule_fires_total": self.odoo_time_rule_fires,
+            "odoo_scheduled_action_runs_total": self.odoo_scheduled_action_runs,
+            "po_watchdog_resends_total": self.po_watchdog_resends,
             **self.workload.kpis(self.pos_baskets + self.online_orders_placed),
         }
 
