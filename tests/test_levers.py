@@ -1,0 +1,105 @@
+"""No dead levers: every leaf of the scenario schema moves a KPI, or is reviewed as inert.
+
+Each sensitivity case of ``tests/levers.py`` runs a small scenario twice — without and with its
+override, same seed and replication (common random numbers) — and requires its KPI to move in
+the declared direction. The register test requires every schema leaf to be in exactly one of
+the register's lists, so a new field cannot arrive without its case. Known dead levers run as
+strict expected failures: when one is fixed, the suite says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from experiments.runner import run_replication
+from scenarios.loader import load_scenario
+
+_spec = importlib.util.spec_from_file_location("levers", Path(__file__).with_name("levers.py"))
+levers = importlib.util.module_from_spec(_spec)
+sys.modules["levers"] = levers
+_spec.loader.exec_module(levers)
+
+
+@functools.cache
+def _kpis(scenario: str, model: str, days: int, overrides: tuple[str, ...]) -> dict:
+    s = load_scenario(
+        scenario, [f"horizon_days={days}", f"orchestration.model={model}", *overrides]
+    )
+    return run_replication(s, 0).kpis
+
+
+def _moved(case) -> tuple[object, object]:
+    before = _kpis(case.scenario, case.model, case.days, case.base)
+    after = _kpis(case.scenario, case.model, case.days, (*case.base, *case.overrides))
+    return before[case.kpi], after[case.kpi]
+
+
+def _holds(case, before, after) -> bool:
+    if before is None or after is None:
+        return before != after
+    if case.direction == "up":
+        return after > before
+    if case.direction == "down":
+        return after < before
+    return after != before
+
+
+def _check(case) -> None:
+    before, after = _moved(case)
+    assert _holds(case, before, after), (
+        f"{case.path}: {' '.join(case.overrides)} should move {case.kpi} {case.direction} "
+        f"({case.model}, {case.days} days); it went {before!r} -> {after!r}"
+    )
+
+
+@pytest.mark.parametrize("case", levers.CASES, ids=lambda c: c.id)
+def test_a_lever_moves_its_kpi(case):
+    _check(case)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c.why)) for c in levers.DEAD],
+    ids=lambda c: c.id,
+)
+def test_a_known_dead_lever_still_moves_nothing(case):
+    """Strict xfail: a known dead lever that starts working fails here until it moves to CASES."""
+    _check(case)
+
+
+def test_every_schema_leaf_is_registered_exactly_once():
+    leaves = levers.schema_leaves()
+    lists = {
+        "CASES": {c.path for c in levers.CASES},
+        "DEAD": {c.path for c in levers.DEAD},
+        "INERT": set(levers.INERT),
+        "UNCOVERED": set(levers.UNCOVERED),
+        "automation": {
+            leaf
+            for leaf in leaves
+            if leaf.startswith(levers.AUTOMATION_PREFIX) and leaf not in levers.INERT
+        },
+    }
+    seen: dict[str, str] = {}
+    for name, paths in lists.items():
+        for path in sorted(paths):
+            assert path not in seen, f"{path} is in both {seen[path]} and {name}"
+            seen[path] = name
+    unknown = sorted(set(seen) - leaves)
+    assert not unknown, f"not schema leaves (renamed or removed?): {unknown}"
+    missing = sorted(leaves - set(seen))
+    assert not missing, f"schema leaves with no sensitivity case and not reviewed inert: {missing}"
+
+
+def test_the_walk_finds_nested_list_and_mapping_leaves():
+    """The walker reaches list items and free-keyed mappings, so nothing hides from the test."""
+    leaves = levers.schema_leaves()
+    assert "network.suppliers[].on_time_prob" in leaves
+    assert "approvals.pools.*.hourly_cost" in leaves
+    assert "governance.vacations.*[].days" in leaves
+    assert "name" in leaves
