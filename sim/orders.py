@@ -297,7 +297,7 @@ class OnlineOrders:
         if order is None or order.noticed or self.w.env.now >= order.promise_h:
             return False
         order.noticed = True
-        self.w.kpi.proactive_delay_notices += 1
+        self.w.kpi.delay_notice()
         return True
 
     def _missed_promise(self, order: Order) -> None:

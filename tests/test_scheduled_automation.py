@@ -15,8 +15,8 @@ import yaml
 from typer.testing import CliRunner
 
 from experiments.cli import app
-from orchestration.base import build
-from orchestration.scheduled import automation_problems
+from orchestration.integration.scheduled import automation_problems
+from orchestration.models.registry import build
 from scenarios.loader import load_scenario
 from sim.world import World
 
@@ -57,7 +57,7 @@ def _run(s, fires: list | None = None):
     w = World(s)
     w.attach(model)
     if fires is not None:  # hear every rule run: (rule, PO created, fired at)
-        env = model.erp.env
+        env = model.stack.erp.env
         env.automation.on_fire = lambda rule, rec: fires.append(
             (rule.name, rec.create_date, env.now())
         )
@@ -73,7 +73,7 @@ def test_a_time_rule_fires_on_drafts_that_waited_past_its_delay(tmp_path):
     assert automation_problems(s) == []
     fires: list = []
     w, model = _run(s, fires)
-    env = model.erp.env
+    env = model.stack.erp.env
     flagged = env["purchase.order"].search([("partner_ref", "=", "STALE")])
     stale = [(created, at) for name, created, at in fires if name == "Stale RFQ"]
     assert len(flagged) == len(stale) == w.kpi.odoo_time_rule_fires > 0
@@ -88,8 +88,8 @@ def test_without_the_rule_nothing_is_flagged_and_no_cron_worker_runs(tmp_path):
     s = load_scenario("tiny", ["orchestration.model=hybrid", "horizon_days=7"])
     w, model = _run(s)
     assert w.kpi.odoo_time_rule_fires == 0
-    assert model.erp.scheduled is None
-    assert model.erp.env.cron.runs == []
+    assert model.stack.erp.scheduled is None
+    assert model.stack.erp.env.cron.runs == []
 
 
 def test_a_declared_po_watchdog_resends_lost_confirmations(tmp_path):
@@ -101,7 +101,7 @@ def test_a_declared_po_watchdog_resends_lost_confirmations(tmp_path):
     )[0]
     s = _scenario(tmp_path, "event_driven", WATCHDOG, drop)
     w, model = _run(s)
-    assert model.erp.webhooks_lost > 0
+    assert model.stack.erp.webhooks_lost > 0
     assert w.kpi.po_watchdog_resends > 0
     assert w.kpi.odoo_scheduled_action_runs >= 7 * 24 // 4 - 1
     sent_plain = plain.supply._po_seq

@@ -11,7 +11,7 @@ import pytest
 import simpy
 
 from experiments.runner import run_replication
-from orchestration.workdesk import WorkDesk
+from orchestration.backoffice.workdesk import WorkDesk
 from scenarios.loader import load_scenario
 from sim.clock import WorkCalendar
 from sim.kpis import KpiCollector
