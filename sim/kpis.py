@@ -454,11 +454,12 @@ class KpiCollector:
         units = self.pos_units_demanded + self.online_units_demanded
         filled = self.pos_units_filled + self.online_units_filled_first
         all_cycles = array("d")
-        created = decided = touchless = breached = escalations = 0
+        created = decided = approved = touchless = breached = escalations = 0
         for t in self.approvals.values():
             all_cycles.extend(t.cycle_h)
             created += t.created
             decided += t.decided
+            approved += t.approved
             touchless += t.touchless
             breached += t.breached
             escalations += t.escalations
@@ -478,6 +479,7 @@ class KpiCollector:
             "approval_sla_breach_rate": _ratio(breached, decided),
             "escalations_total": escalations,
             "pending_approvals_at_end": created - decided,
+            "approvals_refused_total": decided - approved,
             "sod_violations_total": self.sod_violations,
             "exceptions_total": self.exceptions_created,
             "exceptions_auto_resolved_rate": _ratio(self.exceptions_auto, self.exceptions_resolved),

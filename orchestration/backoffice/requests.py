@@ -3,7 +3,8 @@
 A :class:`Request` is opened by a model's policy (:meth:`ApprovalRequests.request`). With no
 steps it is decided by policy at once (touchless); otherwise each step is submitted to its pool's
 desk after a pickup delay (working hours), to a person other than the requester and other than
-whoever filled an earlier step (segregation of duties, preventive). The decision is reported to
+whoever filled an earlier step (segregation of duties, preventive). As in Odoo's Approvals
+app, one refusal ends the request: later steps are not offered. The decision is reported to
 the KPI collector (cycle time, SLA against the tier's deadline, SoD check) and every step is
 sealed on the hash-chained audit log when the run keeps one. In the governance models a waiting
 step gets reminders and is escalated at its tier's deadline (BPMN timer semantics); vacations
@@ -127,9 +128,9 @@ class ApprovalRequests:
                 self.w.trace(
                     "approval.decision", req.id, f"{verdict} by {person}, step {i + 1} of {n}"
                 )
-            if i + 1 < len(req.steps):
+            if req.approve and i + 1 < len(req.steps):
                 self._step(req, i + 1, pickup)
-            else:
+            else:  # the last step approved, or any step refused: one refusal ends the request
                 self._decide(req, approved=req.approve, touchless=False)
 
         # nobody approves their own request, nobody fills two steps of one request
