@@ -281,6 +281,14 @@ class TierBounds(Strict):
     high_from: NonNegative
 
 
+class LateSupplierResponse(Strict):
+    """What an expedite buys and costs when a model expedites a late PO (assumptions: premium
+    freight for a few days' gain at about a tenth of the goods' value; RETAIL_PARAMS has none)."""
+
+    expedite_days: Annotated[float, Field(gt=0, le=60)] = 3.0
+    expedite_cost_share: Fraction = 0.10
+
+
 class Policy(Strict):
     """Approval thresholds and risk tiers (money in currency; discount depth as fraction)."""
 
@@ -289,6 +297,7 @@ class Policy(Strict):
     discount_depth: TierBounds = TierBounds(low_below=0.10, high_from=0.25)
     inventory_variance_value: TierBounds = TierBounds(low_below=50.0, high_from=1_000.0)
     margin_floor: Fraction = 0.15
+    late_supplier: LateSupplierResponse = LateSupplierResponse()
     deadline_h: dict[Literal["low", "medium", "high"], Positive] = {
         "low": 4.0,
         "medium": 48.0,

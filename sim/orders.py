@@ -301,8 +301,10 @@ class OnlineOrders:
         return True
 
     def _missed_promise(self, order: Order) -> None:
-        """``order`` missed its promise (within the horizon)."""
-        self.w.kpi.order_late(order.noticed)
+        """``order`` missed its promise (within the horizon): counted when it had waited for
+        stock (backordered), the delay a supplier slip causes and a merchant can announce."""
+        if order.oversold:
+            self.w.kpi.order_late(order.noticed)
 
     # ------------------------------------------------------------------ acceptance
     def accept(self, order: Order) -> None:

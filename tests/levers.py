@@ -1168,6 +1168,25 @@ CASES: list[Lever] = [
         "fill_rate",
         "moves",
     ),
+    L(
+        "policy.late_supplier.expedite_cost_share",
+        "policy.late_supplier.expedite_cost_share=0.2",
+        "expedite_cost",
+        "up",
+        model="exception_driven",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+    ),
+    L(
+        "policy.late_supplier.expedite_days",
+        "policy.late_supplier.expedite_days=10.0",
+        "supplier_delays_total",
+        "down",
+        model="exception_driven",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+        why="expedited POs arrive before their promise",
+    ),
     # security
     L(
         "security.attacks_per_day.*",

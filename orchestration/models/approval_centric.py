@@ -31,7 +31,7 @@ from orchestration.policies.availability import PushOnChange
 from orchestration.policies.bank_change import DualControl
 from orchestration.policies.discount import MarginFloorGate
 from orchestration.policies.invoice import MismatchToFinance
-from orchestration.policies.late_supplier import NoFlow
+from orchestration.policies.late_supplier import Respond
 from orchestration.policies.purchase import GovernedPurchase
 from orchestration.policies.refund import InspectOnReceipt
 from orchestration.policies.tickets import PeopleRoute
@@ -49,7 +49,7 @@ def table(s: Scenario, p: ApprovalCentricParams) -> PolicyTable:
         bank_change=DualControl(),
         tickets=PeopleRoute(),
         availability=PushOnChange(s.orchestration.integration.availability_push_interval_min),
-        late_supplier=NoFlow(),
+        late_supplier=Respond(team="buyers", expedite="team", notify=True),
         approval_pickup=p.approval_pickup_h,
         escalate=True,
     )

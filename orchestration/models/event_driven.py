@@ -19,7 +19,7 @@ from orchestration.policies.availability import PushOnChange
 from orchestration.policies.bank_change import AppliedByRule
 from orchestration.policies.discount import DepthLimitRule
 from orchestration.policies.invoice import MismatchToFinance
-from orchestration.policies.late_supplier import NoFlow
+from orchestration.policies.late_supplier import Respond
 from orchestration.policies.purchase import StraightThrough
 from orchestration.policies.refund import PayAtScan
 from orchestration.policies.tickets import TriagedTickets
@@ -37,7 +37,7 @@ def table(s: Scenario, p: EventDrivenParams) -> PolicyTable:
         bank_change=AppliedByRule(),
         tickets=TriagedTickets(threshold=0.0),  # keyword rules: every ticket auto-routed
         availability=PushOnChange(s.orchestration.integration.availability_push_interval_min),
-        late_supplier=NoFlow(),
+        late_supplier=Respond(team="", expedite="never", notify=True),
     )
 
 

@@ -32,7 +32,7 @@ from orchestration.policies.availability import PushOnChange
 from orchestration.policies.bank_change import FinanceCallback
 from orchestration.policies.discount import MarginFloorRule
 from orchestration.policies.invoice import InvoiceTriage
-from orchestration.policies.late_supplier import NoFlow
+from orchestration.policies.late_supplier import Respond
 from orchestration.policies.purchase import StraightThrough
 from orchestration.policies.refund import InspectOnReceipt, RefundTriage, TriagedRefund
 from orchestration.policies.tickets import TriagedTickets
@@ -55,7 +55,7 @@ def table(s: Scenario, p: ExceptionDrivenParams) -> PolicyTable:
         availability=PushOnChange(
             s.orchestration.integration.availability_push_interval_min, NIGHTLY_SYNC_HOUR
         ),
-        late_supplier=NoFlow(),
+        late_supplier=Respond(team="buyers", expedite="rule", notify=True),
         po_watchdog_h=p.po_watchdog_h,
     )
 

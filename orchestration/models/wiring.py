@@ -27,6 +27,7 @@ from orchestration.backoffice import Backoffice, Request
 from orchestration.integration.stack import IntegrationStack
 from orchestration.models.availability import AvailabilityFlow
 from orchestration.models.customers import CustomerFlow
+from orchestration.models.late_supplier import LateSupplierFlow
 from orchestration.models.refunds import RefundFlow
 from orchestration.models.replenishment import ReplenishmentFlow
 from orchestration.policies import PolicyTable, tier
@@ -55,6 +56,7 @@ from sim.events import (
     ShipmentDelayed,
     SupplierBankChangeRequested,
     SupplierConfirmationLate,
+    SupplierConfirmed,
     TicketOpened,
     TransferShipped,
 )
@@ -96,6 +98,7 @@ class AutomatedModel:
         self.availability = AvailabilityFlow(self)
         self.refunds = RefundFlow(self)
         self.customers = CustomerFlow(self)
+        self.late = LateSupplierFlow(self)
         self.stack.install(
             {
                 "wf-po": self.replenishment.send_po,
@@ -114,12 +117,13 @@ class AutomatedModel:
             DiscountRequested: self._discount,
             ReturnInitiated: self.refunds.initiated,
             PaymentFailed: self.customers.payment_failed,
-            OrderBackordered: self.customers.backordered,
+            OrderBackordered: self._backordered,
             ShipmentDelayed: self.customers.shipment_delayed,
             InvoiceReceived: self._invoice,
             SupplierBankChangeRequested: self._bank_change,
             TicketOpened: self.customers.ticket,
             SupplierConfirmationLate: self._late_supplier,
+            SupplierConfirmed: self._supplier_confirmed,
         }
         env, t = self.env, self.table
         env.process(self.replenishment.daily())
@@ -177,6 +181,7 @@ class AutomatedModel:
         self._settle(e)
 
     def _goods_received(self, e: GoodsReceived) -> None:
+        self.late.received(e.reference)
         self.replenishment.received(e.reference)
         self._touched(e.location, e.skus)
         self._settle(e)
@@ -281,6 +286,14 @@ class AutomatedModel:
         )
 
     # ------------------------------------------------------------------ suppliers and bills
+    def _backordered(self, e: OrderBackordered) -> None:
+        self.customers.backordered(e)
+        self.late.backordered(e)
+
+    def _supplier_confirmed(self, e: SupplierConfirmed) -> None:
+        self.late.confirmed(e)
+        self._settle(e)
+
     def _late_supplier(self, e: SupplierConfirmationLate) -> None:
         route = self.table.late_supplier.decide(LateSupplierCase(e.po_key, e.supplier))
         if route.team:
