@@ -166,6 +166,10 @@ class KpiCollector:
     proactive_delay_notices: int = 0
     orders_late: int = 0
     orders_late_without_notice: int = 0
+    # supplier invoices through the 3-way match
+    invoices_checked: int = 0
+    invoice_exceptions: int = 0
+    invoices_touchless: int = 0
     # the mocked Odoo's scheduled actions and time rules declared by the scenario
     odoo_time_rule_fires: int = 0
     odoo_scheduled_action_runs: int = 0
@@ -237,6 +241,15 @@ class KpiCollector:
     def delay_notice(self) -> None:
         """A customer was told of a delay before the order's promise."""
         self.proactive_delay_notices += 1
+
+    def invoice_checked(self, *, matched: bool) -> None:
+        """A supplier bill went through the 3-way match (PO price, receipt quantity)."""
+        self.invoices_checked += 1
+        self.invoice_exceptions += int(not matched)
+
+    def invoice_touchless(self) -> None:
+        """A bill was approved for payment by rule, with no human step."""
+        self.invoices_touchless += 1
 
     def odoo_time_rules_fired(self, records: int) -> None:
         """The automation cron ran time-based rules on ``records`` records."""
@@ -522,6 +535,9 @@ class KpiCollector:
             "security_losses": round(self.security_losses, 2),
             **self._governance_kpis(),
             **self._late_supplier_kpis(),
+            "invoices_total": self.invoices_checked,
+            "invoice_touchless_rate": _ratio(self.invoices_touchless, self.invoices_checked),
+            "invoice_exception_rate": _ratio(self.invoice_exceptions, self.invoices_checked),
             "odoo_time_rule_fires_total": self.odoo_time_rule_fires,
             "odoo_scheduled_action_runs_total": self.odoo_scheduled_action_runs,
             "po_watchdog_resends_total": self.po_watchdog_resends,

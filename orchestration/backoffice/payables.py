@@ -52,10 +52,13 @@ class Payables:
         po = self._po_lines.pop(e.po_key, None)
         received = self._receipts.pop(e.po_key, None)
         self.last_payable = None if po is None or received is None else float(received @ po[2])
-        if po is None or received is None:
-            return False
-        _, _, cost = po
-        return bool(np.array_equal(e.unit_price, cost) and np.array_equal(e.qty, received))
+        matched = (
+            po is not None
+            and received is not None
+            and bool(np.array_equal(e.unit_price, po[2]) and np.array_equal(e.qty, received))
+        )
+        self.kpi.invoice_checked(matched=matched)
+        return matched
 
     # ------------------------------------------------------------------ payments
     def supplier_name(self, supplier: int) -> str:

@@ -304,6 +304,7 @@ class AutomatedModel:
     def _invoice(self, e: InvoiceReceived) -> None:
         payables = self.bo.payables
         if payables.three_way_match(e):
+            self.kpi.invoice_touchless()
             payables.pay_invoice(e)  # approved for payment; held while bank details change
             self._settle(e)
             return
@@ -322,6 +323,7 @@ class AutomatedModel:
             payables.pay_invoice(e)
 
         if not route.team:  # paid by rule, no person
+            self.kpi.invoice_touchless()
             if route.as_billed and case.payable is not None:
                 self.kpi.invoice_overpaid_by(max(e.amount - case.payable, 0.0))
             pay()
