@@ -608,6 +608,30 @@ class Orchestration(Strict):
 
 
 # --------------------------------------------------------------------------- scenario
+#: the simulated classifier's classes per item type, in the order of a confusion matrix's rows
+#: and columns (the same as ``orchestration.triage.presets``; a test keeps them equal)
+TRIAGE_CLASSES: dict[str, tuple[str, ...]] = {
+    "tickets": ("wismo", "return_request", "damaged_item", "payment_issue", "other"),
+    "refunds": ("standard", "policy_exception", "suspected_fraud"),
+    "invoices": ("clean_match", "price_mismatch", "quantity_mismatch", "duplicate_invoice"),
+}
+
+
+class TriageAccuracy(Strict):
+    """The accuracy a pilot measured: ``confusion[i][j]`` = P(predicted class j | true class i),
+    rows and columns in the order of ``TRIAGE_CLASSES``; each row sums to 1."""
+
+    confusion: list[list[Fraction]]
+
+
+class Triage(Strict):
+    """Per item type, the classifier's measured accuracy (none: the preset's assumptions)."""
+
+    tickets: TriageAccuracy | None = None
+    refunds: TriageAccuracy | None = None
+    invoices: TriageAccuracy | None = None
+
+
 class Scenario(Strict):
     """One simulated retailer, one horizon, one seed: everything a run depends on."""
 
@@ -629,6 +653,7 @@ class Scenario(Strict):
     automation: AutomationConfig = AutomationConfig()
     governance: Governance = Governance()
     security: Security = Security()
+    triage: Triage = Triage()
     slo: Slo | None = None
 
 
@@ -669,6 +694,21 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                 str(s.network.stores.close_h),
             )
         )
+    for kind, classes in TRIAGE_CLASSES.items():
+        acc = getattr(s.triage, kind)
+        if acc is None:
+            continue
+        n = len(classes)
+        if len(acc.confusion) != n or any(len(row) != n for row in acc.confusion):
+            problems.append(
+                (f"triage.{kind}.confusion", f"a {n}x{n} matrix over {list(classes)}", "")
+            )
+            continue
+        for i, row in enumerate(acc.confusion):
+            if abs(sum(row) - 1.0) > 1e-6:
+                problems.append(
+                    (f"triage.{kind}.confusion[{i}]", "shares summing to 1", str(sum(row)))
+                )
     mix = s.channels.mix
     if set(mix) != {"pos", "ecommerce", "marketplace"}:
         problems.append(("channels.mix", "keys pos, ecommerce and marketplace", str(sorted(mix))))

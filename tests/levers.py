@@ -1187,6 +1187,30 @@ CASES: list[Lever] = [
         base=(SUPPLIER_DELAY,),
         why="expedited POs arrive before their promise",
     ),
+    L(
+        "triage.tickets.confusion",
+        "triage.tickets={confusion: [[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0],[0,0,0,0,1],[1,0,0,0,0]]}",
+        "triage_tickets_misroute_rate",
+        "up",
+        model="exception_driven",
+        days=14,
+    ),
+    L(
+        "triage.refunds.confusion",
+        "triage.refunds={confusion: [[0,1,0],[0,0,1],[1,0,0]]}",
+        "triage_refunds_misroute_rate",
+        "up",
+        model="exception_driven",
+        days=21,
+    ),
+    L(
+        "triage.invoices.confusion",
+        "triage.invoices={confusion: [[0,1,0,0],[0,0,1,0],[0,0,0,1],[1,0,0,0]]}",
+        "triage_invoices_misroute_rate",
+        "up",
+        model="exception_driven",
+        days=21,
+    ),
     # security
     L(
         "security.attacks_per_day.*",

@@ -9,9 +9,12 @@ real classifier never sees.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from orchestration.port import WorldPort
+from orchestration.triage.presets import TriagePreset
 
 
 class PolicyContext:
@@ -25,6 +28,13 @@ class PolicyContext:
     def stream(self, name: str) -> np.random.Generator:
         """The model's own stream ``orch.<model>.<name>`` (never the world's)."""
         return self.world.streams.get(f"orch.{self.model}.{name}")
+
+    def preset(self, preset: TriagePreset) -> TriagePreset:
+        """``preset`` with the confusion matrix the scenario's ``triage.<family>`` measured."""
+        acc = getattr(self.scenario.triage, preset.family, None)
+        if acc is None:
+            return preset
+        return replace(preset, confusion=tuple(tuple(row) for row in acc.confusion))
 
     def now(self) -> float:
         return self.world.env.now

@@ -73,7 +73,7 @@ class InvoiceTriage:
     def _router(self) -> TriageRouter:
         if self.router is None:
             ctx = self._ctx
-            self.router = INVOICES.router(
+            self.router = ctx.preset(INVOICES).router(
                 ctx.stream("triage.invoices"),
                 threshold=self.threshold,
                 rules=invoice_rules(amount_limit=ctx.scenario.policy.purchase.high_from),

@@ -71,7 +71,7 @@ class RefundTriage:
     def _router(self) -> TriageRouter:
         if self.router is None:
             ctx = self._ctx
-            self.router = REFUNDS.router(
+            self.router = ctx.preset(REFUNDS).router(
                 ctx.stream("triage.refunds"),
                 threshold=self.threshold,
                 rules=refund_rules(

@@ -53,7 +53,7 @@ class TriagedTickets:
     def route(self, case: TicketCase) -> TicketRoute:
         ctx = self._ctx
         if self.router is None:
-            self.router = TICKETS.router(
+            self.router = ctx.preset(TICKETS).router(
                 ctx.stream("triage.tickets"), threshold=self.threshold, clock=ctx.now
             )
         router = self.router
