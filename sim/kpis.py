@@ -1,5 +1,8 @@
 """The KPI collector: the one implementation of the metric contract (``shared/KPIS.md``).
 
+Why one long module: the contract says every KPI has one definition, so every counter, every
+reporting method and every formula live side by side, where a reviewer checks them together.
+
 The world and the orchestration layer *report facts* here (units demanded and filled, an order
 accepted while its stock was short, an approval decided, an exception resolved...); this module
 alone turns them into KPIs. A KPI that does not apply to a run (no approvals happened) is
