@@ -49,7 +49,8 @@ def test_a_wrong_plugin_parameter_is_an_error_naming_its_path():
     s = load_scenario("tiny", [*BASE, "orchestration.plugins.procurement_first={pickup: 3}"])
     problems = plugin_params_problems(s)
     assert [p[0] for p in problems] == ["orchestration.plugins.procurement_first.pickup"]
-    with pytest.raises(ModelParamsError, match="orchestration.plugins.procurement_first.pickup"):
+    path = r"orchestration\.plugins\.procurement_first\.pickup"
+    with pytest.raises(ModelParamsError, match=path):
         build("procurement_first", s)
 
 
