@@ -211,20 +211,56 @@ class Model:
         return f"{self._name},{self.id}"
 
     def read(self, fields: Sequence[str] | None = None, load: str | None = "_classic_read"):
-        """Odoo's ``read``: m2o as ``[id, name]`` (or a bare int with ``load=None``)."""
+        """Odoo's ``read``: m2o as ``[id, name]`` (a bare int with any other ``load``, e.g.
+        ``None`` or the ``'_classic_write'`` RPC clients send)."""
         names = list(fields) if fields else [n for n in self._fields if n != "id"]
         result = []
         for record in self:
             row: dict[str, Any] = {"id": record.id}
             for name in names:
                 field = self._fields[name]
-                if field.type == "many2one" and load:
+                if field.type == "many2one" and load == "_classic_read":
                     value = record[name]
                     row[name] = [value.id, value.display_name_of()] if value else False
                 else:
                     row[name] = record._raw(name)
             result.append(row)
         return result
+
+    @api_model
+    def fields_get(
+        self, allfields: Sequence[str] | None = None, attributes: Sequence[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Odoo's ``fields_get``: per field its ``type``, ``string``, ``required``,
+        ``readonly``, ``relation`` (relational) and ``selection`` (selection fields)."""
+        result: dict[str, dict[str, Any]] = {}
+        for name, field in self._fields.items():
+            if allfields and name not in allfields:
+                continue
+            desc: dict[str, Any] = {
+                "type": field.type,
+                "string": field.string or name.replace("_", " ").title(),
+                "required": field.required,
+                "readonly": field.readonly or bool(field.compute),
+                "store": field.stored,
+            }
+            if field.comodel:
+                desc["relation"] = field.comodel
+            if field.selection:
+                desc["selection"] = [list(pair) for pair in field.selection]
+            if attributes:
+                desc = {k: v for k, v in desc.items() if k in attributes}
+            result[name] = desc
+        return result
+
+    @api_model
+    def default_get(self, fields_list: Sequence[str]) -> dict[str, Any]:
+        """Odoo's ``default_get``: the default of each named field that has one."""
+        return {
+            name: self._fields[name].default_value(self.env)
+            for name in fields_list
+            if name in self._fields and self._fields[name].default is not None
+        }
 
     # ------------------------------------------------------------------ search
     def _order_key(self) -> Callable[[Model], Any]:
