@@ -7,7 +7,8 @@ Concept: glue between a :class:`~experiments.serve.twin.LiveTwin`, its clock
 - the model ``retail_twin.clock`` adds ``step(hours)`` (stepped clock only), ``now()`` and
   ``status()`` (simulated time, horizon, event totals, RPC calls and refused credentials);
 - ``POST /retail-twin/step`` (``{"hours": h}``) and ``GET /retail-twin/status`` do the same
-  over plain HTTP, with the same bearer key as JSON-2.
+  over plain HTTP, with the same bearer key as JSON-2;
+- an ``Idempotency-Key`` header makes any RPC call apply once (a retry gets the first answer).
 
 :class:`ServerThread` runs the app on a uvicorn server in a background thread (tests, benchmarks);
 ``retail-twin serve`` runs it in the foreground. The server binds 127.0.0.1 unless told.
@@ -33,6 +34,7 @@ from experiments.serve.clock import ClockSpec, drive
 from experiments.serve.twin import LiveTwin
 from orchestration.odoo.errors import AccessDenied, UserError, serialize_exception
 from orchestration.odoo.rpc import RpcCredentials, RpcDispatcher, build_app
+from orchestration.resilience.idempotency import IdempotencyStore
 
 DEFAULT_HOST = "127.0.0.1"
 CLOCK_MODEL = "retail_twin.clock"
@@ -54,7 +56,11 @@ class TwinServer:
             Route("/retail-twin/step", self._http_step, methods=["POST"]),
             Route("/retail-twin/status", self._http_status, methods=["GET"]),
         ]
-        self.app: Starlette = build_app(self.dispatcher, routes, lifespan=self._lifespan)
+        #: Idempotency-Key answers (a client retrying on timeout applies each call once)
+        self.idempotency: IdempotencyStore = IdempotencyStore()
+        self.app: Starlette = build_app(
+            self.dispatcher, routes, lifespan=self._lifespan, idempotency=self.idempotency
+        )
 
     # ------------------------------------------------------------------ the clock model
     def step(self, hours: float = 24.0) -> dict[str, Any]:
@@ -75,6 +81,7 @@ class TwinServer:
             "clock": str(self.clock),
             "rpc_calls": self.dispatcher.calls,
             "access_denied": self.credentials.denied,
+            "idempotent_replays": self.idempotency.duplicates_suppressed_total,
         }
 
     # ------------------------------------------------------------------ plain HTTP
@@ -120,7 +127,14 @@ class ServerThread:
     def __init__(self, app: Starlette, host: str = DEFAULT_HOST, port: int | None = None) -> None:
         self.host = host
         self.port = port or free_port(host)
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=2,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -166,3 +166,23 @@ def test_step_over_http_and_status_count_refusals(served):
     negative = httpx.post(f"{served.url}/retail-twin/step", json={"hours": -1}, headers=headers)
     assert negative.status_code == 422
     assert served.twin.now_h == 6.0
+
+
+def test_idempotency_key_applies_a_retried_create_once(served):
+    """The answer to a create is held past the client's timeout, so it retries: with an
+    Idempotency-Key the partner exists once; without one, twice (the hazard the key removes)."""
+    from experiments.serve import ServerThread
+    from experiments.serve.load import SlowAnswers
+
+    slow = SlowAnswers(served.server.app, every=1, delay_s=0.5)
+    with ServerThread(slow) as url, httpx.Client(base_url=url) as client:
+        for name, headers in (("Keyed", {"Idempotency-Key": "create-keyed"}), ("Unkeyed", {})):
+            args = [DB, 2, KEY, "res.partner", "create", [{"name": name}], {}]
+            body = {"params": {"service": "object", "method": "execute_kw", "args": args}}
+            for _ in range(2):  # the first attempt times out, the second is answered late too
+                with pytest.raises(httpx.TimeoutException):
+                    client.post("/jsonrpc", json=body, headers=headers, timeout=0.2)
+        count = served.twin.env["res.partner"].search_count
+        assert count([("name", "=", "Keyed")]) == 1
+        assert count([("name", "=", "Unkeyed")]) == 2
+    assert served.server.idempotency.duplicates_suppressed_total == 1

@@ -17,14 +17,19 @@ Concept: the wire formats of Odoo's external API (ODOO.md §5.1, §8 item 9) ove
 Every handler runs on the event loop without awaiting in the middle of a call, so calls (and
 anything else the loop runs, such as a clock advancing the simulation) never interleave: one
 call is one transaction, as in Odoo. ``routes`` adds the host's own endpoints.
+
+Not in Odoo, for clients that retry on timeout: a request carrying an ``Idempotency-Key``
+header is applied once; a repeat of the key gets the first answer again (status and body)
+without running the call, and a repeat arriving while the first is still in progress gets
+409. The keys live in the ``idempotency`` store the host passes (none: the header is ignored).
 """
 
 from __future__ import annotations
 
 import json
 import xmlrpc.client
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,6 +46,15 @@ from orchestration.odoo.errors import (
 from orchestration.odoo.rpc.dispatch import NotFound, RpcDispatcher
 
 XML = "text/xml"
+IDEMPOTENCY_HEADER = "idempotency-key"
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class IdempotencyKeys(Protocol):
+    """What the app needs of :class:`orchestration.resilience.IdempotencyStore`."""
+
+    def replay(self, key: str) -> Any: ...
+    def check_and_record(self, key: str, result: Any) -> Any: ...
 
 
 def _fault_string(exc: BaseException, code: int) -> str:
@@ -55,10 +69,40 @@ def xmlrpc_fault(exc: BaseException) -> bytes:
     return xmlrpc.client.dumps(fault, methodresponse=True, allow_none=True).encode()
 
 
+def idempotent(endpoint: Endpoint, keys: IdempotencyKeys | None) -> Endpoint:
+    """``endpoint`` applying each ``Idempotency-Key`` once (see the module docstring)."""
+    if keys is None:
+        return endpoint
+    in_progress: set[str] = set()
+
+    async def once(request: Request) -> Response:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if not key:
+            return await endpoint(request)
+        prior = keys.replay(key)
+        if prior is not None:
+            body, status, media_type = prior.result
+            return Response(body, status_code=status, media_type=media_type)
+        if key in in_progress:
+            return JSONResponse({"message": "a request with this key is in progress"}, 409)
+        in_progress.add(key)
+        try:
+            response = await endpoint(request)
+        finally:
+            in_progress.discard(key)
+        keys.check_and_record(
+            key, (bytes(response.body), response.status_code, response.media_type)
+        )
+        return response
+
+    return once
+
+
 def build_app(
     dispatcher: RpcDispatcher,
     routes: Sequence[BaseRoute] = (),
     lifespan: Callable[[Starlette], Any] | None = None,
+    idempotency: IdempotencyKeys | None = None,
 ) -> Starlette:
     """The ASGI app: Odoo's external API over ``dispatcher`` plus the host's ``routes``."""
     services = {"common": dispatcher.common, "object": dispatcher.object}
@@ -130,10 +174,16 @@ def build_app(
 
     return Starlette(
         routes=[
-            Route("/xmlrpc/2/{service}", xmlrpc_endpoint, methods=["POST"]),
-            Route("/jsonrpc", jsonrpc_endpoint, methods=["POST"]),
+            Route(
+                "/xmlrpc/2/{service}", idempotent(xmlrpc_endpoint, idempotency), methods=["POST"]
+            ),
+            Route("/jsonrpc", idempotent(jsonrpc_endpoint, idempotency), methods=["POST"]),
             Route("/web/webclient/version_info", version_info, methods=["POST", "GET"]),
-            Route("/json/2/{model}/{method}", json2_endpoint, methods=["POST"]),
+            Route(
+                "/json/2/{model}/{method}",
+                idempotent(json2_endpoint, idempotency),
+                methods=["POST"],
+            ),
             Route("/json/2/{rest:path}", json2_elsewhere, methods=["GET", "POST", "PUT"]),
             *routes,
         ],
