@@ -4,6 +4,9 @@ The twin runs (replication 0 of the scenario) and its mocked Odoo answers real c
 ``http://HOST:PORT``: XML-RPC ``/xmlrpc/2/common|object``, JSON-RPC ``/jsonrpc``, JSON-2
 ``/json/2/<model>/<method>`` (:mod:`experiments.serve`). Credentials: ``--db``, ``--login``,
 ``--api-key`` or ``RETAILTWIN_ODOO_DB`` / ``_LOGIN`` / ``_API_KEY``; there is no default key.
+Live webhooks: ``--webhook-url`` forwards Odoo's outbound webhooks to a real URL and
+``--webhook-secret`` (``RETAILTWIN_WEBHOOK_SECRET``) signs them and makes the inbound
+``/web/hook/<uuid>`` and ``/webhook/<path>`` check signatures and replays.
 Binds 127.0.0.1 unless ``--host`` says otherwise. Bad input (scenario, clock, model without
 Odoo, missing key) exits with code 2 and one message, nothing started.
 Registered on the app of :mod:`experiments.cli`.
@@ -31,25 +34,42 @@ def serve(
     api_key: Annotated[
         str | None, typer.Option(help="API key / password [RETAILTWIN_ODOO_API_KEY]")
     ] = None,
+    webhook_url: Annotated[
+        str | None, typer.Option(help="also POST Odoo's outbound webhooks here (signed)")
+    ] = None,
+    webhook_secret: Annotated[
+        str | None,
+        typer.Option(help="Standard Webhooks secret whsec_... [RETAILTWIN_WEBHOOK_SECRET]"),
+    ] = None,
     sets: Sets = None,
 ) -> None:
     """Run a live twin whose mocked Odoo answers XML-RPC, JSON-RPC and JSON-2 clients."""
+    import os
+
     import uvicorn
 
     from experiments.serve import ClockSpec, LiveTwin, ServeError, TwinServer
+    from experiments.serve.webhooks import LiveWebhooks
     from orchestration.odoo.rpc import CredentialsError, RpcCredentials
+    from orchestration.security.signatures import decode_secret
 
+    secret = webhook_secret or os.environ.get("RETAILTWIN_WEBHOOK_SECRET") or None
     try:
         spec = ClockSpec.parse(clock)
         creds = RpcCredentials.resolve(db, login, api_key)
     except (ValueError, CredentialsError) as exc:
         _fail(str(exc))
+    try:
+        if secret is not None:
+            decode_secret(secret)
+    except ValueError as exc:
+        _fail(f"--webhook-secret / RETAILTWIN_WEBHOOK_SECRET: {exc}")
     s = _load(scenario, sets or [], model, None)
     try:
         twin = LiveTwin(s)
     except ServeError as exc:
         _fail(str(exc))
-    server = TwinServer(twin, creds, spec)
+    server = TwinServer(twin, creds, spec, LiveWebhooks(twin, secret, webhook_url))
     sys.stderr.write(
         f"serving {s.name} ({s.orchestration.model}) on http://{host}:{port}: clock {spec}, "
         f"database {creds.database!r}, login {creds.login!r}; "

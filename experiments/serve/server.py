@@ -8,7 +8,9 @@ Concept: glue between a :class:`~experiments.serve.twin.LiveTwin`, its clock
   ``status()`` (simulated time, horizon, event totals, RPC calls and refused credentials);
 - ``POST /retail-twin/step`` (``{"hours": h}``) and ``GET /retail-twin/status`` do the same
   over plain HTTP, with the same bearer key as JSON-2;
-- an ``Idempotency-Key`` header makes any RPC call apply once (a retry gets the first answer).
+- an ``Idempotency-Key`` header makes any RPC call apply once (a retry gets the first answer);
+- live webhooks (:mod:`experiments.serve.webhooks`): ``/web/hook/<uuid>``, ``/webhook/<path>``
+  and outbound forwarding to a real URL, signed with Standard Webhooks.
 
 :class:`ServerThread` runs the app on a uvicorn server in a background thread (tests, benchmarks);
 ``retail-twin serve`` runs it in the foreground. The server binds 127.0.0.1 unless told.
@@ -32,6 +34,7 @@ from starlette.routing import Route
 
 from experiments.serve.clock import ClockSpec, drive
 from experiments.serve.twin import LiveTwin
+from experiments.serve.webhooks import LiveWebhooks
 from orchestration.odoo.errors import AccessDenied, UserError, serialize_exception
 from orchestration.odoo.rpc import RpcCredentials, RpcDispatcher, build_app
 from orchestration.resilience.idempotency import IdempotencyStore
@@ -43,7 +46,13 @@ CLOCK_MODEL = "retail_twin.clock"
 class TwinServer:
     """The ASGI app of a served twin and the counters an operator watches."""
 
-    def __init__(self, twin: LiveTwin, credentials: RpcCredentials, clock: ClockSpec) -> None:
+    def __init__(
+        self,
+        twin: LiveTwin,
+        credentials: RpcCredentials,
+        clock: ClockSpec,
+        webhooks: LiveWebhooks | None = None,
+    ) -> None:
         self.twin = twin
         self.clock = clock
         self.credentials = credentials
@@ -52,9 +61,11 @@ class TwinServer:
             credentials,
             extensions={CLOCK_MODEL: {"step": self.step, "now": self.now, "status": self.status}},
         )
+        self.webhooks = webhooks or LiveWebhooks(twin)
         routes = [
             Route("/retail-twin/step", self._http_step, methods=["POST"]),
             Route("/retail-twin/status", self._http_status, methods=["GET"]),
+            *self.webhooks.routes(),
         ]
         #: Idempotency-Key answers (a client retrying on timeout applies each call once)
         self.idempotency: IdempotencyStore = IdempotencyStore()
@@ -82,6 +93,9 @@ class TwinServer:
             "rpc_calls": self.dispatcher.calls,
             "access_denied": self.credentials.denied,
             "idempotent_replays": self.idempotency.duplicates_suppressed_total,
+            "webhooks_forwarded": self.webhooks.forwarded,
+            "webhooks_forward_failed": self.webhooks.forward_failed,
+            "webhooks_rejected": self.webhooks.rejected,
         }
 
     # ------------------------------------------------------------------ plain HTTP

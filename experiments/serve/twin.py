@@ -98,6 +98,14 @@ class LiveTwin:
         self.steps += 1
         return self.now_h
 
+    def run_due_events(self) -> None:
+        """Run the events due at the current instant (an external call's effects), no time
+        passing."""
+        env = self.world.env
+        while env.peek() <= env.now:
+            env.step()
+        self.mirror.sync_stock()
+
     def finish(self) -> dict[str, Any]:
         """Close the run where it stands (as at the horizon) and return its KPIs."""
         self.world.finish()

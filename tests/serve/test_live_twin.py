@@ -96,6 +96,10 @@ def test_manual_has_no_odoo_to_serve():
         (["serve", "tiny", "--api-key", "long-enough-key", "--clock", "x0"], "--clock"),
         (["serve", "tiny", "--api-key", "long-enough-key", "--model", "manual"], "--model"),
         (["serve", "no_such_scenario", "--api-key", "long-enough-key"], "no_such_scenario"),
+        (
+            ["serve", "tiny", "--api-key", "long-enough-key", "--webhook-secret", "abc"],
+            "--webhook-secret",
+        ),
     ],
 )
 def test_serve_cli_bad_input_exits_2(args, message, monkeypatch):
