@@ -1,9 +1,10 @@
 """What the twin's records show in the mocked Odoo's stock models, for external clients.
 
-Concept: the automated models keep stock quantities in fast arrays (:mod:`orchestration.records`)
-and only purchase orders in the mocked Odoo (see :mod:`orchestration.erp`). A client that asks
-Odoo for stock (``stock.quant``, ``product.product.qty_available``) or for a receipt
-(``stock.picking``) must see what those systems believe, so the mirror publishes them:
+Concept: the automated models keep stock quantities in fast arrays
+(:mod:`orchestration.backoffice.records`) and only purchase orders in the mocked Odoo (see
+:mod:`orchestration.integration.erp`). A client that asks Odoo for stock (``stock.quant``,
+``product.product.qty_available``) or for a receipt (``stock.picking``) must see what those
+systems believe, so the mirror publishes them:
 
 - one internal ``stock.location`` per world location (``<name>/Stock``: stores, store DCs,
   the FC) under a ``Twin`` view location;
@@ -32,8 +33,9 @@ class OdooMirror:
 
     def __init__(self, model: Any) -> None:
         self.model = model
-        self.env = model.erp.env
-        self.product_ids: list[int] = list(model.erp.product_ids)
+        erp = model.stack.erp
+        self.env = erp.env
+        self.product_ids: list[int] = list(erp.product_ids)
         net = model.w.net
         locations = self.env["stock.location"]
         root = locations.create({"name": "Twin", "usage": "view"})

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Any
 
 from experiments.serve.mirror import OdooMirror
-from orchestration.base import build
+from orchestration.models import build
 from scenarios.schema import Scenario
 from sim.events import Event
 from sim.world import World
@@ -63,13 +63,16 @@ class LiveTwin:
         self.world = World(scenario, 0)
         tap = _Tap(model)
         self.world.attach(tap)
-        if getattr(model, "erp", None) is None:
+        stack = getattr(model, "stack", None)
+        if getattr(stack, "erp", None) is None:
             raise ServeError(
                 f"--model {name}: this model keeps no mocked Odoo to serve; choose an automated "
                 "model (event_driven, approval_centric, exception_driven, hybrid)"
             )
         self.model = model
-        self.env = model.erp.env
+        #: the model's integration stack: its mocked Odoo (``erp``) and n8n (``n8n``)
+        self.stack = stack
+        self.env = stack.erp.env
         self.mirror = tap.mirror = OdooMirror(model)
         self.world.start()
         self.mirror.sync_stock()

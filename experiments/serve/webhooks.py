@@ -146,9 +146,7 @@ class LiveWebhooks:
             parsed: Any = json.loads(body) if body.strip() else {}
         except ValueError:
             parsed = body.decode(errors="replace")
-        n8n = getattr(self.twin.model, "n8n", None)
-        if n8n is None:
-            return JSONResponse({"code": 404, "message": "this model runs no n8n"}, 404)
+        n8n = self.twin.stack.n8n
         call = WebhookRequest(
             request.path_params["path"],
             request.method,
