@@ -55,8 +55,9 @@ def _load(scenario: str, overrides: list[str], model: str | None, seed: int | No
         source = resolve_path(scenario)
         _fail(f"{source}: {UnknownModelError(s.orchestration.model)}")
     from orchestration.integration.erp import automation_problems
+    from orchestration.integration.n8n_flows import n8n_problems
 
-    problems = automation_problems(s)
+    problems = automation_problems(s) + n8n_problems(s)
     if problems:
         source = resolve_path(scenario)
         err_lines = [f"  - {source}: {p}: expected {e}; found {f}" for p, e, f in problems]

@@ -549,6 +549,10 @@ class IntegrationParams(Strict):
     #: circuit breakers by outbound target (none by default: every call reaches its target)
     breakers: dict[BreakerTarget, BreakerParams] = {}
     dead_letters: DeadLetterParams = DeadLetterParams()
+    #: n8n export (JSON file) whose workflows replace the built-in wiring; ``builtin`` is the
+    #: shipped export of the built-in flows (orchestration/integration/flows/builtin.json).
+    #: Its nodes' own Retry On Fail settings apply (retry_max_tries/_wait_ms must stay default).
+    n8n_workflows: str | None = None
 
 
 class EventDrivenParams(Strict):

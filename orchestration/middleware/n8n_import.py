@@ -13,8 +13,9 @@ Node types (``n8n-nodes-base.<type>``):
   ``manualTrigger``, ``errorTrigger``, ``executeWorkflowTrigger``. n8n has no Odoo trigger node
   (ODOO.md §6.6): Odoo events reach a Webhook node from Odoo's "Send Webhook Notification".
 - ``odoo`` (resources contact/opportunity/note/custom; create/get/getAll/update/delete through
-  ``object.execute`` on the given Odoo connection), ``httpRequest`` (a handler per node name, by
-  default the target answers with the request item), ``if``, ``switch`` (v3 rules, fallback
+  ``object.execute`` on the given Odoo connection), ``httpRequest`` (a handler by node name,
+  else by URL — the twin's targets are ``twin://...`` URLs; without one the target answers with
+  the request item), ``if``, ``switch`` (v3 rules, fallback
   output), ``set`` (v3 assignments or v2 values), ``merge`` (passes on what arrives), ``wait``
   (time interval), ``executeWorkflow`` (another imported workflow, inline), ``code`` /
   ``function`` (no JavaScript: a declared latency and outcome mix), ``respondToWebhook``,
@@ -307,7 +308,8 @@ class _Builder:
         if kind == "set":
             return ItemNode(name, set_fn(params), **common)
         if kind == "httpRequest":
-            handler = self.ctx.handlers.get(name, lambda item: item)
+            handlers, url = self.ctx.handlers, params.get("url")
+            handler = handlers.get(name) or handlers.get(url or "") or (lambda item: item)
             return ItemNode(
                 name, lambda items: [handler(i) for i in items], self._hop(name, kind), **common
             )
