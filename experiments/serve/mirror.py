@@ -6,8 +6,8 @@ Concept: the automated models keep stock quantities in fast arrays
 ``product.product.qty_available``) or for a receipt (``stock.picking``) must see what those
 systems believe, so the mirror publishes them:
 
-- one internal ``stock.location`` per world location (``<name>/Stock``: stores, store DCs,
-  the FC) under a ``Twin`` view location;
+- per world location (stores, store DCs, the FC) the ERP adapter's internal ``stock.location``
+  ``<name>/Stock``;
 - ``stock.quant.quantity`` per location x SKU = the ERP records' on-hand (units), rewritten
   after every advance of the clock, only where it changed;
 - when goods are booked in for a purchase order (the world's ``GoodsReceived`` whose reference
@@ -36,19 +36,7 @@ class OdooMirror:
         erp = model.stack.erp
         self.env = erp.env
         self.product_ids: list[int] = list(erp.product_ids)
-        net = model.w.net
-        locations = self.env["stock.location"]
-        root = locations.create({"name": "Twin", "usage": "view"})
-        self.location_ids = [
-            locations.create(
-                {
-                    "name": f"{net.location_name(loc)}/Stock",
-                    "usage": "internal",
-                    "location_id": root.id,
-                }
-            ).id
-            for loc in range(net.n_locations)
-        ]
+        self.location_ids: list[int] = list(erp.location_ids)
         self._quants: dict[tuple[int, int], int] = {}
         self._shown = np.full_like(model.rec.on_hand, -1)
         self.receipts_validated = 0

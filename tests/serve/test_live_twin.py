@@ -123,3 +123,52 @@ def test_credentials_come_from_the_environment(monkeypatch):
     assert creds.login_uid("shop", "ops", "k" * 12) is not None
     assert RpcCredentials.resolve("db2", environ=env).database == "db2"  # options win
     assert DB == "retailtwin"
+
+
+def test_a_purchase_order_created_by_a_client_reaches_the_supplier():
+    """A client creates and confirms a PO in Odoo (vendor, deliver-to site, lines): the same
+    rule, webhook and n8n flow send it; the goods arrive. One whose deliver-to is not a site
+    fails in n8n (a node error) and nothing is sent."""
+    import xmlrpc.client
+
+    server = make_server("event_driven")
+    twin = server.twin
+    sent: list[CreatePurchaseOrder] = []
+    submit = twin.world.submit
+
+    def spy(cmd):
+        if isinstance(cmd, CreatePurchaseOrder):
+            sent.append(cmd)
+        return submit(cmd)
+
+    twin.world.submit = spy
+    with ServerThread(server.app) as url:
+        obj = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+        def call(model, method, *args, **kw):
+            return obj.execute_kw(DB, 2, KEY, model, method, list(args), kw)
+
+        vendor = call("res.partner", "search", [("name", "=", "alpha")])[0]
+        dc = call("stock.location", "search", [("name", "=", "dc/Stock")])[0]
+        wh = call("stock.location", "search", [("name", "=", "WH/Stock")])[0]
+        products = call("product.product", "search", [("name", "in", ["SKU 00001", "SKU 00002"])])
+        lines = [
+            [0, 0, {"product_id": p, "product_qty": 24.0, "price_unit": 5.0}] for p in products
+        ]
+        good = call("purchase.order", "create", {"partner_id": vendor, "dest_location_id": dc,
+                                                 "order_line": lines})  # fmt: skip
+        bad = call("purchase.order", "create", {"partner_id": vendor, "dest_location_id": wh,
+                                                "order_line": lines})  # fmt: skip
+        call("purchase.order", "button_confirm", [good, bad])
+        names = {r["id"]: r["name"] for r in call("purchase.order", "read", [good, bad], ["name"])}
+        twin.advance(1000)  # to the horizon
+        receipt = call("stock.picking", "search_read", [("purchase_id", "=", good)], ["state"])
+        obj("close")()
+    mine = [c for c in sent if c.key in names.values()]
+    assert [c.key for c in mine] == [names[good]]
+    assert mine[0].need == f"client:{names[good]}"
+    assert mine[0].location == twin.world.net.n_stores  # the store DC
+    assert mine[0].qty.tolist() == [24, 24]
+    assert receipt[0]["state"] == "done"
+    failed = [e for e in twin.stack.n8n.executions if e.error is not None]
+    assert any("is no site" in e.error.message for e in failed)
