@@ -72,3 +72,47 @@ def test_export_problems_are_reported_with_the_field(tmp_path):
     missing = load_scenario("tiny", ["orchestration.integration.n8n_workflows=/nope.json"])
     assert "a readable n8n export file" in n8n_problems(missing)[0][1]
     assert n8n_problems(load_scenario("tiny", [IMPORTED])) == []
+
+
+def test_node_profiles_from_the_scenario_move_the_run():
+    """A latency profile on the export's HTTP Request nodes (by type) delays every call the
+    flows make: availability is published later, so the run's KPIs move; without an export the
+    profiles are a problem, not ignored."""
+    slow = [
+        IMPORTED,
+        "orchestration.model=event_driven",
+        "orchestration.integration.n8n_node_profiles={httpRequest: "
+        "{latency_s_median: 600, latency_s_p95: 1800}}",
+    ]
+    s = load_scenario("tiny", slow)
+    assert n8n_problems(s) == []
+    fast = load_scenario("tiny", [IMPORTED, "orchestration.model=event_driven"])
+    assert run_replication(s, 0).kpis != run_replication(fast, 0).kpis
+    alone = load_scenario("tiny", slow[2:])
+    assert n8n_problems(alone)[0][0] == "orchestration.integration.n8n_node_profiles"
+
+
+def test_a_code_node_runs_with_a_profile_from_the_scenario(tmp_path):
+    flows = json.loads(BUILTIN.read_text(encoding="utf-8"))
+    notify = next(wf for wf in flows if wf["id"] == "wf-notify")
+    notify["nodes"].append({"name": "Pick template", "type": "n8n-nodes-base.code",
+                            "parameters": {"jsCode": "return items;"}})  # fmt: skip
+    trigger = "When called by the twin"
+    notify["connections"][trigger] = {"main": [[{"node": "Pick template", "index": 0}]]}
+    notify["connections"]["Pick template"] = {"main": [[{"node": "Customer message", "index": 0}]]}
+    path = tmp_path / "with_code.json"
+    path.write_text(json.dumps(flows), encoding="utf-8")
+    base = [f"orchestration.integration.n8n_workflows={path}", "orchestration.model=event_driven"]
+    missing = n8n_problems(load_scenario("tiny", base))
+    assert "a Code node needs a declared latency and outcome mix" in missing[0][2]
+    profiled = [*base, "orchestration.integration.n8n_node_profiles={code: {failure_rate: 1.0}}"]
+    s = load_scenario("tiny", profiled)
+    assert n8n_problems(s) == []
+    failing = run_replication(s, 0).kpis
+    passing = load_scenario(
+        "tiny", [*base, "orchestration.integration.n8n_node_profiles={code: {}}"]
+    )
+    ok = run_replication(passing, 0).kpis
+    golden = json.loads((GOLDEN / "tiny-event_driven.json").read_text(encoding="utf-8"))["kpis"]
+    assert ok == golden  # an instant Code node that passes items on changes nothing
+    assert failing["dead_letters_total"] > ok["dead_letters_total"]  # customer messages failed

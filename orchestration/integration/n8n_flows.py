@@ -14,7 +14,8 @@ the calls that reach the twin's systems are HTTP Request nodes whose URL is one 
 publishes availability, ``twin://payments/refunds`` pays a refund, ``twin://customers/messages``
 messages a customer). Their Retry On Fail settings are the export's own, so the scenario's
 ``retry_max_tries`` / ``retry_wait_ms`` must stay at their defaults (else a problem: a lever
-that would do nothing).
+that would do nothing). ``n8n_node_profiles`` gives nodes a latency and failure (and, Code
+nodes, empty-output) profile by node name or type; it is a problem without an export.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from orchestration.middleware import N8nInstance
 from orchestration.middleware.n8n_import import (
     N8nImportError,
+    NodeProfile,
     import_workflows,
     install,
     load_exports,
@@ -42,6 +44,7 @@ TARGETS = {
 }
 STARTED = ("wf-po", "wf-availability", "wf-refund", "wf-notify")
 FIELD = "orchestration.integration.n8n_workflows"
+PROFILES_FIELD = "orchestration.integration.n8n_node_profiles"
 
 
 def export_path(name: str) -> Path:
@@ -59,10 +62,21 @@ def _unwrap(fn: Callable[[Any], Any]) -> Callable[[dict[str, Any]], Any]:
     return call
 
 
-def install_exports(n8n: N8nInstance, name: str, nodes: dict[str, Callable[[Any], Any]]) -> None:
-    """Install the export ``name`` on ``n8n``; ``nodes`` are the twin's calls by workflow id."""
+def profiles(p: IntegrationParams) -> dict[str, NodeProfile]:
+    """The scenario's node profiles (``n8n_node_profiles``) as the importer takes them."""
+    return {key: NodeProfile(**prof.model_dump()) for key, prof in p.n8n_node_profiles.items()}
+
+
+def install_exports(
+    n8n: N8nInstance, p: IntegrationParams, nodes: dict[str, Callable[[Any], Any]]
+) -> None:
+    """Install the export ``p.n8n_workflows`` on ``n8n``; ``nodes`` are the twin's calls by
+    workflow id; node profiles from ``p.n8n_node_profiles``."""
+    name = str(p.n8n_workflows)
     handlers = {url: _unwrap(nodes[wid]) for url, wid in TARGETS.items()}
-    imported = import_workflows(load_exports(export_path(name)), handlers=handlers)
+    imported = import_workflows(
+        load_exports(export_path(name)), handlers=handlers, profiles=profiles(p)
+    )
     missing = [wid for wid in STARTED if wid not in {i.workflow.id for i in imported}]
     if missing:
         raise N8nImportError([f"{name}: no workflow with id {', '.join(missing)}"])
@@ -73,6 +87,8 @@ def n8n_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
     """Every problem of the scenario's n8n export, as (dotted path, expected, found)."""
     p: IntegrationParams = scenario.orchestration.integration
     if p.n8n_workflows is None:
+        if p.n8n_node_profiles:
+            return [(PROFILES_FIELD, f"only with {FIELD}", "profiles without an export")]
         return []
     path = export_path(p.n8n_workflows)
     problems = []
@@ -93,7 +109,8 @@ def n8n_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
         if missing:
             problems.append((FIELD, f"workflows with ids {', '.join(STARTED)}", str(path)))
         noop = {wid: (lambda item: item) for wid in STARTED}
-        import_workflows(docs, handlers={u: noop[w] for u, w in TARGETS.items()})
+        handlers = {u: noop[w] for u, w in TARGETS.items()}
+        import_workflows(docs, handlers=handlers, profiles=profiles(p))
     except OSError as exc:
         problems.append((FIELD, "a readable n8n export file or 'builtin'", f"{path}: {exc}"))
     except ValueError as exc:  # bad JSON, or N8nImportError with every problem

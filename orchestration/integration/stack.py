@@ -151,7 +151,7 @@ class IntegrationStack:
         """Install the workflows, ``nodes`` giving each one's node function by workflow id."""
         self.nodes = nodes
         if self.p.n8n_workflows is not None:  # a team's n8n export, or the shipped copy
-            install_exports(self.n8n, self.p.n8n_workflows, nodes)
+            install_exports(self.n8n, self.p, nodes)
         else:
             self._install_builtin(nodes)
         self.gate = RetryAfterGate()  # 429 + Retry-After on availability pushes
