@@ -278,12 +278,30 @@ class Model:
 
         return key
 
+    def _sorted_by(self, found: list[Model], order: str) -> list[Model]:
+        """An ``order`` spec (``"date_order desc, id"``): stable sorts, last key first."""
+        for part in reversed([p.split() for p in order.split(",") if p.strip()]):
+            name = part[0]
+            direction = part[1].lower() if len(part) > 1 else "asc"
+            if name not in self._fields or len(part) > 2 or direction not in ("asc", "desc"):
+                raise ValueError(f"Invalid order {order!r} on model {self._name!r}")
+
+            def key(record: Model, name: str = name) -> tuple[bool, Any]:
+                value = record._raw(name)
+                return (value is False, value if value is not False else 0)
+
+            found.sort(key=key, reverse=direction == "desc")
+        return found
+
     @api_model
     def search(
         self,
         domain: Sequence[Any] | None = None,
         limit: int | None = None,
         active_test: bool = True,
+        *,
+        offset: int = 0,
+        order: str | None = None,
     ) -> Model:
         domain = list(domain or [])
         if active_test and "active" in self._fields and not _mentions(domain, "active"):
@@ -292,8 +310,11 @@ class Model:
         candidates = self._indexed_candidates(domain)
         ids = self._table if candidates is None else sorted(candidates)
         found = [r for r in self.browse(ids) if predicate(r._path_values)]
-        if self._order != "id":
+        if order:
+            found = self._sorted_by(found, order)
+        elif self._order != "id":
             found.sort(key=self._order_key())
+        found = found[offset:] if offset else found
         if limit is not None:
             found = found[:limit]
         return self.browse(r.id for r in found)
@@ -323,8 +344,9 @@ class Model:
         fields: Sequence[str] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        order: str | None = None,
     ) -> list[dict[str, Any]]:
-        records = self.search(domain)
+        records = self.search(domain, order=order)
         ids = records.ids[offset : None if limit is None else offset + limit]
         return self.browse(ids).read(fields)
 

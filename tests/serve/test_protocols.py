@@ -186,3 +186,21 @@ def test_idempotency_key_applies_a_retried_create_once(served):
         assert count([("name", "=", "Keyed")]) == 1
         assert count([("name", "=", "Unkeyed")]) == 2
     assert served.server.idempotency.duplicates_suppressed_total == 1
+
+
+def test_search_with_order_offset_and_limit(xml):
+    _common, obj, uid = xml
+
+    def call(model, method, *args, **kw):
+        return obj.execute_kw(DB, uid, KEY, model, method, list(args), kw)
+
+    domain = [("name", "=like", "SKU 0001%")]
+    ids = call("product.product", "search", domain)
+    assert call("product.product", "search", domain, order="id desc") == ids[::-1]
+    page = call("product.product", "search", domain, order="id desc", offset=2, limit=3)
+    assert page == ids[::-1][2:5]
+    rows = call("product.product", "search_read", domain, ["name"], order="name desc", limit=2)
+    assert [r["name"] for r in rows] == ["SKU 00019", "SKU 00018"]
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        call("product.product", "search", domain, order="price; drop table")
+    assert "Invalid order" in fault.value.faultString
