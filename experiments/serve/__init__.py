@@ -8,7 +8,7 @@ Public API::
 """
 
 from experiments.serve.clock import ClockSpec
-from experiments.serve.server import ServerThread, TwinServer, serving
+from experiments.serve.server import ServerThread, TwinServer
 from experiments.serve.twin import LiveTwin, ServeError
 
-__all__ = ["ClockSpec", "LiveTwin", "ServeError", "ServerThread", "TwinServer", "serving"]
+__all__ = ["ClockSpec", "LiveTwin", "ServeError", "ServerThread", "TwinServer"]

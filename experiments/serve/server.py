@@ -23,7 +23,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import uvicorn
@@ -168,11 +168,3 @@ class ServerThread:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10.0)
-
-
-@contextlib.contextmanager
-def serving(twin: LiveTwin, credentials: RpcCredentials, clock: str = "stepped") -> Iterator[str]:
-    """Serve ``twin`` on a free local port for the duration of the block; yields the URL."""
-    server = TwinServer(twin, credentials, ClockSpec.parse(clock))
-    with ServerThread(server.app) as url:
-        yield url
