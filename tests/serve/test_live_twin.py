@@ -172,3 +172,38 @@ def test_a_purchase_order_created_by_a_client_reaches_the_supplier():
     assert receipt[0]["state"] == "done"
     failed = [e for e in twin.stack.n8n.executions if e.error is not None]
     assert any("is no site" in e.error.message for e in failed)
+
+
+def test_the_serve_command_answers_over_http_and_stops():
+    """`retail-twin serve` as a user starts it: a real process on a free local port, bounded."""
+    import os
+    import subprocess
+    import sys
+
+    from experiments.serve.server import free_port
+
+    port = free_port()
+    env = {**os.environ, "RETAILTWIN_ODOO_API_KEY": KEY}
+    cmd = [sys.executable, "-c", "from experiments.cli import app; app()",
+           "serve", "tiny", "--model", "hybrid", "--port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60.0
+        while True:
+            try:
+                version = httpx.post(f"{url}/web/webclient/version_info", json={}, timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.2)
+        assert version.json()["result"]["server_serie"] == "18.0"
+        headers = {"Authorization": f"bearer {KEY}"}
+        status = httpx.post(f"{url}/retail-twin/step", json={"hours": 12}, headers=headers)
+        assert status.json()["model"] == "hybrid"
+        assert status.json()["now_h"] == 12.0
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)  # closes the pipe
+    assert "serving tiny (hybrid) on http://127.0.0.1" in err
