@@ -30,7 +30,7 @@ from cli.app import (
     plugin_specs,
 )
 from experiments.backends import BackendError
-from experiments.runner import run_scenario
+from experiments.replicate import run_scenario
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 Pages call only this module. It builds scenarios with :func:`scenarios.loader.load_scenario`
 (so a bad lever combination raises :class:`~scenarios.loader.ScenarioError` with every problem,
-before anything runs), runs them with :func:`experiments.runner.run_scenario` and
+before anything runs), runs them with :func:`experiments.replicate.run_scenario` and
 :func:`experiments.compare.compare_models`, and reads results back with
 :mod:`experiments.results`. It simulates nothing itself.
 
@@ -37,6 +37,8 @@ from dashboards import levers as lv
 from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, Recovery, recovery, timeline
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
+from experiments.compare import compare_models
+from experiments.replicate import run_scenario
 from experiments.results import (
     is_run_dir,
     list_runs,
@@ -215,8 +217,6 @@ def run_model(
     on_progress: Callable[[float], None] | None = None,
 ) -> RunData:
     """Run (once) and read back the resolved scenario, ``replications`` times."""
-    from experiments.runner import run_scenario
-
     run_dir = run_dir_for(scenario_json, replications, results_dir)
     if not is_run_dir(run_dir):
         scenario = scenario_from_resolved(json.loads(scenario_json))
@@ -302,8 +302,6 @@ def compare(
     on_progress: Progress | None = None,
 ) -> Comparison:
     """Every model of ``model_list`` on one scenario (paired vs manual), run once, then cached."""
-    from experiments.compare import compare_models
-
     overrides = tuple(overrides)
     ordered = tuple(dict.fromkeys([m for m in model_list if m == REFERENCE] + list(model_list)))
     key = resolve(scenario, (*overrides, f"orchestration.model={REFERENCE}"))

@@ -438,7 +438,7 @@ def horizon_rss(cfg: BenchConfig, progress: Progress = None) -> dict[str, Any]:
 
 def parallel(cfg: BenchConfig, progress: Progress = None) -> dict[str, Any]:
     """``parallel_replications`` replications on each worker count (process pool when > 1)."""
-    from experiments.runner import run_scenario
+    from experiments.replicate import run_scenario
 
     scenario = cfg.parallel.load()
     walls: dict[int, float] = {}

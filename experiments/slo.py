@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
-from experiments.tasks import Task, TaskResult
+from experiments.result import TaskResult
+from experiments.tasks import Task
 from scenarios.loader import Problem, ScenarioError, scenario_from_resolved, scenario_to_document
 from scenarios.schema import Faults, Scenario
 from scenarios.slo import Bound
