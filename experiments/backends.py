@@ -221,6 +221,7 @@ def _check_workers(client: Any, address: str) -> None:
 
 
 def _run_dask(tasks: Sequence[Task], backend: BackendSpec) -> Iterator[TaskResult]:
+    # lazy: dask.distributed is heavy to import and only the --dask backend needs it
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
