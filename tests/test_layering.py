@@ -20,6 +20,7 @@ cycle, so the test cannot pass by finding nothing.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,23 +211,29 @@ def _report(title: str, lines: Iterable[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------- the tests
+@functools.cache
+def project_graph() -> tuple[Edge, ...]:
+    """The project's import graph, parsed once per test session."""
+    return tuple(import_graph(ROOT))
+
+
 def test_the_project_tree_is_what_the_test_parses():
     modules = project_modules(ROOT)
     assert {m.split(".")[0] for m in modules} == set(LAYERS)
     assert "experiments.runner" in modules
     assert "cli.app" in modules
-    assert len(import_graph(ROOT)) > 100  # a graph, not an empty parse
+    assert len(project_graph()) > 100  # a graph, not an empty parse
 
 
 def test_no_import_points_up_a_layer():
-    up = upward_imports(import_graph(ROOT))
+    up = upward_imports(project_graph())
     assert not up, _report(
         f"{len(up)} import(s) point up a layer ({' < '.join(LAYERS)}):", map(str, up)
     )
 
 
 def test_no_import_closes_a_cycle():
-    found = cycles(import_graph(ROOT))
+    found = cycles(project_graph())
     pending = set(PENDING_ORCHESTRATION_CYCLES)
     assert all(all(m.startswith("orchestration.") for m in g) for g in pending), (
         "PENDING_ORCHESTRATION_CYCLES may only list modules inside orchestration/"
@@ -242,7 +249,7 @@ def test_no_import_closes_a_cycle():
 
 
 def test_odoo_and_middleware_are_leaf_libraries():
-    bad = leaf_violations(import_graph(ROOT))
+    bad = leaf_violations(project_graph())
     assert not bad, _report(
         f"the mocked Odoo and the middleware may use only {', '.join(LEAF_MAY_USE)}:",
         map(str, bad),
@@ -279,3 +286,22 @@ def test_the_analysis_finds_an_upward_import_a_cycle_and_a_leaf_breach(tmp_path:
     assert [str(e) for e in leaf_violations(edges)] == [
         "orchestration.odoo -> orchestration.base (line 1)"
     ]
+
+
+def test_cli_commands_share_only_the_app_module():
+    """A command module imports only :mod:`cli.app` from the CLI (no helpers from another)."""
+    bad = [
+        e
+        for e in project_graph()
+        if e.source.startswith("cli.")
+        and e.source != "cli.main"
+        and e.target.startswith("cli")
+        and e.target != "cli.app"
+    ]
+    assert not bad, _report("CLI command modules importing each other:", map(str, bad))
+
+
+def test_experiments_dashboards_and_cli_hide_no_project_import_in_a_function():
+    rooms = ("experiments", "dashboards", "cli")
+    hidden = [e for e in project_graph() if e.in_function and e.source.split(".")[0] in rooms]
+    assert not hidden, _report("project imports inside functions (move them up):", map(str, hidden))
