@@ -30,7 +30,7 @@ import yaml
 
 from experiments.plugins import PluginError, load_plugins, normalise
 from experiments.tasks import Task, task_digest
-from orchestration.base import model_names
+from orchestration.models import model_names
 from scenarios.loader import (
     Problem,
     ScenarioError,

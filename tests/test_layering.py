@@ -30,26 +30,6 @@ LAYERS = ("scenarios", "sim", "orchestration", "experiments", "dashboards", "cli
 LEAVES = ("orchestration.odoo", "orchestration.middleware")
 LEAF_MAY_USE = (*LEAVES, "orchestration.resilience", "orchestration.security")
 
-#: Cycles inside ``orchestration/`` that the orchestration refactor of issue 13 is removing, each
-#: as the set of modules of one strongly connected group. Emptied by the orchestration refactor;
-#: nothing outside ``orchestration/`` may ever be listed here, and an entry that is no longer a
-#: cycle fails the test (so the list only shrinks).
-PENDING_ORCHESTRATION_CYCLES: tuple[frozenset[str], ...] = (
-    # base.build imports every model module inside a function; each model imports base
-    frozenset(
-        {
-            "orchestration.base",
-            "orchestration.manual",
-            "orchestration.event_driven",
-            "orchestration.approval_centric",
-            "orchestration.exception_driven",
-            "orchestration.hybrid",
-        }
-    ),
-    # Field.convert_to_raw imports Model inside a function to recognise a recordset
-    frozenset({"orchestration.odoo.fields", "orchestration.odoo.models"}),
-)
-
 
 @dataclass(frozen=True)
 class Edge:
@@ -234,18 +214,11 @@ def test_no_import_points_up_a_layer():
 
 def test_no_import_closes_a_cycle():
     found = cycles(project_graph())
-    pending = set(PENDING_ORCHESTRATION_CYCLES)
-    assert all(all(m.startswith("orchestration.") for m in g) for g in pending), (
-        "PENDING_ORCHESTRATION_CYCLES may only list modules inside orchestration/"
-    )
-    bad = [(g, es) for g, es in found if g not in pending]
     lines = []
-    for g, es in bad:
+    for g, es in found:
         lines.append("cycle among " + ", ".join(sorted(g)) + ":")
         lines.extend(f"    {e}" for e in es)
-    assert not bad, _report(f"{len(bad)} import cycle(s):", lines)
-    stale = pending - {g for g, _ in found}
-    assert not stale, f"no longer cyclic, remove from PENDING_ORCHESTRATION_CYCLES: {stale}"
+    assert not found, _report(f"{len(found)} import cycle(s):", lines)
 
 
 def test_odoo_and_middleware_are_leaf_libraries():
