@@ -8,7 +8,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.runner import run_replication
 from experiments.serve import ClockSpec, LiveTwin, ServeError, ServerThread
 from scenarios.loader import load_scenario
@@ -184,7 +184,7 @@ def test_the_serve_command_answers_over_http_and_stops():
 
     port = free_port()
     env = {**os.environ, "RETAILTWIN_ODOO_API_KEY": KEY}
-    cmd = [sys.executable, "-c", "from experiments.cli import app; app()",
+    cmd = [sys.executable, "-c", "from cli.main import app; app()",
            "serve", "tiny", "--model", "hybrid", "--port", str(port)]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
     try:

@@ -9,7 +9,7 @@ Live webhooks: ``--webhook-url`` forwards Odoo's outbound webhooks to a real URL
 ``/web/hook/<uuid>`` and ``/webhook/<path>`` check signatures and replays.
 Binds 127.0.0.1 unless ``--host`` says otherwise. Bad input (scenario, clock, model without
 Odoo, missing key) exits with code 2 and one message, nothing started.
-Registered on the app of :mod:`experiments.cli`.
+Registered on the app of :mod:`cli.app` (imported by :mod:`cli.main`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli import Sets, _fail, _load, app
+from cli.app import Sets, app, fail, load_scenario_arg
 
 
 @app.command()
@@ -58,17 +58,17 @@ def serve(
         spec = ClockSpec.parse(clock)
         creds = RpcCredentials.resolve(db, login, api_key)
     except (ValueError, CredentialsError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         if secret is not None:
             decode_secret(secret)
     except ValueError as exc:
-        _fail(f"--webhook-secret / RETAILTWIN_WEBHOOK_SECRET: {exc}")
-    s = _load(scenario, sets or [], model, None)
+        fail(f"--webhook-secret / RETAILTWIN_WEBHOOK_SECRET: {exc}")
+    s = load_scenario_arg(scenario, sets or [], model, None)
     try:
         twin = LiveTwin(s)
     except ServeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     server = TwinServer(twin, creds, spec, LiveWebhooks(twin, secret, webhook_url))
     sys.stderr.write(
         f"serving {s.name} ({s.orchestration.model}) on http://{host}:{port}: clock {spec}, "
