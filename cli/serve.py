@@ -14,12 +14,18 @@ Registered on the app of :mod:`cli.app` (imported by :mod:`cli.main`).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
 import typer
+import uvicorn
 
 from cli.app import Sets, app, fail, load_scenario_arg
+from experiments.serve import ClockSpec, LiveTwin, ServeError, TwinServer
+from experiments.serve.webhooks import LiveWebhooks
+from orchestration.odoo.rpc import CredentialsError, RpcCredentials
+from orchestration.security.signatures import decode_secret
 
 
 @app.command()
@@ -44,15 +50,6 @@ def serve(
     sets: Sets = None,
 ) -> None:
     """Run a live twin whose mocked Odoo answers XML-RPC, JSON-RPC and JSON-2 clients."""
-    import os
-
-    import uvicorn
-
-    from experiments.serve import ClockSpec, LiveTwin, ServeError, TwinServer
-    from experiments.serve.webhooks import LiveWebhooks
-    from orchestration.odoo.rpc import CredentialsError, RpcCredentials
-    from orchestration.security.signatures import decode_secret
-
     secret = webhook_secret or os.environ.get("RETAILTWIN_WEBHOOK_SECRET") or None
     try:
         spec = ClockSpec.parse(clock)
