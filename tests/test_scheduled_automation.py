@@ -14,7 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from orchestration.integration.scheduled import automation_problems
 from orchestration.models.registry import build
 from scenarios.loader import load_scenario

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.runner import run_replication
 from orchestration.triage.presets import INVOICES, REFUNDS, TICKETS
 from scenarios.loader import ScenarioError, load_scenario
