@@ -239,6 +239,7 @@ def schema() -> None:
 
 import experiments.cli_bench  # noqa: E402  (registers bench)
 import experiments.cli_check  # noqa: E402,F401  (registers check: service levels)
+import experiments.cli_interop as cli_interop  # noqa: E402,F401  (registers export, import...)
 import experiments.cli_replay as cli_replay  # noqa: E402,F401  (registers replay)
 from dashboards.cli import dashboard  # noqa: E402  (the Streamlit app: retail-twin dashboard)
 from experiments import cli_experiments  # noqa: E402,F401  (registers compare, sweep, results)
