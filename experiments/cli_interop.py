@@ -7,6 +7,7 @@ names what is wrong; nothing is written under ``--out`` unless the export comple
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -55,3 +56,30 @@ def export(
         highlight=False,
         markup=False,
     )
+
+
+@app.command("import")
+def import_(
+    directory: Annotated[Path, typer.Argument(help="a directory of the retailer's tables")],
+    out_dir: Annotated[Path, typer.Option("--out", help="the scenario directory to write")],
+    name: Annotated[str | None, typer.Option("--name", help="the scenario's name")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="the scenario's seed")] = 42,
+) -> None:
+    """Import a retailer's tables (docs/import.md) as a scenario directory."""
+    from experiments.interop.importer import import_tables
+    from experiments.interop.tables import TableError
+
+    try:
+        report = import_tables(directory, out_dir, name=name, seed=seed)
+    except TableError as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(code=2) from None
+    err.print(
+        f"{out_dir / 'scenario.yaml'}: {report['stores']} stores, {report['skus']} SKUs, "
+        f"{report['suppliers']} suppliers, {report['sales_rows']:,} sales rows over "
+        f"{report['sales_days']} days ({report['wall_s']:.1f} s)",
+        highlight=False,
+        markup=False,
+    )
+    for note in report["notes"]:
+        err.print(f"  note: {note}", highlight=False, markup=False)
