@@ -83,3 +83,37 @@ def import_(
     )
     for note in report["notes"]:
         err.print(f"  note: {note}", highlight=False, markup=False)
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="the base scenario (library name or YAML)")],
+    history: Annotated[
+        Path, typer.Option("--history", help="a tables directory or an OCEL 2.0 file")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="the scenario directory to write")],
+) -> None:
+    """Fit the scenario to a history; write a scenario that extends it and a report."""
+    from experiments.interop.calibrate import CalibrationError, Fit, report_table
+    from experiments.interop.calibrate import calibrate as run_calibration
+    from experiments.interop.history import load_history
+    from experiments.interop.ocel_io import OcelReadError
+    from experiments.interop.tables import TableError
+    from scenarios.loader import ScenarioError
+
+    started = time.perf_counter()
+    try:
+        h = load_history(history)
+        report = run_calibration(scenario, h, out_dir)
+    except (TableError, ScenarioError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(code=2) from None
+    except (CalibrationError, OcelReadError) as exc:
+        _fail(str(exc))
+    sys.stdout.write(report_table([Fit(**f) for f in report["fits"]]))
+    err.print(
+        f"{out_dir / 'scenario.yaml'}: {len(report['fits'])} fitted rows from "
+        f"{report['history_days']} days of history ({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+        markup=False,
+    )

@@ -166,7 +166,8 @@ def generate(
         handle = _lognormal(g, hm, hp, n) / 60.0
         for t, p, h in zip(created, pickup, handle, strict=True):
             rid += 1
-            done = add_working_hours(add_working_hours(t, p, wds, o, c, wd0), h, wds, o, c, wd0)
+            began = add_working_hours(t, p, wds, o, c, wd0)
+            done = add_working_hours(began, h, wds, o, c, wd0)
             decided = done if done < days * 24 else None
             rows.append(
                 {
@@ -174,6 +175,7 @@ def generate(
                     "type": kind,
                     "amount": round(float(_lognormal(g, 200.0, 2000.0, 1)[0]), 2),
                     "created": _ts(start, t),
+                    "started": _ts(start, began) if began < days * 24 else "",
                     "decided": "" if decided is None else _ts(start, decided),
                     "outcome": "pending"
                     if decided is None

@@ -123,6 +123,7 @@ SPECS = {
                 Column("type", "enum", values=APPROVAL_TYPES),
                 Column("amount", "float", min=0),
                 Column("created", "datetime"),
+                Column("started", "datetime", required=False, optional_values=True),
                 Column("decided", "datetime", optional_values=True),
                 Column("outcome", "enum", values=("approved", "refused", "pending")),
                 Column("approver_role", "str", optional_values=True),
