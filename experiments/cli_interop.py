@@ -7,6 +7,7 @@ names what is wrong; nothing is written under ``--out`` unless the export comple
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli import _fail, app, err
+from experiments.cli import _fail, app, err, out
 from experiments.interop.ocel import OcelError, build_ocel
 
 FORMATS = ("ocel2-json", "ocel2-sqlite", "xes")
@@ -117,3 +118,84 @@ def calibrate(
         highlight=False,
         markup=False,
     )
+
+
+@app.command()
+def fidelity(
+    scenario: Annotated[str, typer.Argument(help="the scenario (library name or YAML)")],
+    history: Annotated[
+        Path, typer.Option("--history", help="a tables directory or an OCEL 2.0 file")
+    ],
+    replications: Annotated[int, typer.Option("--replications", help="twin replications")] = 3,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option("--threshold", help="a distribution row's threshold, e.g. lead_time=0.3"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the scorecard as JSON")] = False,
+) -> None:
+    """Score the twin against a history; exit 1 when a row fails its threshold."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from experiments.interop.fidelity import THRESHOLDS, as_dicts, score, twin_histories
+    from experiments.interop.history import load_history
+    from experiments.interop.ocel_io import OcelReadError
+    from experiments.interop.tables import TableError
+    from scenarios.loader import ScenarioError, load_scenario
+
+    if replications < 1:
+        _fail(f"--replications: expected >= 1; found {replications}")
+    limits = {}
+    for item in threshold or []:
+        key, _, value = item.partition("=")
+        try:
+            limits[key] = float(value)
+        except ValueError:
+            _fail(f"--threshold: expected NAME=NUMBER; found {item!r}")
+        if key not in THRESHOLDS:
+            _fail(f"--threshold: expected one of {', '.join(THRESHOLDS)}; found {key!r}")
+    started = time.perf_counter()
+    try:
+        s = load_scenario(scenario)
+        h = load_history(history)
+    except (TableError, ScenarioError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise typer.Exit(code=2) from None
+    except OcelReadError as exc:
+        _fail(str(exc))
+    rows = score(h, twin_histories(s, replications), limits)
+    failed = [r for r in rows if r.verdict == "fail"]
+    if as_json:
+        doc = {
+            "scenario": s.name,
+            "history": str(history),
+            "replications": replications,
+            "passed": not failed,
+            "rows": as_dicts(rows),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        table = Table(title=f"fidelity: {s.name} ({replications} replication(s)) vs {history}")
+        for col in ("row", "history", "twin (95% CI)", "distance", "threshold", "n", "verdict"):
+            table.add_column(col, justify="left" if col in ("row", "verdict") else "right")
+        for r in rows:
+            twin = "" if r.twin is None else f"{r.twin:.4g}"
+            if r.twin_ci is not None:
+                twin += f" [{r.twin_ci[0]:.4g}, {r.twin_ci[1]:.4g}]"
+            table.add_row(
+                escape(r.name),
+                "" if r.history is None else f"{r.history:.4g}",
+                twin,
+                "" if r.distance is None else f"{r.distance:.3f}",
+                "" if r.threshold is None else f"{r.threshold:g}",
+                f"{r.n_history:,} / {r.n_twin:,}",
+                r.verdict,
+            )
+        out.print(table)
+    err.print(
+        f"{len(rows)} rows, {len(failed)} failed ({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+        markup=False,
+    )
+    if failed:
+        raise typer.Exit(code=1)

@@ -23,6 +23,7 @@ of the fitted vs the observed means). Fits (scipy where a fit is needed):
   (median >= 0.5 working h; a till's manager does not) pooled becomes the base model's
   ``email_pickup_h`` (manual) or ``approval_pickup_h`` (approval_centric, hybrid). Without start
   times the pickup cannot be told from the handling: the whole cycle is fitted as pickup.
+- ``demand.discount_requests_per_store_day``: discount approval requests per store and day.
 - ``demand.payments.decline_rate``: declined / online orders; ``demand.returns.online_rate``:
   returned / delivered online orders. When delivery and return times are known (OCEL), only
   orders delivered at least the longest observed delivery-to-return delay before the end of the
@@ -372,6 +373,26 @@ def _approvals(h: History, base: Scenario, doc: dict, fits: list[Fit]) -> None:
         )
 
 
+def _discount_requests(h: History, doc: dict, fits: list[Fit]) -> None:
+    """Price-override requests per store and day, from the discount approvals."""
+    n_stores = h.store_daily["store"].nunique() if len(h.store_daily) else 0
+    n = int((h.approvals["type"] == "discount").sum())
+    if n_stores == 0 or n < MIN_N:
+        return
+    rate = n / n_stores / h.days
+    _set(doc, "demand.discount_requests_per_store_day", round(rate, 4))
+    fits.append(
+        Fit(
+            "demand.discount_requests_per_store_day",
+            round(rate, 4),
+            n,
+            "",
+            None,
+            "discount approval requests / stores / days",
+        )
+    )
+
+
 def _customers(h: History, doc: dict, fits: list[Fit]) -> None:
     o = h.orders
     if len(o) >= MIN_N:
@@ -396,6 +417,7 @@ def calibrate_doc(base: Scenario, h: History, tmp: Path) -> tuple[dict, list[Fit
     _catalogue(h, base, doc, fits, tmp)
     _suppliers(h, base, doc, fits)
     _approvals(h, base, doc, fits)
+    _discount_requests(h, doc, fits)
     _customers(h, doc, fits)
     return doc, fits
 

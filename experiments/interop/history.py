@@ -40,8 +40,11 @@ class History:
     in_full: pd.DataFrame  # supplier, in_full (bool)
     confirmations: pd.DataFrame  # supplier, hours
     approvals: pd.DataFrame  # type, role, created, started, decided (datetimes, NaT)
-    orders: pd.DataFrame  # declined, delivered, returned (bool); OCEL: delivered_t, returned_t
+    orders: (
+        pd.DataFrame
+    )  # declined, delivered, returned (bool), placed_t; OCEL: delivered_t, returned_t
     source: str
+    stockouts_daily: pd.Series | None = None  # date -> location x SKU newly empty (OCEL only)
 
 
 def _empty(*cols: str) -> pd.DataFrame:
@@ -117,7 +120,12 @@ def from_tables(directory: Path) -> History:
         o = r.orders
         captured = o["payment"] == "captured"
         orders = pd.DataFrame(
-            {"declined": ~captured, "delivered": captured, "returned": o["returned"] == 1}
+            {
+                "declined": ~captured,
+                "delivered": captured,
+                "returned": o["returned"] == 1,
+                "placed_t": o["placed"],
+            }
         )
     return History(
         s.first,
@@ -232,11 +240,15 @@ def from_ocel(o: Ocel, source: str = "<ocel>") -> History:
     times = orders_rel.pivot_table(
         index="ocel_object_id", columns="ocel_type", values="ocel_time", aggfunc="min"
     ).reindex(by_order.index)
+    placed_t = times.reindex(columns=["OrderPlaced", "PaymentFailed"]).min(axis=1)
+    orders["placed_t"] = placed_t.to_numpy()
     for col, kind in (("delivered_t", "OrderDelivered"), ("returned_t", "ReturnInitiated")):
         orders[col] = (
             times[kind].to_numpy() if kind in times else np.full(len(orders), np.datetime64("NaT"))
         )
     orders = orders[by_order_placed.to_numpy(dtype=bool)].reset_index(drop=True)
+    depleted = ev[ev["ocel_type"] == "StockDepleted"]
+    stockouts = depleted.groupby(depleted["ocel_time"].dt.date)["qty"].sum().astype(float)
     return History(
         start.date(),
         days,
@@ -250,6 +262,9 @@ def from_ocel(o: Ocel, source: str = "<ocel>") -> History:
         approvals,
         orders,
         source,
+        stockouts.reindex(
+            [(start + pd.Timedelta(days=d)).date() for d in range(days)], fill_value=0.0
+        ),
     )
 
 

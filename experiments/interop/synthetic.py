@@ -10,7 +10,8 @@ samples in ``supplier_lead_times``), ``sales`` (day x location x SKU units: Pois
 store size x SKU popularity x weekday x season x promotion uplift; the fc sells the online
 share; written as Parquet), ``approvals`` (pickup after lognormal *working* hours of the
 approver role's calendar, then lognormal handling minutes), ``purchase_orders`` and
-``orders`` (online orders, their payment and whether they were returned).
+``orders`` (online orders placed by an evening-heavy hour-of-day profile, their payment and
+whether they were returned).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ TRUTH = {
     "return_rate": 0.18,
 }
 Z90 = 1.2815515655446004
+#: online orders per hour of day, relative (evening-heavy, like most web shops)
+HOURLY = [0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.2, 1.3]
+HOURLY += [1.4, 1.3, 1.2, 1.2, 1.3, 1.5, 1.7, 1.9, 2.0, 1.8, 1.2, 0.6]
 
 
 def _lognormal(g: np.random.Generator, median: float, p90: float, n: int) -> np.ndarray:
@@ -210,7 +214,10 @@ def generate(
     pos = pd.DataFrame(po_rows)
     # online orders
     n_orders = int(units[:, -1, :].sum() / 2.3)
-    placed = np.sort(g.random(n_orders) * days * 24)
+    hour_cdf = np.cumsum(HOURLY) / np.sum(HOURLY)
+    day = g.integers(0, days, n_orders)
+    hour = np.minimum(np.searchsorted(hour_cdf, g.random(n_orders), side="right"), 23)
+    placed = np.sort(day * 24.0 + hour + g.random(n_orders))
     declined = g.random(n_orders) < TRUTH["decline_rate"]
     returned = (~declined) & (g.random(n_orders) < TRUTH["return_rate"])
     orders = pd.DataFrame(
