@@ -159,8 +159,10 @@ def from_ocel(o: Ocel, source: str = "<ocel>") -> History:
     rel = _rel(o)
     ev = o.events
     start = ev["ocel_time"].min().normalize()
-    end = ev["ocel_time"].max().normalize()
-    days = int((end - start).days) + 1
+    # whole days from the first midnight to the last event (an event at the horizon's last
+    # midnight does not open another day)
+    span_d = (ev["ocel_time"].max() - start) / pd.Timedelta(days=1)
+    days = max(int(np.ceil(span_d)), 1)
     role = (
         o.objects.set_index("ocel_id")["role"] if "role" in o.objects else pd.Series(dtype=object)
     )

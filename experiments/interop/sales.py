@@ -24,6 +24,7 @@ from experiments.interop.tables import (
     Problems,
     check_batch,
     find_table,
+    index_of,
     iter_table,
     missing_columns,
 )
@@ -57,7 +58,7 @@ def summarise_sales(
         return None
     file = str(path)
     loc_ids = pd.Index(locations["location_id"])
-    sellers = set(locations.loc[locations["kind"] != "warehouse", "location_id"])
+    sellers = pd.Index(locations.loc[locations["kind"] != "warehouse", "location_id"])
     sku_ids = pd.Index(skus["sku_id"])
     categories = pd.Index(sorted(skus["category"].unique()))
     units = np.zeros((len(loc_ids), len(sku_ids)))
@@ -81,14 +82,14 @@ def summarise_sales(
             rows += len(df)
             c = check_batch(spec, df, first, file, problems)
             row_no = np.arange(first, first + len(df))
-            loc_i = loc_ids.get_indexer(c["location_id"])
-            bad_loc = (loc_i < 0) | ~c["location_id"].isin(sellers).to_numpy()
+            loc_i = index_of(loc_ids, c["location_id"])
+            bad_loc = index_of(sellers, c["location_id"]) < 0
             if bad_loc.any():
                 problems.rows(
                     file, row_no[bad_loc], "location_id", "expected a store's or the fc's id"
                 )
             key = "category" if by_category else "sku_id"
-            idx = (categories if by_category else sku_ids).get_indexer(c[key])
+            idx = index_of(categories if by_category else sku_ids, c[key])
             if (idx < 0).any():
                 problems.rows(file, row_no[idx < 0], key, f"expected a {key} of skus")
             u = c["units"].to_numpy()
@@ -96,7 +97,9 @@ def summarise_sales(
             if not ok.any():
                 continue
             li, si, uu = loc_i[ok], idx[ok], u[ok]
-            np.add.at(cat_units if by_category else units, (li, si), uu)
+            acc = cat_units if by_category else units
+            flat = li.astype(np.int64) * acc.shape[1] + si
+            acc += np.bincount(flat, weights=uu, minlength=acc.size).reshape(acc.shape)
             dates = c["date"][ok]
             lo, hi = dates.min().date(), dates.max().date()
             first_day = lo if first_day is None else min(first_day, lo)

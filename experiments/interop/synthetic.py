@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 TRUTH = {
     "start_date": dt.date(2025, 3, 3),
@@ -72,9 +74,15 @@ def add_working_hours(
 
 
 def generate(
-    out: Path, stores: int = 6, skus: int = 48, days: int = 84, seed: int = 7
+    out: Path,
+    stores: int = 6,
+    skus: int = 48,
+    days: int = 84,
+    seed: int = 7,
+    sales_by: str = "sku",
 ) -> dict[str, int]:
-    """Write the tables into ``out`` (created); returns rows per table."""
+    """Write the tables into ``out`` (created); returns rows per table. ``sales_by="category"``
+    writes sales per location x category instead of per location x SKU."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     g = np.random.default_rng(seed)
@@ -140,25 +148,50 @@ def generate(
     promo[28:35, promo_skus] = 1  # one promotion week
     uplift = np.where(promo == 1, TRUTH["promo_uplift"], 1.0)
     level = TRUTH["store_units_per_day"]
-    store_lam = (
-        level * size[None, :, None] * pop[None, None, :] * (day_f[:, None] * uplift)[:, None, :]
-    )
     online_level = level * stores * TRUTH["online_share"] / (1 - TRUTH["online_share"])
-    fc_lam = online_level * pop[None, :] * day_f[:, None] * uplift
-    lam = np.concatenate([store_lam, fc_lam[:, None, :]], axis=1)  # (days, stores+1, skus)
-    units = g.poisson(lam)
-    loc_ids = np.array([*names, "FC-Web"])
-    dates = pd.to_datetime(start) + pd.to_timedelta(day_idx, unit="D")
+    loc_ids = pa.array([*names, "FC-Web"]).dictionary_encode()
     n_loc = stores + 1
-    sales = pd.DataFrame(
-        {
-            "date": np.repeat(dates.date, n_loc * skus),
-            "location_id": np.tile(np.repeat(loc_ids, skus), days),
-            "sku_id": np.tile(sku_table["sku_id"].to_numpy(), days * n_loc),
-            "units": units.reshape(-1),
-            "promo": np.repeat(promo, n_loc, axis=0).reshape(-1),
-        }
-    )
+    cat_codes, cat_names = pd.factorize(sku_table["category"], sort=True)
+    onehot = np.zeros((skus, len(cat_names)))
+    onehot[np.arange(skus), cat_codes] = 1.0
+    sku_ids = pa.array(sku_table["sku_id"]).dictionary_encode()
+    n_sales = fc_units = 0
+    # one day at a time, one row group per day: memory stays that of a day at any size
+    with pq.ParquetWriter(out / "sales.parquet", _sales_schema(sales_by)) as writer:
+        for d in range(days):
+            lam = np.vstack(
+                [
+                    level * size[:, None] * pop[None, :] * (day_f[d] * uplift[d])[None, :],
+                    (online_level * pop * day_f[d] * uplift[d])[None, :],
+                ]
+            )
+            u = g.poisson(lam)  # (locations, SKUs)
+            fc_units += int(u[-1].sum())
+            if sales_by == "category":
+                u = np.rint(u @ onehot).astype(np.int64)  # (locations, categories)
+                cols = {"category": pa.array(np.tile(np.asarray(cat_names), n_loc))}
+                width = len(cat_names)
+            else:
+                sku_col = pa.DictionaryArray.from_arrays(
+                    pa.array(np.tile(np.arange(skus, dtype=np.int32), n_loc)), sku_ids.dictionary
+                )
+                cols = {"sku_id": sku_col}
+                width = skus
+            n = n_loc * width
+            loc_col = pa.DictionaryArray.from_arrays(
+                pa.array(np.repeat(np.arange(n_loc, dtype=np.int32), width)), loc_ids.dictionary
+            )
+            date = np.datetime64(start + dt.timedelta(days=d), "D")
+            table = {
+                "date": pa.array(np.full(n, date), pa.date32()),
+                "location_id": loc_col,
+                **cols,
+                "units": pa.array(u.reshape(-1).astype(np.int64)),
+            }
+            if sales_by == "sku":
+                table["promo"] = pa.array(np.tile(promo[d], n_loc).astype(np.int64))
+            writer.write_table(pa.table(table, schema=_sales_schema(sales_by)))
+            n_sales += n
     # approvals
     rows = []
     per_day = {"purchase": 1.5, "discount": 2.0 * stores / 6, "refund": 1.0}
@@ -213,7 +246,7 @@ def generate(
                 )
     pos = pd.DataFrame(po_rows)
     # online orders
-    n_orders = int(units[:, -1, :].sum() / 2.3)
+    n_orders = int(fc_units / 2.3)
     hour_cdf = np.cumsum(HOURLY) / np.sum(HOURLY)
     day = g.integers(0, days, n_orders)
     hour = np.minimum(np.searchsorted(hour_cdf, g.random(n_orders), side="right"), 23)
@@ -233,7 +266,6 @@ def generate(
     sku_table.to_csv(out / "skus.csv", index=False)
     suppliers.to_csv(out / "suppliers.csv", index=False)
     pd.concat(lt).to_csv(out / "supplier_lead_times.csv", index=False)
-    sales.to_parquet(out / "sales.parquet", index=False)
     approvals.to_csv(out / "approvals.csv", index=False)
     pos.to_csv(out / "purchase_orders.csv", index=False)
     orders.to_csv(out / "orders.csv", index=False)
@@ -241,11 +273,28 @@ def generate(
         "locations": len(locations),
         "skus": len(sku_table),
         "suppliers": len(suppliers),
-        "sales": len(sales),
+        "sales": n_sales,
         "approvals": len(approvals),
         "purchase_orders": len(pos),
         "orders": len(orders),
     }
+
+
+def _sales_schema(sales_by: str) -> pa.Schema:
+    key = (
+        ("category", pa.string())
+        if sales_by == "category"
+        else ("sku_id", pa.dictionary(pa.int32(), pa.string()))
+    )
+    fields = [
+        ("date", pa.date32()),
+        ("location_id", pa.dictionary(pa.int32(), pa.string())),
+        key,
+        ("units", pa.int64()),
+    ]
+    if sales_by == "sku":
+        fields.append(("promo", pa.int64()))
+    return pa.schema(fields)
 
 
 def _ts(start: dt.date, hours: float) -> str:

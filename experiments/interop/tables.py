@@ -225,7 +225,7 @@ def iter_table(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[int, 
     if path.suffix == ".parquet":
         first = 1
         for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
-            df = batch.to_pandas()
+            df = batch.to_pandas(date_as_object=False)
             yield first, df
             first += len(df)
         return
@@ -250,8 +250,27 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna("").str.strip()
 
 
+def index_of(index: pd.Index, s: pd.Series) -> np.ndarray:
+    """Positions of ``s``'s values in ``index`` (-1 when absent); a categorical (a Parquet
+    dictionary column) is looked up once per distinct value."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        pos = index.get_indexer(s.cat.categories)
+        codes = s.cat.codes.to_numpy()
+        return np.where(codes >= 0, pos[codes], -1)
+    return index.get_indexer(s)
+
+
 def parse_column(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray, str]:
     """(parsed values, mask of bad cells, what was expected) for one column of a batch."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and col.kind in ("id", "str", "enum", "hhmm"):
+        # check each distinct value once, then spread the verdict by the codes
+        cats, bad_cats, what = parse_column(pd.Series(s.cat.categories, dtype=object), col)
+        codes = s.cat.codes.to_numpy()
+        missing = not col.optional_values and col.kind in ("id", "enum", "hhmm")
+        bad = np.where(codes >= 0, bad_cats[np.maximum(codes, 0)], missing)
+        if cats.is_unique:
+            return s.cat.rename_categories(cats.to_numpy()), bad, what
+        return pd.Series(cats.to_numpy()[codes], index=s.index).where(codes >= 0, ""), bad, what
     empty = _text(s) == "" if not pd.api.types.is_numeric_dtype(s) else s.isna()
     k = col.kind
     if k in ("id", "str", "enum", "hhmm"):
