@@ -105,7 +105,7 @@ def generate(
     sku_table = pd.DataFrame(
         {
             "sku_id": [f"SKU-{i + 1:05d}" for i in range(skus)],
-            "category": [f"C{i % 5 + 1:02d}" for i in range(skus)],
+            "category": [f"C{i % max(5, skus // 150) + 1:02d}" for i in range(skus)],
             "price": price,
             "cost": np.round(price * 0.65, 2),
             "supplier_id": [sup_names[i % len(sup_names)] for i in range(skus)],
@@ -256,7 +256,9 @@ def generate(
     orders = pd.DataFrame(
         {
             "order_id": [f"O{i + 1:07d}" for i in range(n_orders)],
-            "placed": [_ts(start, t) for t in placed],
+            "placed": (
+                pd.Timestamp(start) + pd.to_timedelta(placed * 3600.0, unit="s").floor("s")
+            ).strftime("%Y-%m-%dT%H:%M:%S"),
             "channel": "ecommerce",
             "payment": np.where(declined, "declined", "captured"),
             "returned": returned.astype(int),

@@ -224,8 +224,20 @@ def iter_table(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[int, 
     """(first row number, batch as strings or native types) over a CSV or Parquet table."""
     if path.suffix == ".parquet":
         first = 1
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
-            df = batch.to_pandas(date_as_object=False)
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        batches = pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+        # small row groups (a day each, say) are gathered: the checks cost per batch
+        for batch in _with_end(batches):
+            if batch is not None:
+                pending.append(batch)
+                rows += batch.num_rows
+                if rows < batch_rows:
+                    continue
+            if not pending:
+                return
+            df = pa.Table.from_batches(pending).to_pandas(date_as_object=False)
+            pending, rows = [], 0
             yield first, df
             first += len(df)
         return
@@ -244,6 +256,11 @@ def iter_table(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[int, 
         df = batch.to_pandas()
         yield first, df
         first += len(df)
+
+
+def _with_end(items):
+    yield from items
+    yield None
 
 
 def _text(s: pd.Series) -> pd.Series:
