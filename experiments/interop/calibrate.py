@@ -49,7 +49,7 @@ import pandas as pd
 import yaml
 from scipy import stats
 
-from experiments.interop.history import History, working_hours_between
+from experiments.interop.history import History, returns_observable, working_hours_between
 from scenarios.loader import load_scenario, resolve_path
 from scenarios.schema import Z90, Scenario
 
@@ -399,10 +399,7 @@ def _customers(h: History, doc: dict, fits: list[Fit]) -> None:
         rate = float(o["declined"].mean())
         _set(doc, "demand.payments.decline_rate", round(rate, 6))
         fits.append(Fit("demand.payments.decline_rate", round(rate, 6), len(o), "", None))
-    delivered = o[o["delivered"]]
-    if "delivered_t" in o and delivered["returned_t"].notna().any():
-        delay = (delivered["returned_t"] - delivered["delivered_t"]).max()
-        delivered = delivered[delivered["delivered_t"] <= o["delivered_t"].max() - delay]
+    delivered = returns_observable(o)
     if len(delivered) >= MIN_N:
         rate = float(delivered["returned"].mean())
         _set(doc, "demand.returns.online_rate", round(rate, 6))

@@ -302,3 +302,14 @@ def working_hours_between(
         return cum[day] + part
 
     return worked(hb) - worked(ha)
+
+
+def returns_observable(orders: pd.DataFrame) -> pd.DataFrame:
+    """The delivered orders whose return, if any, would already show: when delivery and return
+    times are known, those delivered at least the longest observed delivery-to-return delay
+    before the last delivery (a later one's return may not have started: right censoring)."""
+    delivered = orders[orders["delivered"]]
+    if "delivered_t" in orders and delivered["returned_t"].notna().any():
+        delay = (delivered["returned_t"] - delivered["delivered_t"]).max()
+        delivered = delivered[delivered["delivered_t"] <= orders["delivered_t"].max() - delay]
+    return delivered
