@@ -288,7 +288,8 @@ def build_scenario(r: Retailer, name: str, seed: int = 42) -> tuple[dict, dict, 
     }
     if sales.days > MAX_HORIZON:
         notes.append(f"history of {sales.days} days: the horizon is capped at {MAX_HORIZON}")
-    if "opens" in stores and (stores["opens"] != "").any():
+    has_hours = "opens" in stores and "closes" in stores
+    if has_hours and ((stores["opens"] != "") & (stores["closes"] != "")).any():
         opens = stores.loc[stores["opens"] != "", "opens"]
         closes = stores.loc[stores["closes"] != "", "closes"]
         o, c = _mode(opens), _mode(closes)

@@ -186,3 +186,16 @@ def test_export_rejects_bad_input_with_exit_2_and_writes_nothing(tmp_path, expor
         assert res.exit_code == 2, res.output
         assert needle in res.output
         assert not target.exists()
+
+
+def test_kpis_recomputed_under_duplicated_and_retried_deliveries(tmp_path):
+    """slo_duplicates re-delivers webhooks and retries commands: a refund command sent twice
+    under one key is one payment object, and the counts still equal the run's."""
+    run = tmp_path / "run"
+    run_scenario(load_scenario("slo_duplicates", ["horizon_days=7"]), 1, run)
+    res = CliRunner().invoke(
+        app, ["export", str(run), "--format", "ocel2-json", "--out", str(tmp_path / "d.json")]
+    )
+    assert res.exit_code == 0, res.output
+    got = recompute(read_ocel(tmp_path / "d.json"))
+    _assert_kpis_equal(got, _summary(run))
