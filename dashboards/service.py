@@ -507,3 +507,23 @@ def sweep_downloads(comp: Comparison) -> list[Download]:
 def reproduce_command(run: RunData) -> str:
     """The CLI line that re-runs this run from its resolved scenario."""
     return f"retail-twin run {Path(run.run_dir) / 'scenario.yaml'} --replications {run.n} --json"
+
+
+# ------------------------------------------------------------------------------ fidelity
+class FidelityInputError(ValueError):
+    """A scenario or history the scorecard cannot read (the page shows the message)."""
+
+
+def fidelity(scenario: str, history: str, replications: int) -> pd.DataFrame:
+    """The fidelity scorecard (:mod:`experiments.interop.fidelity`) as one row per check."""
+    from experiments.interop.fidelity import as_dicts, score, twin_histories
+    from experiments.interop.history import load_history
+    from experiments.interop.ocel_io import OcelReadError
+    from experiments.interop.tables import TableError
+
+    try:
+        s = load_scenario(scenario)
+        h = load_history(Path(history))
+    except (ScenarioError, TableError, OcelReadError) as exc:
+        raise FidelityInputError(str(exc)) from None
+    return pd.DataFrame(as_dicts(score(h, twin_histories(s, replications))))

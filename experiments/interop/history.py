@@ -246,7 +246,9 @@ def from_ocel(o: Ocel, source: str = "<ocel>") -> History:
     orders["placed_t"] = placed_t.to_numpy()
     for col, kind in (("delivered_t", "OrderDelivered"), ("returned_t", "ReturnInitiated")):
         orders[col] = (
-            times[kind].to_numpy() if kind in times else np.full(len(orders), np.datetime64("NaT"))
+            times[kind].to_numpy()
+            if kind in times
+            else np.full(len(orders), np.datetime64("NaT", "ns"))
         )
     orders = orders[by_order_placed.to_numpy(dtype=bool)].reset_index(drop=True)
     depleted = ev[ev["ocel_type"] == "StockDepleted"]
