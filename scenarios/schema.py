@@ -749,6 +749,11 @@ def _changed(model: Strict, key: str) -> bool:
     return getattr(model, key) != type(model).model_fields[key].default
 
 
+def _found(model: Strict, key: str) -> str:
+    value = getattr(model, key)
+    return str(value.model_dump() if isinstance(value, BaseModel) else value)
+
+
 def _imported_problems(s: Scenario) -> list[Problem]:
     """A generator field changed beside the imported table that replaces it would be ignored.
 
@@ -758,21 +763,27 @@ def _imported_problems(s: Scenario) -> list[Problem]:
     stores = s.network.stores
     if stores.file is not None and _changed(stores, "size_sigma"):
         problems.append(
-            ("network.stores.size_sigma", "its default when network.stores.file is given", "set")
+            (
+                "network.stores.size_sigma",
+                "its default when network.stores.file is given",
+                str(stores.size_sigma),
+            )
         )
     cat = s.catalogue
     if cat.file is None:
         return problems
     for key in CATALOGUE_GENERATORS:
         if _changed(cat, key):
-            problems.append((f"catalogue.{key}", "its default when catalogue.file is given", "set"))
+            problems.append(
+                (f"catalogue.{key}", "its default when catalogue.file is given", _found(cat, key))
+            )
     for i, sup in enumerate(s.network.suppliers):
         if _changed(sup, "sku_share"):
             problems.append(
                 (
                     f"network.suppliers[{i}].sku_share",
                     "its default when catalogue.file is given (each SKU names its supplier)",
-                    "set",
+                    str(sup.sku_share),
                 )
             )
     return problems
