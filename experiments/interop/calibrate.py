@@ -12,7 +12,9 @@ of the fitted vs the observed means). Fits (scipy where a fit is needed):
   per whole week of the history whose weekday-adjusted mean is 5% or more off the overall mean;
   ``demand.promo_uplift``: units per row on promotion over off promotion, SKUs on promotion
   only; ``channels.mix``: online (fc) units over all units; ``catalogue.file``: a copy of the
-  base's catalogue table with popularity = each SKU's share of units sold (tables only).
+  base's catalogue table with popularity = each SKU's share of units sold (an imported base),
+  or ``catalogue.popularity_exponent`` (a generated base: log share on log rank; from OCEL,
+  the SKUs of one-line online orders).
 - per supplier: ``lead_time_days`` (lognormal MLE of order-to-receipt days, location fixed at
   0; ``on_time_prob`` becomes 1: lateness is part of the fitted spread, not added on top),
   ``in_full_prob`` (share of receipts in full), ``confirmation_h`` (lognormal MLE).
@@ -204,8 +206,40 @@ def _demand(h: History, base: Scenario, doc: dict, fits: list[Fit]) -> None:
         )
 
 
+def _zipf(h: History, base: Scenario, doc: dict, fits: list[Fit]) -> None:
+    """A generated catalogue's popularity exponent: least squares of log share on log rank
+    over the SKUs sold at least :data:`MIN_N` units (the noisy tail left out)."""
+    units = np.sort(h.sku_units.to_numpy(dtype=float))[::-1]
+    n_skus = base.catalogue.skus
+    keep = units >= MIN_N
+    if keep.sum() < MIN_N:
+        return
+    rank = np.arange(1, len(units) + 1)
+    slope = np.polyfit(np.log(rank[keep]), np.log(units[keep] / units.sum()), 1)[0]
+    exponent = float(np.clip(-slope, 0.0, 2.0))
+    fitted = 1.0 / np.arange(1, n_skus + 1) ** exponent
+    fitted /= fitted.sum()
+    observed = np.zeros(n_skus)
+    observed[: min(len(units), n_skus)] = units[:n_skus] / units.sum()
+    tv = 0.5 * float(np.abs(observed - fitted).sum())
+    _set(doc, "catalogue.popularity_exponent", round(exponent, 4))
+    fits.append(
+        Fit(
+            "catalogue.popularity_exponent",
+            round(exponent, 4),
+            int(units.sum()),
+            "total_variation",
+            tv,
+            f"{int(keep.sum())} SKUs with >= {MIN_N} units, log-log",
+        )
+    )
+
+
 def _catalogue(h: History, base: Scenario, doc: dict, fits: list[Fit], tmp: Path) -> None:
-    if base.catalogue.file is None or len(h.sku_units) == 0:
+    if len(h.sku_units) == 0:
+        return
+    if base.catalogue.file is None:
+        _zipf(h, base, doc, fits)
         return
     table = pd.read_parquet(base.catalogue.file)
     units = h.sku_units.reindex(table["sku"]).fillna(0.0).to_numpy(dtype=float)

@@ -178,6 +178,9 @@ def from_ocel(o: Ocel, source: str = "<ocel>") -> History:
     stores = stores.groupby(["store", "date"], as_index=False)["units"].sum()
     placed = ev[ev["ocel_type"] == "OrderPlaced"]
     online = placed.groupby(placed["ocel_time"].dt.date)["qty"].sum().astype(float)
+    # SKU popularity from one-line online orders (a line's SKU is drawn by popularity)
+    lines = rel[(rel["ocel_type"] == "OrderPlaced") & (rel["object_type"] == "sku")]
+    sku_units = lines.groupby("ocel_object_id")["qty"].sum().astype(float)
     # purchase orders
     po = rel[rel["object_type"] == "purchase_order"]
     created = (
@@ -258,7 +261,7 @@ def from_ocel(o: Ocel, source: str = "<ocel>") -> History:
         days,
         stores,
         online,
-        pd.Series(dtype=float),
+        sku_units,
         _empty("sku", "promo", "units", "rows"),
         lead.reset_index(drop=True),
         full.reset_index(drop=True),
