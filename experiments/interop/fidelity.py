@@ -33,6 +33,7 @@ from scipy import stats
 
 from experiments.interop.history import History, from_ocel, returns_observable
 from experiments.interop.ocel import build_ocel
+from experiments.replicate import run_scenario
 from experiments.stats import mean_ci
 from scenarios.schema import Scenario
 
@@ -224,8 +225,6 @@ def score(history: History, twins: list[History], thresholds=None, tol=KPI_TOLER
 
 def twin_histories(s: Scenario, replications: int, plugins=()) -> list[History]:
     """Run ``s`` and read each replication back through its OCEL export."""
-    from experiments.runner import run_scenario
-
     with tempfile.TemporaryDirectory(prefix="fidelity-") as tmp:
         run_scenario(s, replications, Path(tmp))
         return [

@@ -25,7 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.interop.importer import read_retailer
 from experiments.interop.ocel import Ocel
+from experiments.interop.ocel_io import read_ocel
 
 
 @dataclass
@@ -53,8 +55,6 @@ def _empty(*cols: str) -> pd.DataFrame:
 
 def from_tables(directory: Path) -> History:
     """Read and check a tables directory (raises ``TableError`` listing every problem)."""
-    from experiments.interop.importer import read_retailer
-
     r = read_retailer(Path(directory))
     loc = r.locations.reset_index(drop=True)
     s = r.sales
@@ -280,8 +280,6 @@ def load_history(path: Path) -> History:
     path = Path(path)
     if path.is_dir():
         return from_tables(path)
-    from experiments.interop.ocel_io import read_ocel
-
     return from_ocel(read_ocel(path), str(path))
 
 

@@ -77,8 +77,8 @@ def test_a_bad_history_is_an_error_on_the_page(app, monkeypatch):
 def test_the_service_scores_a_real_run_against_its_own_export(tmp_path):
     from typer.testing import CliRunner
 
-    from experiments.cli import app as cli
-    from experiments.runner import run_scenario
+    from cli.main import app as cli
+    from experiments.replicate import run_scenario
     from scenarios.loader import load_scenario
 
     run_scenario(load_scenario("tiny", ["seed=5", "horizon_days=7"]), 1, tmp_path / "run")

@@ -36,10 +36,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.interop import synthetic
 from experiments.interop.fidelity import KPI_TOLERANCE
-from experiments.runner import run_scenario
+from experiments.replicate import run_scenario
 from scenarios.loader import load_scenario
 
 SOURCE = {

@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
-from experiments.runner import run_scenario
+from cli.main import app
+from experiments.replicate import run_scenario
 from scenarios.loader import load_scenario
 
 

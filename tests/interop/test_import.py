@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.interop.synthetic import generate
 from experiments.runner import run_replication
 from scenarios.loader import ScenarioError, load_scenario

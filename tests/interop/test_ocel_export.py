@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.interop.ocel import Ocel, build_ocel
 from experiments.interop.ocel_io import read_ocel
 from experiments.interop.ocel_kpis import recompute
-from experiments.runner import run_scenario
+from experiments.replicate import run_scenario
 from scenarios.loader import load_scenario
 
 #: PM4Py suggests its optional Rust backends when it reads XES; the pure-Python reader is enough

@@ -1,8 +1,10 @@
-"""``retail-twin export``: a run directory as an OCEL 2.0 (JSON, SQLite) or XES event log.
+"""Bring your own retailer: ``retail-twin export``, ``import``, ``calibrate`` and ``fidelity``.
 
-Registered on the app of :mod:`experiments.cli` by one import. Exit codes: 0 written; 2 a
-missing run directory, replication or event log, an unknown format, or bad options (the message
-names what is wrong; nothing is written under ``--out`` unless the export completes).
+``export`` writes a run directory as an OCEL 2.0 (JSON, SQLite) or XES event log; ``import``
+turns a retailer's tables into a scenario directory; ``calibrate`` fits a scenario to a history
+(tables or OCEL); ``fidelity`` scores the twin against a history (exit 1 when a row fails).
+Registered on :data:`cli.app.app` by one import in :mod:`cli.main`. Bad input exits 2 naming
+what is wrong (file, row and column for a table); nothing is written unless a step completes.
 """
 
 from __future__ import annotations
@@ -14,9 +16,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
-from experiments.cli import _fail, app, err, out
+from cli.app import app, err, fail, out
+from experiments.interop import ocel_io, xes
+from experiments.interop.calibrate import CalibrationError, Fit, report_table
+from experiments.interop.calibrate import calibrate as run_calibration
+from experiments.interop.fidelity import THRESHOLDS, as_dicts, score, twin_histories
+from experiments.interop.history import load_history
+from experiments.interop.importer import import_tables
 from experiments.interop.ocel import OcelError, build_ocel
+from experiments.interop.ocel_io import OcelReadError
+from experiments.interop.tables import TableError
+from scenarios.loader import ScenarioError, load_scenario
 
 FORMATS = ("ocel2-json", "ocel2-sqlite", "xes")
 
@@ -32,21 +45,20 @@ def export(
     ] = "order",
 ) -> None:
     """Export one replication of a run as an object-centric (OCEL 2.0) or flat (XES) log."""
-    from experiments.interop import ocel_io, xes
 
     if fmt not in FORMATS:
-        _fail(f"--format: expected one of {', '.join(FORMATS)}; found {fmt!r}")
+        fail(f"--format: expected one of {', '.join(FORMATS)}; found {fmt!r}")
     if replication < 0:
-        _fail(f"--replication: expected an index >= 0; found {replication}")
+        fail(f"--replication: expected an index >= 0; found {replication}")
     started = time.perf_counter()
     try:
         o = build_ocel(run_dir, replication)
     except OcelError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if fmt == "xes":
         if object_type not in o.object_types():
             known = ", ".join(o.object_types())
-            _fail(f"--object-type: expected one of {known}; found {object_type!r}")
+            fail(f"--object-type: expected one of {known}; found {object_type!r}")
         traces = xes.write_xes(o, out_file, object_type)
         what = f"{traces:,} {object_type} traces"
     else:
@@ -67,8 +79,6 @@ def import_(
     seed: Annotated[int, typer.Option("--seed", help="the scenario's seed")] = 42,
 ) -> None:
     """Import a retailer's tables (docs/import.md) as a scenario directory."""
-    from experiments.interop.importer import import_tables
-    from experiments.interop.tables import TableError
 
     try:
         report = import_tables(directory, out_dir, name=name, seed=seed)
@@ -95,12 +105,6 @@ def calibrate(
     out_dir: Annotated[Path, typer.Option("--out", help="the scenario directory to write")],
 ) -> None:
     """Fit the scenario to a history; write a scenario that extends it and a report."""
-    from experiments.interop.calibrate import CalibrationError, Fit, report_table
-    from experiments.interop.calibrate import calibrate as run_calibration
-    from experiments.interop.history import load_history
-    from experiments.interop.ocel_io import OcelReadError
-    from experiments.interop.tables import TableError
-    from scenarios.loader import ScenarioError
 
     started = time.perf_counter()
     try:
@@ -110,7 +114,7 @@ def calibrate(
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(code=2) from None
     except (CalibrationError, OcelReadError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     sys.stdout.write(report_table([Fit(**f) for f in report["fits"]]))
     err.print(
         f"{out_dir / 'scenario.yaml'}: {len(report['fits'])} fitted rows from "
@@ -134,26 +138,18 @@ def fidelity(
     as_json: Annotated[bool, typer.Option("--json", help="print the scorecard as JSON")] = False,
 ) -> None:
     """Score the twin against a history; exit 1 when a row fails its threshold."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from experiments.interop.fidelity import THRESHOLDS, as_dicts, score, twin_histories
-    from experiments.interop.history import load_history
-    from experiments.interop.ocel_io import OcelReadError
-    from experiments.interop.tables import TableError
-    from scenarios.loader import ScenarioError, load_scenario
 
     if replications < 1:
-        _fail(f"--replications: expected >= 1; found {replications}")
+        fail(f"--replications: expected >= 1; found {replications}")
     limits = {}
     for item in threshold or []:
         key, _, value = item.partition("=")
         try:
             limits[key] = float(value)
         except ValueError:
-            _fail(f"--threshold: expected NAME=NUMBER; found {item!r}")
+            fail(f"--threshold: expected NAME=NUMBER; found {item!r}")
         if key not in THRESHOLDS:
-            _fail(f"--threshold: expected one of {', '.join(THRESHOLDS)}; found {key!r}")
+            fail(f"--threshold: expected one of {', '.join(THRESHOLDS)}; found {key!r}")
     started = time.perf_counter()
     try:
         s = load_scenario(scenario)
@@ -162,7 +158,7 @@ def fidelity(
         sys.stderr.write(f"{exc}\n")
         raise typer.Exit(code=2) from None
     except OcelReadError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     rows = score(h, twin_histories(s, replications), limits)
     failed = [r for r in rows if r.verdict == "fail"]
     if as_json:
