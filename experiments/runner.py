@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.intervals import kpi_interval
 from experiments.stats import mean_ci
 from orchestration.approvals.audit import AuditLog
 from orchestration.base import build
@@ -131,7 +132,7 @@ def aggregate(
     ci: dict[str, Any] = {}
     for name in names:
         vals = [r.kpis[name] for r in results]
-        stat = mean_ci(vals)
+        stat = kpi_interval(name, vals)
         if stat is None:
             kpis[name] = None
             ci[name] = None
