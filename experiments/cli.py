@@ -241,7 +241,7 @@ import experiments.cli_bench  # noqa: E402  (registers bench)
 import experiments.cli_check  # noqa: E402,F401  (registers check: service levels)
 import experiments.cli_replay as cli_replay  # noqa: E402,F401  (registers replay)
 from dashboards.cli import dashboard  # noqa: E402  (the Streamlit app: retail-twin dashboard)
-from experiments import cli_experiments  # noqa: E402,F401  (registers compare, sweep, results)
+from experiments import cli_experiments, cli_report  # noqa: E402,F401  (compare, sweep, report)
 
 app.command()(dashboard)
 
