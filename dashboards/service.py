@@ -478,7 +478,28 @@ def run_downloads(run: RunData) -> list[Download]:
                 "application/vnd.apache.parquet",
             )
         )
+    out.append(report_download(run.run_dir))
     return [x for x in out if x is not None]
+
+
+def report_download(path: str | Path) -> Download | None:
+    """The executive report (one HTML file) of a run or comparison directory; None when the
+    directory cannot be read as one (:mod:`dashboards.report`)."""
+    from dashboards.report import ReportSourceError
+
+    try:
+        data = _report(str(path), _mtime(Path(path)))
+    except (ReportSourceError, OSError, ValueError, KeyError):
+        return None
+    return Download("report.html", "report.html", data, "text/html")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report(path: str, mtime: float) -> bytes:
+    from dashboards.report import report_html
+
+    del mtime
+    return report_html(path).encode("utf-8")
 
 
 def sweep_downloads(comp: Comparison) -> list[Download]:
@@ -496,7 +517,8 @@ def sweep_downloads(comp: Comparison) -> list[Download]:
     sweep_yaml = Path(comp.sweep_dir) / "sweep.yaml"
     if sweep_yaml.is_file():
         out.append(Download("sweep.yaml", "sweep.yaml", sweep_yaml.read_bytes(), "text/yaml"))
-    return out
+    report = report_download(comp.sweep_dir)
+    return out if report is None else [report, *out]
 
 
 def reproduce_command(run: RunData) -> str:

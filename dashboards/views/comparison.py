@@ -68,6 +68,18 @@ if comp is not None:
         f"{comp.replications} replication(s) each, common random numbers; differences are paired "
         f"against {comp.reference} · sweep directory `{comp.sweep_dir}`"
     )
+    report = service.report_download(comp.sweep_dir)
+    if report is not None:
+        st.download_button(
+            "Executive report (HTML)",
+            report.data,
+            file_name=f"report_{comp.scenario}.html",
+            mime=report.mime,
+            key=f"{PAGE}_report",
+            on_click="ignore",
+            icon=":material/description:",
+            help="one self-contained page to forward: recommendation, evidence, charts, sources",
+        )
     st.markdown("#### Verdict")
     st.markdown("\n".join(f"- {line}" for line in kpis.verdict(comp.summary)))
 

@@ -214,3 +214,17 @@ def test_the_report_opens_offline_in_chromium_and_prints(comparison: Path, tmp_p
     assert tuple(ids) == SECTIONS
     assert "Recommendation and its evidence" in headings
     assert recommended.startswith("Recommended: ")
+
+
+def test_the_dashboard_offers_the_report_beside_the_tables(comparison: Path):
+    from dashboards import service
+
+    comp = service.read_sweep(comparison)
+    downloads = service.sweep_downloads(comp)
+    assert downloads[0].file_name == "report.html"
+    assert downloads[0].mime == "text/html"
+    assert b'<section id="recommendation">' in downloads[0].data
+    run = service.read_run(comparison / "runs" / "p000_manual")
+    names = [d.file_name for d in service.run_downloads(run)]
+    assert "report.html" in names
+    assert service.report_download(comparison / "nowhere") is None
