@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboards import figures, kpis, service, ui
@@ -63,7 +65,7 @@ finally:
     bar.done()
 
 if comp is not None:
-    st.subheader(f"{len(comp.models)} models on {comp.scenario}")
+    st.subheader(f"{len(comp.models)} models on {ui.scenario_label(comp.scenario)}")
     st.caption(
         f"{comp.replications} replication(s) each, common random numbers; differences are paired "
         f"against {comp.reference} · sweep directory `{comp.sweep_dir}`"
@@ -73,7 +75,7 @@ if comp is not None:
         st.download_button(
             "Executive report (HTML)",
             report.data,
-            file_name=f"report_{comp.scenario}.html",
+            file_name=f"report_{Path(comp.scenario).stem}.html",
             mime=report.mime,
             key=f"{PAGE}_report",
             on_click="ignore",

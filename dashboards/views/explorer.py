@@ -52,7 +52,8 @@ finally:
 if result is not None:
     run = result.run
     ref = result.reference
-    st.subheader(f"{result.model} on {result.scenario}" + (" vs manual" if ref else ""))
+    label = ui.scenario_label(result.scenario)
+    st.subheader(f"{result.model} on {label}" + (" vs manual" if ref else ""))
     keys = [o.partition("=")[0] for o in result.overrides]
     st.caption(
         f"{run.n} replication(s) · seed {run.summary.get('seed')} · "
