@@ -26,7 +26,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import levers as lv
-from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, Recovery, recovery, timeline
+from dashboards.recovery import (
+    WITH_FAULT,
+    WITHOUT_FAULT,
+    Recovery,
+    event_drain_h,
+    recovery,
+    timeline,
+)
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
 from experiments.results import (
@@ -77,6 +84,8 @@ class RunData:
     replications: pd.DataFrame
     daily: pd.DataFrame
     approvals: pd.DataFrame
+    #: events in flight every hour of every replication (empty for older run directories)
+    backlog: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def currency(self) -> str:
@@ -138,6 +147,8 @@ class ResilienceRun:
     timeline: pd.DataFrame
     #: long table: "with fault" against "without fault" (paired)
     summary: pd.DataFrame
+    #: ``check``'s backlog_drain_h on these two runs (the event backlog), None if not drained
+    event_drain_h: float | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +302,7 @@ def read_run(run_dir: str | Path) -> RunData:
         replications=rec.replications,
         daily=daily.assign(model=model),
         approvals=approvals.assign(model=model),
+        backlog=rec.backlog(),
     )
 
 
@@ -421,7 +433,9 @@ def resilience(
     rec = recovery(hit.daily, twin.daily, fault.start_day, fault.duration_h)
     tl = timeline(hit.daily, twin.daily, TIMELINE_SERIES)
     summary = paired_summary([twin, hit], WITHOUT_FAULT, labels=[WITHOUT_FAULT, WITH_FAULT])
-    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary)
+    end_h = (fault.start_day * 24.0) + fault.duration_h
+    events = event_drain_h(hit.backlog, twin.backlog, end_h)
+    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary, events)
 
 
 def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str:
