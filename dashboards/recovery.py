@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from experiments.slo import drain_hours
+
 WITH_FAULT, WITHOUT_FAULT = "with fault", "without fault"
 BACKLOG = ("backorders_open", "queue_depth", "open_exceptions")
 #: who owes each part of the business backlog
@@ -134,8 +136,6 @@ def event_drain_h(with_fault: pd.DataFrame, twin: pd.DataFrame, recovery_h: floa
     replication, hour, events_in_flight): hours from ``recovery_h`` until the events in flight
     are back to the twin's, the worst replication; None when one never drained or there is no
     hourly series."""
-    from experiments.slo import drain_hours
-
     if with_fault.empty or twin.empty:
         return None
     drains = []

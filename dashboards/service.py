@@ -2,7 +2,7 @@
 
 Pages call only this module. It builds scenarios with :func:`scenarios.loader.load_scenario`
 (so a bad lever combination raises :class:`~scenarios.loader.ScenarioError` with every problem,
-before anything runs), runs them with :func:`experiments.runner.run_scenario` and
+before anything runs), runs them with :func:`experiments.replicate.run_scenario` and
 :func:`experiments.compare.compare_models`, and reads results back with
 :mod:`experiments.results`. It simulates nothing itself.
 
@@ -23,27 +23,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from dashboards import downloads as dl
 from dashboards import levers as lv
-from dashboards.recovery import (
-    WITH_FAULT,
-    WITHOUT_FAULT,
-    Recovery,
-    event_drain_h,
-    recovery,
-    timeline,
-)
+from dashboards.downloads import Download, reproduce_command
+from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, event_drain_h, recovery, timeline
+from dashboards.report import ReportSourceError, report_html
+from dashboards.runs import Comparison, Exploration, ResilienceRun, RunData
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
+from experiments.compare import compare_models
+from experiments.replicate import run_scenario
 from experiments.results import (
     is_run_dir,
     list_runs,
@@ -51,8 +48,9 @@ from experiments.results import (
     load_run,
     load_sweep,
 )
-from orchestration.base import describe_models
+from orchestration.models import describe_models, model_names
 from scenarios.loader import (
+    Problem,
     ScenarioError,
     describe_library,
     load_scenario,
@@ -69,94 +67,18 @@ FAST_SCENARIO = "tiny"
 SUBDIR = "dashboard"
 TIMELINE_SERIES = ("backorders_open", "queue_depth", "open_exceptions", "fill_rate")
 
-__all__ = ["ScenarioError"]  # re-exported: pages catch it from here
-
-
-# ------------------------------------------------------------------------------ records
-@dataclass(frozen=True)
-class RunData:
-    """One run directory read back: summary, per-replication KPIs, daily series, approvals."""
-
-    run_dir: str
-    model: str
-    summary: dict[str, Any]
-    scenario: dict[str, Any]
-    replications: pd.DataFrame
-    daily: pd.DataFrame
-    approvals: pd.DataFrame
-    #: events in flight every hour of every replication (empty for older run directories)
-    backlog: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def currency(self) -> str:
-        return str(self.scenario.get("currency", "USD"))
-
-    @property
-    def n(self) -> int:
-        return int(self.summary.get("replications", 1))
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """A model's run on a scenario, the ``manual`` run of the same scenario and their deltas."""
-
-    scenario: str
-    model: str
-    overrides: tuple[str, ...]
-    run: RunData
-    reference: RunData | None
-    #: long comparison table (model x KPI), as :mod:`experiments.sweep` writes it
-    summary: pd.DataFrame
-
-    @property
-    def daily(self) -> pd.DataFrame:
-        frames = [self.run.daily] + ([self.reference.daily] if self.reference else [])
-        return pd.concat(frames, ignore_index=True)
-
-    @property
-    def approvals(self) -> pd.DataFrame:
-        frames = [self.run.approvals] + ([self.reference.approvals] if self.reference else [])
-        return pd.concat(frames, ignore_index=True)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Several models on one scenario with common random numbers (a one-point sweep)."""
-
-    scenario: str
-    models: tuple[str, ...]
-    replications: int
-    sweep_dir: str
-    reference: str
-    #: one row per model x KPI: mean, interval, paired difference vs the reference
-    summary: pd.DataFrame
-    #: one row per model x replication: every KPI
-    results: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class ResilienceRun:
-    """A run with an injected fault, its twin without it, and how the business recovered."""
-
-    scenario: str
-    model: str
-    fault: lv.Fault
-    with_fault: RunData
-    twin: RunData
-    recovery: Recovery
-    timeline: pd.DataFrame
-    #: long table: "with fault" against "without fault" (paired)
-    summary: pd.DataFrame
-    #: ``check``'s backlog_drain_h on these two runs (the event backlog), None if not drained
-    event_drain_h: float | None = None
-
-
-@dataclass(frozen=True)
-class Download:
-    label: str
-    file_name: str
-    data: bytes
-    mime: str
+# re-exported: pages reach everything through this module
+__all__ = [
+    "Comparison",
+    "Download",
+    "Exploration",
+    "ResilienceRun",
+    "RunData",
+    "ScenarioError",
+    "reproduce_command",
+    "run_downloads",
+    "sweep_downloads",
+]
 
 
 # ------------------------------------------------------------------------------ catalogue
@@ -204,9 +126,6 @@ def open_own_scenario(text: str, file_name: str, results_dir: str | Path) -> str
     Raises :class:`ScenarioError` listing every problem (file, dotted path, expected, found);
     nothing is kept then.
     """
-    from orchestration.base import model_names
-    from scenarios.loader import Problem
-
     stem = Path(file_name).stem or "scenario"
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:60] or "scenario"
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
@@ -269,8 +188,6 @@ def run_model(
     on_progress: Callable[[float], None] | None = None,
 ) -> RunData:
     """Run (once) and read back the resolved scenario, ``replications`` times."""
-    from experiments.runner import run_scenario
-
     run_dir = run_dir_for(scenario_json, replications, results_dir)
     if not is_run_dir(run_dir):
         scenario = scenario_from_resolved(json.loads(scenario_json))
@@ -357,8 +274,6 @@ def compare(
     on_progress: Progress | None = None,
 ) -> Comparison:
     """Every model of ``model_list`` on one scenario (paired vs manual), run once, then cached."""
-    from experiments.compare import compare_models
-
     overrides = tuple(overrides)
     ordered = tuple(dict.fromkeys([m for m in model_list if m == REFERENCE] + list(model_list)))
     key = resolve(scenario, (*overrides, f"orchestration.model={REFERENCE}"))
@@ -497,53 +412,10 @@ def _open_sweep(sweep_dir: str, mtime: float) -> Comparison:
     return read_sweep(sweep_dir)
 
 
-def _parquet(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.to_parquet(buf, index=False)
-    return buf.getvalue()
-
-
-def _csv(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False).encode("utf-8")
-
-
-def run_downloads(run: RunData) -> list[Download]:
-    """The files of a run an analyst takes away (tables as CSV and Parquet)."""
-    d = Path(run.run_dir)
-    out = [
-        Download("scenario.yaml", "scenario.yaml", (d / "scenario.yaml").read_bytes(), "text/yaml")
-        if (d / "scenario.yaml").is_file()
-        else None,
-        Download(
-            "summary.json",
-            "summary.json",
-            (json.dumps(run.summary, indent=2) + "\n").encode("utf-8"),
-            "application/json",
-        ),
-    ]
-    for label, df in (
-        ("daily", run.daily),
-        ("approvals", run.approvals),
-        ("replications", run.replications),
-    ):
-        out.append(Download(f"{label}.csv", f"{label}.csv", _csv(df), "text/csv"))
-        out.append(
-            Download(
-                f"{label}.parquet",
-                f"{label}.parquet",
-                _parquet(df),
-                "application/vnd.apache.parquet",
-            )
-        )
-    out.append(report_download(run.run_dir))
-    return [x for x in out if x is not None]
-
-
+# ------------------------------------------------------------------------------ downloads
 def report_download(path: str | Path) -> Download | None:
     """The executive report (one HTML file) of a run or comparison directory; None when the
     directory cannot be read as one (:mod:`dashboards.report`)."""
-    from dashboards.report import ReportSourceError
-
     try:
         data = _report(str(path), _mtime(Path(path)))
     except (ReportSourceError, OSError, ValueError, KeyError):
@@ -553,31 +425,17 @@ def report_download(path: str | Path) -> Download | None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _report(path: str, mtime: float) -> bytes:
-    from dashboards.report import report_html
-
     del mtime
     return report_html(path).encode("utf-8")
 
 
+def run_downloads(run: RunData) -> list[Download]:
+    """The files of a run (:func:`dashboards.downloads.run_downloads`) and its report."""
+    report = report_download(run.run_dir)
+    return dl.run_downloads(run) + ([report] if report is not None else [])
+
+
 def sweep_downloads(comp: Comparison) -> list[Download]:
-    out = []
-    for label, df in (("summary", comp.summary), ("results", comp.results)):
-        out.append(Download(f"{label}.csv", f"{label}.csv", _csv(df), "text/csv"))
-        out.append(
-            Download(
-                f"{label}.parquet",
-                f"{label}.parquet",
-                _parquet(df),
-                "application/vnd.apache.parquet",
-            )
-        )
-    sweep_yaml = Path(comp.sweep_dir) / "sweep.yaml"
-    if sweep_yaml.is_file():
-        out.append(Download("sweep.yaml", "sweep.yaml", sweep_yaml.read_bytes(), "text/yaml"))
+    """The executive report of a comparison first, then its tables."""
     report = report_download(comp.sweep_dir)
-    return out if report is None else [report, *out]
-
-
-def reproduce_command(run: RunData) -> str:
-    """The CLI line that re-runs this run from its resolved scenario."""
-    return f"retail-twin run {Path(run.run_dir) / 'scenario.yaml'} --replications {run.n} --json"
+    return ([report] if report is not None else []) + dl.sweep_downloads(comp)

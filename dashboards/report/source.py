@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.analysis import compare_samples, summary_rows
+from experiments.backends import code_fingerprint
 from experiments.results import is_run_dir, is_sweep_dir, load_run, load_sweep
 
 CHECK_FILE = "check.json"
@@ -98,8 +99,6 @@ def _frames(runs: list[tuple[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _code_now() -> tuple[str, ...]:
-    from experiments.backends import code_fingerprint
-
     return (code_fingerprint(),)
 
 

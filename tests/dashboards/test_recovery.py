@@ -111,8 +111,8 @@ def test_the_event_drain_is_checks_definition():
 def test_the_lab_and_check_agree_on_a_carrier_outage(tmp_path):
     """One definition: the event drain read from two run directories equals check's
     backlog_drain_h for the same scenario and its fault-free twin."""
+    from experiments.replicate import run_scenario
     from experiments.results import load_run
-    from experiments.runner import run_scenario
     from experiments.slo import BACKLOG_DRAIN, fault_free_twin, run_checks
     from scenarios.loader import load_scenario
 

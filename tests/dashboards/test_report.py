@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from dashboards.report import build_report, chromium, report_html
 from dashboards.report.evidence import kpi_verdict, recommend
 from dashboards.report.source import load_source
-from experiments.cli import app
 from experiments.compare import compare_models
 from experiments.intervals import kpi_range
 

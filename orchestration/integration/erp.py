@@ -1,0 +1,173 @@
+"""The ERP as the automated models use it: purchase orders live in the mocked Odoo.
+
+Stock quantities stay in the fast array records (:mod:`orchestration.backoffice.records`) — one
+``stock.quant`` per location x SKU as ORM records would cost more than the rest of the twin
+together, and the automation the models rely on does not watch quants. Purchase orders, whose
+state machine, double validation and automation rules *are* the point, go through
+:class:`orchestration.odoo.Env`: a confirmed order (state set to ``purchase``) fires an automation
+rule whose server action is Odoo's "Send Webhook Notification" to the middleware — after commit,
+with a 1 s timeout and no retry. The POST crosses the ``erp_webhook`` hop of the fault plan
+(outage windows, ``integration.drop_rate``); a lost POST is simply lost, as in Odoo.
+
+Products and vendors are created once per run (``product.product`` per SKU with its list price
+and cost; ``res.partner`` per supplier).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from orchestration.odoo import AutomationRule, Env, ManualClock, ServerAction, SimClock
+from orchestration.odoo.config import AutomationConfigError, build_automation
+from orchestration.port import WorldPort
+from scenarios.schema import Scenario
+from sim.rng import Buffered
+
+PO_WEBHOOK_URL = "http://n8n:5678/webhook/po-confirmed"
+WEBHOOK_TARGET = "erp_webhook"
+
+
+def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
+    """Every problem of the scenario's declared automation rules against the Odoo registry.
+
+    Checked on a throwaway Odoo at load time, so an unknown model, field, trigger or domain
+    operator is reported with its path before anything runs.
+    """
+    if not (scenario.automation.rules or scenario.automation.scheduled_actions):
+        return []
+    env = Env(clock=ManualClock(dt.datetime.combine(scenario.start_date, dt.time())))
+    try:
+        build_automation(env, scenario.automation, {})
+    except AutomationConfigError as exc:
+        return [(p.path, p.expected, str(p.found)) for p in exc.problems]
+    return []
+
+
+class LostWebhook(Exception):
+    """The outbound POST did not get an answer within Odoo's 1 s timeout."""
+
+
+class OdooErp:
+    def __init__(
+        self,
+        world: WorldPort,
+        post: Callable[[str, dict[str, Any]], None],
+        gen: np.random.Generator,
+        *,
+        double_validation_amount: float | None,
+        callables: dict[str, Callable[..., Any]] | None = None,
+    ):
+        self.w = world
+        self._post = post
+        self.draws = Buffered(gen)
+        start = dt.datetime.combine(world.s.start_date, dt.time())
+        self.env = Env(clock=SimClock(world.env, start), transport=self._transport)
+        company = self.env.company
+        if double_validation_amount is None:
+            company.write({"po_double_validation": "one_step"})
+        else:
+            company.write(
+                {
+                    "po_double_validation": "two_step",
+                    "po_double_validation_amount": double_validation_amount,
+                }
+            )
+        net = world.net
+        self.vendor_ids = [
+            self.env["res.partner"].create({"name": name, "supplier_rank": 1}).id
+            for name in net.supplier_names
+        ]
+        products = self.env["product.product"]
+        self.product_ids = [
+            products.create(
+                {
+                    "name": f"SKU {i:05d}",
+                    "list_price": float(net.price[i]),
+                    "standard_price": float(net.cost[i]),
+                }
+            ).id
+            for i in range(net.n_skus)
+        ]
+        f = world.s.faults.integration
+        self._drop, self._lat = f.drop_rate, (f.latency_s.mu, f.latency_s.sigma)
+        self.webhooks_sent = 0
+        self.webhooks_lost = 0
+        self.env.automation.add_rule(
+            AutomationRule(
+                name="Confirmed PO to the middleware",
+                model="purchase.order",
+                trigger="on_state_set",
+                trg_value="purchase",
+                actions=[
+                    ServerAction(
+                        "Send to n8n",
+                        "webhook",
+                        webhook_url=PO_WEBHOOK_URL,
+                        webhook_fields=("name", "partner_id", "amount_total", "origin"),
+                    )
+                ],
+            )
+        )
+        if world.s.automation.rules or world.s.automation.scheduled_actions:
+            build_automation(self.env, world.s.automation, callables or {})
+        if world.s.faults.cron_lags:  # fault library: the ir.cron worker runs late
+            plan, clock = world.faults, self.env.clock
+            self.env.cron.lag = lambda due: dt.timedelta(
+                hours=plan.cron_lag("odoo_cron", clock.to_sim_hours(due))
+            )
+
+    def _transport(self, url: str, payload: dict[str, Any]) -> float:
+        """Odoo's ``requests.post(url, json=payload, timeout=1)`` across the fault plan."""
+        w, d = self.w, self.draws
+        u = d.uniform()
+        latency_s = math.exp(self._lat[0] + self._lat[1] * d.normal())
+        self.webhooks_sent += 1
+        p = max(self._drop, w.faults.failure_prob(WEBHOOK_TARGET, w.env.now))
+        if u < p:
+            self.webhooks_lost += 1
+            w.kpi.integration_call()
+            if w.tracing:
+                w.trace("webhook_lost", str(payload.get("name", "")), f"POST {url}: 1 s timeout")
+            raise LostWebhook(url)
+        # Past Odoo's 1 s timeout the receiver usually still gets the call; Odoo logs a timeout.
+        w.kpi.integration_call(latency_s=latency_s, webhook=True)
+        self._post(url, payload)
+        return latency_s
+
+    def create_po(
+        self, supplier: int, skus: np.ndarray, qty: np.ndarray, cost: np.ndarray, origin: str
+    ) -> tuple[int, str]:
+        """Create a draft RFQ; returns (id, name)."""
+        lines = [
+            (0, 0, {"product_id": pid, "product_qty": float(q), "price_unit": float(c)})
+            for pid, q, c in zip(
+                [self.product_ids[k] for k in skus.tolist()],
+                qty.tolist(),
+                cost.tolist(),
+                strict=True,
+            )
+        ]
+        po_id = self.env.execute(
+            "purchase.order",
+            "create",
+            {"partner_id": self.vendor_ids[supplier], "order_line": lines, "origin": origin},
+        )
+        return po_id, self.env["purchase.order"].browse(po_id).name
+
+    def confirm_po(self, po_id: int) -> None:
+        """``button_confirm``: the order becomes a PO and the webhook rule fires after commit."""
+        self.env.execute("purchase.order", "button_confirm", [po_id])
+
+    def cancel_po(self, po_id: int) -> None:
+        self.env.execute("purchase.order", "button_cancel", [po_id])
+
+    def po_state(self, po_id: int) -> str:
+        return self.env["purchase.order"].browse(po_id).state
+
+
+__all__ = ["LostWebhook", "OdooErp", "automation_problems"]
