@@ -151,6 +151,11 @@ def recommendation(src: ReportSource, rec: Recommendation) -> str:
         + (": " + _t(", ".join(kpi(v.name).label for v in behind)) if behind else "")
         + ".</p>"
     )
+    head += (
+        "<p class='sub'>The rule: the model significantly behind the best on the fewest "
+        "decision KPIs, every KPI weighing the same. Where money differs by orders of "
+        "magnitude, read the evidence below rather than the count.</p>"
+    )
     ties = rec.ties()
     if ties:
         head += (
@@ -264,7 +269,7 @@ def charts(src: ReportSource) -> str:
         parts.append(figures.oversold_per_day(daily))
         parts.append(figures.queue_depth(daily))
     if not src.approvals.empty:
-        parts.append(figures.approval_cycle_times(src.approvals))
+        parts.append(figures.approval_cycle_boxes(src.approvals))
     if not parts:
         body = "<p>The run directory holds no daily series (written with --no-outputs).</p>"
     else:
