@@ -58,7 +58,13 @@ if result is not None:
     st.caption(
         f"{run.n} replication(s) · seed {run.summary.get('seed')} · "
         f"{run.summary.get('horizon_days')} days · "
-        + (f"changed: {', '.join(keys)}" if keys else "the library scenario as shipped")
+        + (
+            f"changed: {', '.join(keys)}"
+            if keys
+            else "the library scenario as shipped"
+            if label == result.scenario
+            else "your file as opened"
+        )
     )
     ui.kpi_cards(result.summary, result.model, currency=run.currency)
 

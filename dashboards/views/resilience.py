@@ -69,7 +69,7 @@ if res is not None:
     c1, c2, c3, c4, c5 = st.columns(5)
     drain = f"{rec.drain_days:.1f} days" if rec.drain_days is not None else "not drained"
     c1.metric(
-        "Business backlog drain time",
+        "Business drain",
         drain,
         help="From the end of the fault until open backorders + queued work + open exceptions "
         "are back to the no-fault level (daily closes).",
@@ -77,7 +77,7 @@ if res is not None:
     )
     events = f"{res.event_drain_h:.0f} h" if res.event_drain_h is not None else "not drained"
     c2.metric(
-        "Event backlog drain time",
+        "Event drain",
         events,
         help="retail-twin check's backlog_drain_h: from the end of the fault until the events "
         "not yet settled by the orchestration layer are back to the no-fault level (hourly).",

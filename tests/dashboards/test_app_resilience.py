@@ -21,8 +21,8 @@ def test_opens_on_a_carrier_outage_under_manual(app, calls):
     assert (f.target, f.start_day, f.duration_h, f.intensity) == ("carrier_api", 4.0, 36.0, 1.0)
     labels = [m.label for m in at.metric]
     assert labels[:5] == [
-        "Business backlog drain time",
-        "Event backlog drain time",
+        "Business drain",
+        "Event drain",
         "Orders at risk",
         "Extra oversold orders",
         "Peak excess backlog",

@@ -206,7 +206,8 @@ def test_every_other_page_renders(server, page, tmp_path):
 
     page.goto(f"{server}/resilience", timeout=60_000)
     _settle(page, metrics=12, charts=1)
-    assert page.get_by_text("Backlog drain time").count() >= 1
+    assert page.get_by_text("Business drain").count() >= 1
+    assert page.get_by_text("Event drain").count() >= 1
     _shoot(page, tmp_path, "resilience")
 
     page.goto(f"{server}/history", timeout=60_000)
