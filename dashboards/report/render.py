@@ -197,10 +197,10 @@ def _cell(summary: pd.DataFrame, model: str, name: str, cur: str) -> str:
 
 
 def tradeoffs(src: ReportSource) -> str:
-    groups = decision_kpis(list(src.summary["kpi"].unique()) if not src.summary.empty else [])
+    present = list(src.summary["kpi"].unique()) if not src.summary.empty else []
+    groups = decision_kpis(present)
     extra = ("touchless_rate", "approval_cycle_time_mean_h", "revenue", "orders_total")
-    groups.setdefault("Speed", [])
-    groups["Context"] = [k for k in extra if k in set(src.summary.get("kpi", []))]
+    groups["Context"] = [k for k in extra if k in present]
     body = ""
     for group, names in groups.items():
         if not names:

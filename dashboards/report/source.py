@@ -94,8 +94,11 @@ def _frames(runs: list[tuple[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
         a = rec.approvals()
         if not a.empty:
             approvals.append(a.assign(model=model))
-    cat = lambda fs: pd.concat(fs, ignore_index=True) if fs else pd.DataFrame()  # noqa: E731
-    return cat(daily), cat(approvals)
+    return _concat(daily), _concat(approvals)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _code_now() -> tuple[str, ...]:
