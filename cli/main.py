@@ -15,6 +15,7 @@ import cli.catalog
 import cli.bench
 import cli.check
 import cli.replay
+import cli.serve
 import cli.compare
 import cli.sweep
 import cli.results

@@ -538,6 +538,16 @@ class DeadLetterParams(Strict):
     max_redrives: Annotated[int, Field(ge=1, le=1_000)] = 3
 
 
+class N8nNodeProfile(Strict):
+    """How an imported n8n node behaves in the twin: call latency (s, lognormal by median and
+    95th percentile), the share of runs that fail, and (Code nodes) that output no items."""
+
+    latency_s_median: NonNegative = 0.0
+    latency_s_p95: NonNegative = 0.0
+    failure_rate: Fraction = 0.0
+    empty_rate: Fraction = 0.0
+
+
 class IntegrationParams(Strict):
     """How the automated models wire Odoo, n8n and the channels (shared by all four)."""
 
@@ -553,6 +563,13 @@ class IntegrationParams(Strict):
     #: circuit breakers by outbound target (none by default: every call reaches its target)
     breakers: dict[BreakerTarget, BreakerParams] = {}
     dead_letters: DeadLetterParams = DeadLetterParams()
+    #: n8n export (JSON file) whose workflows replace the built-in wiring; ``builtin`` is the
+    #: shipped export of the built-in flows (orchestration/integration/flows/builtin.json).
+    #: Its nodes' own Retry On Fail settings apply (retry_max_tries/_wait_ms must stay default).
+    n8n_workflows: str | None = None
+    #: profiles of the export's nodes, by node name or node type (``httpRequest``, ``code``,
+    #: ``odoo``...); a Code node needs one. Only with ``n8n_workflows``.
+    n8n_node_profiles: dict[str, N8nNodeProfile] = {}
 
 
 class EventDrivenParams(Strict):
