@@ -20,7 +20,8 @@ import cli.compare
 import cli.sweep
 import cli.results
 import cli.report
-import cli.dashboard  # noqa: F401
+import cli.dashboard
+import cli.interop  # noqa: F401  (export, import, calibrate, fidelity)
 # isort: on
 
 __all__ = ["app", "main"]

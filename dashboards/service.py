@@ -34,12 +34,17 @@ import streamlit as st
 from dashboards import downloads as dl
 from dashboards import levers as lv
 from dashboards.downloads import Download, reproduce_command
+from dashboards.own_scenarios import open_own_scenario, own_scenarios
 from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, event_drain_h, recovery, timeline
 from dashboards.report import ReportSourceError, report_html
 from dashboards.runs import Comparison, Exploration, ResilienceRun, RunData
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
 from experiments.compare import compare_models
+from experiments.interop.fidelity import as_dicts, score, twin_histories
+from experiments.interop.history import load_history
+from experiments.interop.ocel_io import OcelReadError
+from experiments.interop.tables import TableError
 from experiments.replicate import run_scenario
 from experiments.results import (
     is_run_dir,
@@ -48,9 +53,8 @@ from experiments.results import (
     load_run,
     load_sweep,
 )
-from orchestration.models import describe_models, model_names, shipped_model_names
+from orchestration.models import describe_models, shipped_model_names
 from scenarios.loader import (
-    Problem,
     ScenarioError,
     describe_library,
     load_scenario,
@@ -75,6 +79,8 @@ __all__ = [
     "ResilienceRun",
     "RunData",
     "ScenarioError",
+    "open_own_scenario",
+    "own_scenarios",
     "reproduce_command",
     "run_downloads",
     "sweep_downloads",
@@ -110,46 +116,6 @@ def resolve(name: str, overrides: tuple[str, ...]) -> str:
     """The resolved scenario as canonical JSON; raises ScenarioError listing every problem."""
     doc = scenario_to_document(load_scenario(name, list(overrides)))
     return json.dumps(doc, sort_keys=True)
-
-
-# ------------------------------------------------------------------------------ own scenarios
-OWN = "scenarios"
-
-
-def own_scenarios(results_dir: str | Path) -> list[str]:
-    """Scenario files of the user's own under ``RESULTS/scenarios/`` (opened or copied there)."""
-    root = results_root(results_dir) / OWN
-    if not root.is_dir():
-        return []
-    return sorted(str(p) for p in root.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"})
-
-
-def open_own_scenario(text: str, file_name: str, results_dir: str | Path) -> str:
-    """Validate a user's scenario YAML with the loader of the CLI and keep it under
-    ``RESULTS/scenarios/<digest>/``; return its path (what the scenario pickers take).
-
-    Raises :class:`ScenarioError` listing every problem (file, dotted path, expected, found);
-    nothing is kept then.
-    """
-    stem = Path(file_name).stem or "scenario"
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:60] or "scenario"
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    folder = results_root(results_dir) / OWN / digest
-    path = folder / f"{safe}.yaml"
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    try:
-        s = load_scenario(path)
-        if s.orchestration.model not in model_names():
-            expected = f"one of {', '.join(model_names())}"
-            found = repr(s.orchestration.model)
-            raise ScenarioError([Problem(str(path), "orchestration.model", expected, found)])
-    except ScenarioError:
-        path.unlink(missing_ok=True)
-        if not any(folder.iterdir()):
-            folder.rmdir()
-        raise
-    return str(path)
 
 
 @functools.cache
@@ -444,3 +410,18 @@ def sweep_downloads(comp: Comparison) -> list[Download]:
     """The executive report of a comparison first, then its tables."""
     report = report_download(comp.sweep_dir)
     return ([report] if report is not None else []) + dl.sweep_downloads(comp)
+
+
+# ------------------------------------------------------------------------------ fidelity
+class FidelityInputError(ValueError):
+    """A scenario or history the scorecard cannot read (the page shows the message)."""
+
+
+def fidelity(scenario: str, history: str, replications: int) -> pd.DataFrame:
+    """The fidelity scorecard (:mod:`experiments.interop.fidelity`) as one row per check."""
+    try:
+        s = load_scenario(scenario)
+        h = load_history(Path(history))
+    except (ScenarioError, TableError, OcelReadError) as exc:
+        raise FidelityInputError(str(exc)) from None
+    return pd.DataFrame(as_dicts(score(h, twin_histories(s, replications))))
