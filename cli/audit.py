@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app, fail, out
+from cli.app import HelpGroup, app, fail, out
 from orchestration.approvals.audit import verify
 
-audit_app = typer.Typer(help="The hash-chained audit trail of approval decisions.")
+audit_app = typer.Typer(cls=HelpGroup, help="The hash-chained audit trail of approval decisions.")
 app.add_typer(audit_app, name="audit")
 
 

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from cli.app import (
     Dask,
+    Kpis,
     Plugins,
     Sets,
     Workers,
@@ -27,6 +28,7 @@ from cli.app import (
     kpi_table,
     load_scenario_arg,
     out,
+    pick_kpis,
     plugin_specs,
 )
 from experiments.backends import BackendError
@@ -44,11 +46,13 @@ def run(
         Path | None, typer.Option("--out", help="write the run directory here")
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    kpi: Kpis = None,
     workers: Workers = None,
     dask: Dask = None,
     plugin: Plugins = None,
 ) -> None:
-    """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
+    """Simulate SCENARIO and print its KPIs with 95% intervals when replicated (--kpi picks
+    KPIs or groups; --json prints every KPI)."""
     specs = plugin_specs(plugin)
     s = load_scenario_arg(scenario, set_ or [], model, seed)
     show = err.is_terminal and not os.environ.get("CI")
@@ -78,7 +82,7 @@ def run(
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
-        out.print(kpi_table(summary))
+        out.print(kpi_table(summary, pick_kpis(list(summary["kpis"]), kpi)))
         eng = summary["engine"]
         out.print(
             f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "
