@@ -22,7 +22,7 @@ from typing import Literal, NamedTuple
 
 from experiments.stats import mean_ci, paired_difference, welch_difference
 
-Unit = Literal["rate", "count", "duration", "money", "net money", "unknown"]
+Unit = Literal["rate", "count", "duration", "signed duration", "money", "net money", "unknown"]
 
 INF = math.inf
 
@@ -32,6 +32,9 @@ _SUFFIXES: tuple[tuple[str, Unit], ...] = (
     ("_at_end", "count"),
     ("_units", "count"),
     ("_max", "count"),
+    ("_fte", "count"),  # full-time equivalents (worked hours / 40 h weeks)
+    ("_queue_mean", "count"),  # a time-weighted queue length
+    ("_per_order", "money"),
     ("_h", "duration"),
     ("_s", "duration"),
     ("_days", "duration"),
@@ -53,11 +56,15 @@ _MONEY = frozenset(
 )
 #: net amounts: sales minus refunds can in principle be negative
 _NET_MONEY = frozenset({"revenue"})
+#: durations measured from a reference that can fall after the fact (negative = before it):
+#: a supplier delay flagged before the promise it missed (docs/kpis.md)
+_SIGNED_DURATIONS = frozenset({"supplier_delay_detection_h_p50"})
 
 _RANGES: dict[Unit, tuple[float, float]] = {
     "rate": (0.0, 1.0),
     "count": (0.0, INF),
     "duration": (0.0, INF),
+    "signed duration": (-INF, INF),
     "money": (0.0, INF),
     "net money": (-INF, INF),
     "unknown": (-INF, INF),
@@ -76,6 +83,8 @@ def kpi_unit(name: str) -> Unit:
     """The unit of a KPI, read from its name as KPIS.md names them."""
     if name in _NET_MONEY:
         return "net money"
+    if name in _SIGNED_DURATIONS:
+        return "signed duration"
     if name in _MONEY:
         return "money"
     for suffix, unit in _SUFFIXES:
