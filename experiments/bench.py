@@ -23,6 +23,9 @@ CPU time; wall-time rates are reported beside them.
 - ``horizon_rss``: the same scenario over a short and a 4x longer horizon (90 and 360 days), each
   in a fresh child process with the event log ON (streamed to Parquet in a temporary directory)
   — the child's peak RSS (``VmHWM``) and the long/short ratio (target <= 1.3).
+- ``order_cost`` (issue 17, :mod:`experiments.order_cost`): ``baseline`` and ``peak_season``
+  under every model — CPU of the simulation loop per online order, in bare SimPy events
+  (target <= 15); the result's ``order_cost_bare_events`` holds ``{scenario: {model: cost}}``.
 - ``parallel``: 8 replications in this process (``--workers 1``) and on a 2-worker process pool
   (``--workers 2``), wall time including the pool's start-up — the speed-up (target >= 1.8),
   and whether both gave identical KPIs (they must).
@@ -45,6 +48,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from experiments import order_cost as oc
 
 SCHEMA = "retail-twin-bench/1"
 MODES = ("quick", "full")
@@ -99,6 +104,8 @@ class BenchConfig:
     repeats: int = 1
     #: absolute targets on the throughput runs' CPU seconds (issue 7: peak_season < 60 s)
     cpu_targets_s: tuple[tuple[str, float], ...] = ()
+    #: (label, workload) of the order-cost case, each run under every model (issue 17)
+    order_cost: tuple[tuple[str, Workload], ...] = ()
 
 
 QUICK = BenchConfig(
@@ -117,6 +124,10 @@ QUICK = BenchConfig(
     parallel_replications=8,
     parallel_workers=(1, 2),
     repeats=2,
+    order_cost=(
+        ("baseline", Workload("baseline", ("horizon_days=5",))),
+        ("peak_season", Workload("peak_season", ("horizon_days=5",))),
+    ),
 )
 
 FULL = BenchConfig(
@@ -133,6 +144,7 @@ FULL = BenchConfig(
     parallel_workers=(1, 2),
     repeats=1,
     cpu_targets_s=(("peak_season", 60.0),),
+    order_cost=(("baseline", Workload("baseline")), ("peak_season", Workload("peak_season"))),
 )
 
 
@@ -189,6 +201,16 @@ RATIOS: dict[str, RatioSpec] = {
         RatioSpec("per_order_time_4x_1x", False, 1.3, "time per order, 4x stores / 1x stores"),
         RatioSpec("peak_rss_360_90", False, 1.3, "peak RSS, 360-day run / 90-day run"),
         RatioSpec("speedup_2_workers", True, 1.8, "8 replications: 1-worker wall / 2-worker wall"),
+        *(
+            RatioSpec(
+                oc.ratio_name(scn, model),
+                False,
+                oc.TARGET,
+                f"{scn} under {model}: loop CPU per online order / CPU per bare SimPy event",
+            )
+            for scn in oc.SCENARIOS
+            for model in oc.MODELS
+        ),
     )
 }
 
@@ -264,7 +286,9 @@ def twin_run(workload: Workload, extra: tuple[str, ...] = (), repeats: int = 1) 
     eng, k = best.engine, best.kpis
     wall = max(float(eng["wall_s"]), 1e-9)
     cpu = max(best_cpu, 1e-9)
+    loop_cpu = max(float(eng["cpu_s"]), 1e-9)
     orders = int(k["orders_total"])
+    online = int(k["online_orders_total"])
     events = int(eng["sim_events"])
     return {
         "workload": workload.describe(extra),
@@ -272,9 +296,10 @@ def twin_run(workload: Workload, extra: tuple[str, ...] = (), repeats: int = 1) 
         "horizon_days": scenario.horizon_days,
         "sim_events": events,
         "orders": orders,
-        "online_orders": int(k["online_orders_total"]),
+        "online_orders": online,
         "wall_s": wall,
         "cpu_s": cpu,
+        "loop_cpu_s": loop_cpu,
         "events_per_s": events / wall,
         "events_per_cpu_s": events / cpu,
         "orders_per_s": orders / wall,
@@ -283,6 +308,7 @@ def twin_run(workload: Workload, extra: tuple[str, ...] = (), repeats: int = 1) 
         "sim_days_per_cpu_s": scenario.horizon_days / cpu,
         "us_per_order": 1e6 * cpu / orders if orders else math.nan,
         "us_per_order_wall": 1e6 * wall / orders if orders else math.nan,
+        "loop_us_per_online_order": 1e6 * loop_cpu / online if online else math.nan,
     }
 
 
@@ -492,11 +518,13 @@ def ratios_of(cases: Mapping[str, Any]) -> dict[str, float]:
         r["peak_rss_360_90"] = cases["horizon_rss"]["peak_rss_ratio"]
     if cases.get("parallel"):
         r["speedup_2_workers"] = cases["parallel"]["speedup"]
+    if cases.get("order_cost"):
+        r.update(oc.ratios(cases["order_cost"]))
     # a ratio that could not be computed (no orders, a zero time) is left out, never NaN
     return {k: round(float(v), 4) for k, v in r.items() if math.isfinite(float(v))}
 
 
-CASES = ("throughput", "size_scaling", "horizon_rss", "parallel")
+CASES = ("throughput", "order_cost", "size_scaling", "horizon_rss", "parallel")
 
 
 def run_bench(
@@ -512,11 +540,12 @@ def run_bench(
         "size_scaling": size_scaling,
         "horizon_rss": horizon_rss,
         "parallel": parallel,
+        "order_cost": oc.measure,
     }
     started = time.perf_counter()
     results = {c: funcs[c](cfg, progress) for c in cases}
     ratios = ratios_of(results)
-    return {
+    doc = {
         "schema": SCHEMA,
         "mode": cfg.mode,
         "machine": machine(),
@@ -526,6 +555,9 @@ def run_bench(
         "targets": targets(ratios, results, cfg),
         "cases": _rounded(results),
     }
+    if "order_cost" in results:
+        doc[oc.JSON_KEY] = _rounded(oc.costs(results["order_cost"]))
+    return doc
 
 
 def targets(
@@ -602,6 +634,14 @@ def table_rows(result: Mapping[str, Any]) -> list[tuple[str, str, str, str, bool
             else:
                 info(case, "CPU s", run["cpu_s"])
             target_row(case, "twin / bare events/s", f"twin_to_bare_{label}")
+    cost = cases.get("order_cost")
+    if cost:
+        info("order cost", "bare SimPy loop: CPU us per event", cost["bare_us_per_event"])
+        for label, per_model in cost["runs"].items():
+            for model, run in per_model.items():
+                case = f"order cost {label}"
+                info(case, f"{model}: CPU us per online order", run["loop_us_per_online_order"])
+                target_row(case, f"{model}: bare events per order", oc.ratio_name(label, model))
     size = cases.get("size_scaling")
     if size:
         for p in size["points"]:

@@ -72,6 +72,7 @@ def run_replication(
     world = World(scenario, replication, event_log=log, progress=progress)
     world.attach(model)
     started = time.perf_counter()  # wall clock: engine statistics only, never simulation
+    cpu_started = time.process_time()  # this process's CPU time over the simulation loop
     try:
         world.run()
     except BaseException:
@@ -81,6 +82,7 @@ def run_replication(
             audit.abort()
         raise
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     if log is not None:
         log.close()
     if audit is not None:
@@ -89,6 +91,7 @@ def run_replication(
     engine = {
         "sim_events": world.sim_events,
         "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 4),
         "events_per_s": round(world.sim_events / wall) if wall > 0 else None,
         "event_log_rows": world.log.rows if world.log.enabled else None,
     }
