@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.tasks import Task, TaskResult, execute
+from sim.progress import RunProgress
 
 #: packages whose code determines a result; a remote worker must hold the same bytes
 CODE_PACKAGES = ("scenarios", "sim", "orchestration", "experiments")
@@ -103,10 +104,12 @@ def run_tasks(
     tasks: Sequence[Task],
     backend: BackendSpec = IN_PROCESS,
     on_partial: Callable[[float], None] | None = None,
+    on_status: Callable[[RunProgress], None] | None = None,
 ) -> Iterator[TaskResult]:
     """Yield the result of every task as it completes.
 
-    ``on_partial`` receives the completed fraction of the task now running, in-process only.
+    ``on_partial`` receives the completed fraction of the task now running, ``on_status`` its
+    :class:`~sim.progress.RunProgress` (simulated date, online orders), in-process only.
     Closing the iterator early (an exception in the caller, Ctrl-C) cancels what has not run.
     """
     if not tasks:
@@ -114,21 +117,26 @@ def run_tasks(
     if backend.dask:
         yield from _run_dask(tasks, backend)
     elif backend.n_workers <= 1 or len(tasks) == 1:
-        yield from _run_in_process(tasks, on_partial)
+        yield from _run_in_process(tasks, on_partial, on_status)
     else:
         yield from _run_pool(tasks, min(backend.n_workers, len(tasks)))
 
 
 # ---------------------------------------------------------------------------------- in-process
 def _run_in_process(
-    tasks: Sequence[Task], on_partial: Callable[[float], None] | None
+    tasks: Sequence[Task],
+    on_partial: Callable[[float], None] | None,
+    on_status: Callable[[RunProgress], None] | None = None,
 ) -> Iterator[TaskResult]:
     for task in tasks:
         prog = None
-        if on_partial is not None:
+        if on_partial is not None or on_status is not None:
 
-            def prog(day: int, days: int) -> None:
-                on_partial(day / days)
+            def prog(p: RunProgress) -> None:
+                if on_partial is not None:
+                    on_partial(p.fraction)
+                if on_status is not None:
+                    on_status(p)
 
         yield execute(task, prog)
 

@@ -92,6 +92,30 @@ def kpi_table(summary: dict) -> Table:
     return table
 
 
+class OrderRate:
+    """The progress bar's status: the simulated date and online orders per wall second (over
+    the last few seconds, so the figure follows the simulated season)."""
+
+    WINDOW_S = 5.0
+
+    def __init__(self) -> None:
+        self._marks: list[tuple[float, int]] = []
+
+    def status(self, p) -> str:
+        import time
+
+        now = time.perf_counter()  # wall clock: the bar's rate only, never simulation
+        marks = self._marks
+        if marks and p.online_orders < marks[-1][1]:  # a new replication started
+            marks.clear()
+        marks.append((now, p.online_orders))
+        while len(marks) > 2 and now - marks[0][0] > self.WINDOW_S:
+            marks.pop(0)
+        t0, n0 = marks[0]
+        per_s = (p.online_orders - n0) / (now - t0) if now > t0 else 0.0
+        return f"{p.date.isoformat()} · {per_s:,.0f} orders/s"
+
+
 Workers = Annotated[
     int | None,
     typer.Option(min=1, help="local worker processes (default: all cores; 1: in-process)"),
@@ -145,18 +169,21 @@ def run(
 
     plugins = _plugins(plugin)
     s = _load(scenario, set_ or [], model, seed)
-    show = err.is_terminal and not os.environ.get("CI")
+    # a bar on a terminal only: never with --json, when stderr is piped, or in CI
+    show = err.is_terminal and not json_ and not os.environ.get("CI")
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err,
         disable=not show,
         transient=True,
     ) as progress:
-        task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0)
+        task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0, status="")
+        rate = OrderRate()
         try:
             summary = run_scenario(
                 s,
@@ -166,6 +193,9 @@ def run(
                 on_progress=lambda f: progress.update(task, completed=f),
                 dask=dask,
                 plugins=plugins,
+                on_status=(lambda p: progress.update(task, status=rate.status(p)))
+                if show
+                else None,
             )
         except BackendError as exc:
             _fail(str(exc))

@@ -20,6 +20,7 @@ from experiments.store import run_summary, write_run_dir, write_scenario
 from experiments.tasks import Task, TaskResult, task_digest
 from scenarios.loader import scenario_to_document
 from scenarios.schema import Scenario
+from sim.progress import RunProgress
 
 
 def replication_tasks(
@@ -52,6 +53,8 @@ def replicate(
     backend: BackendSpec = IN_PROCESS,
     on_progress: Callable[[float], None] | None = None,
     plugins: Sequence[str] = (),
+    *,
+    on_status: Callable[[RunProgress], None] | None = None,
 ) -> dict[str, Any]:
     """Run the replications of ``scenario``; return (and write) the summary object of KPIS.md."""
     if replications < 1:
@@ -68,7 +71,7 @@ def replicate(
             on_progress((len(results) + f) / replications)
 
     started = time.perf_counter()  # wall clock: engine statistics only
-    for res in run_tasks(tasks, backend, partial):
+    for res in run_tasks(tasks, backend, partial, on_status):
         results.append(res)
         if on_progress is not None:
             on_progress(len(results) / replications)

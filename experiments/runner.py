@@ -30,6 +30,7 @@ from orchestration.base import build
 from scenarios.schema import Scenario
 from sim.eventlog import EventLog
 from sim.faults import fault_windows
+from sim.progress import RunProgress
 from sim.world import World
 
 
@@ -60,7 +61,7 @@ def run_replication(
     scenario: Scenario,
     replication: int = 0,
     out_dir: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[RunProgress], None] | None = None,
 ) -> ReplicationResult:
     """Simulate one replication of ``scenario`` with its configured orchestration model."""
     model = build(scenario.orchestration.model, scenario)
@@ -183,16 +184,25 @@ def run_scenario(
     *,
     dask: str | None = None,
     plugins: Sequence[str] = (),
+    on_status: Callable[[RunProgress], None] | None = None,
 ) -> dict[str, Any]:
     """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given.
 
     ``workers`` processes (None: all cores; 1: in this process) or a Dask cluster (``dask``:
     a scheduler address or ``"local"``); the KPIs do not depend on which
-    (see :mod:`experiments.backends`).
+    (see :mod:`experiments.backends`). ``on_progress`` gets the completed fraction of the
+    run; ``on_status`` the running replication's :class:`~sim.progress.RunProgress`
+    (in-process only).
     """
     from experiments.backends import BackendSpec
     from experiments.replicate import replicate
 
     return replicate(
-        scenario, replications, out_dir, BackendSpec(workers, dask), on_progress, plugins
+        scenario,
+        replications,
+        out_dir,
+        BackendSpec(workers, dask),
+        on_progress,
+        plugins,
+        on_status=on_status,
     )

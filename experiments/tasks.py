@@ -22,7 +22,10 @@ import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.progress import RunProgress
 
 OK = "ok"
 FAILED = "failed"
@@ -104,7 +107,7 @@ class TaskResult:
         )
 
 
-def execute(task: Task, progress: Callable[[int, int], None] | None = None) -> TaskResult:
+def execute(task: Task, progress: Callable[[RunProgress], None] | None = None) -> TaskResult:
     """Run one task (the entry point every backend calls, in whatever process it runs)."""
     from experiments.plugins import load_plugins
     from experiments.runner import run_replication

@@ -58,6 +58,7 @@ from sim.kpis import KpiCollector
 from sim.ledger import ConservationError, EventLedger
 from sim.network import build_network
 from sim.orders import OnlineOrders
+from sim.progress import EVERY_H, RunProgress
 from sim.rng import Streams, lognormal
 from sim.supply import Supply
 
@@ -98,7 +99,7 @@ class World:
         replication: int = 0,
         *,
         event_log: EventLog | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[RunProgress], None] | None = None,
     ):
         self.s = scenario
         self.replication = replication
@@ -415,8 +416,6 @@ class World:
             self._pos_day(day, uplift, price_f)
             yield env.timeout(t0 + DAY_END_H - env.now)
             self._day_end(day, ns)
-            if self.progress is not None:
-                self.progress(day + 1, self.s.horizon_days)
             yield env.timeout(t0 + HOURS_PER_DAY - env.now)
 
     def _pos_day(self, day: int, uplift: np.ndarray, price_f: np.ndarray) -> None:
@@ -554,15 +553,35 @@ class World:
         finally:
             gc.set_threshold(*old)
             gc.unfreeze()
+        if self.progress is not None:
+            self.progress(
+                RunProgress(
+                    self.horizon_h, self.horizon_h, self.s.start_date, self.kpi.online_orders_placed
+                )
+            )
         self.finish()
 
     def _sample_backlog(self):
         """The backlog (events emitted, not yet settled by the orchestration layer) every hour,
-        from t = 0: read only, so sampling changes no result."""
-        pending, out = self.ledger.pending, self.backlog_hourly
+        from t = 0, and the run's progress every ``EVERY_H`` hours: read only, so sampling and
+        reporting change no result."""
+        pending, out, env, report = (
+            self.ledger.pending,
+            self.backlog_hourly,
+            self.env,
+            self.progress,
+        )
+        hour = 0
         while True:
             out.append(len(pending))
-            yield self.env.timeout(1.0)
+            if report is not None and hour % EVERY_H == 0 and hour:
+                report(
+                    RunProgress(
+                        env.now, self.horizon_h, self.s.start_date, self.kpi.online_orders_placed
+                    )
+                )
+            hour += 1
+            yield env.timeout(1.0)
 
     def finish(self) -> None:
         self.orders.close()
