@@ -72,6 +72,7 @@ def run_replication(
         audit = model.audit_log = AuditLog(out_dir / "audit.jsonl")
     world = World(scenario, replication, event_log=log, progress=progress)
     world.attach(model)
+    world.start()  # processes and the collector's set-up: not part of the timed loop
     started = time.perf_counter()  # wall clock: engine statistics only, never simulation
     cpu_started = time.process_time()  # this process's CPU time over the simulation loop
     try:

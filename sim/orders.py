@@ -89,9 +89,11 @@ class Order:
         "channel",
         "draws",
         "id",
+        "key",
         "oversold",
         "price",
         "promise_h",
+        "ql",
         "qty",
         "skus",
         "state",
@@ -99,16 +101,18 @@ class Order:
         "value",
     )
 
-    def __init__(self, oid, channel, t, skus, qty, price, value, draws):
+    def __init__(self, oid, channel, t, skus, qty, price, value, draws, ql):
         self.id = oid
+        self.key = f"order:{oid}"  # the correlation of every event about this order
         self.channel = channel
         self.t_placed = t
         self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
+        self.ql = ql  # the same quantities, as a list
         self.price = price
         self.value = value
         self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
-        self.alloc = [0] * len(skus)
+        self.alloc = [0] * len(ql)
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
@@ -116,6 +120,51 @@ class Order:
     @property
     def short(self) -> np.ndarray:
         return self.qty - np.asarray(self.alloc, dtype=np.int64)
+
+
+class Arrivals:
+    """One channel's customers of one day, walked in time order by a chain of bare timeouts.
+
+    Each arrival is one SimPy timeout whose callback checks out every customer due by then and
+    schedules the next (``env.timeout(t[i] - now)``, the delay a process would have yielded):
+    no generator and no process events, the same instants and the same order of checkouts.
+    """
+
+    __slots__ = ("channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t", "unit")
+
+    def __init__(self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: list):
+        self.orders = orders
+        self.channel = day.channel
+        self.t, self.start = day.t.tolist(), day.start.tolist()
+        self.skus, self.qty = day.skus, day.qty
+        self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
+        self.sl, self.ql = day.skus.tolist(), day.qty.tolist()
+        self.draws = draws
+        self.i = 0
+
+    def next(self, _ev) -> None:
+        """Check out every customer due now, then wait for the next one."""
+        env = self.orders.w.env
+        t, start, n, checkout = self.t, self.start, len(self.t), self.orders.checkout
+        i = self.i
+        while i < n:
+            dt = t[i] - env.now
+            if dt > 0:
+                self.i = i
+                env.timeout(dt).callbacks.append(self.next)
+                return
+            a, b = start[i], start[i + 1]
+            checkout(
+                self.channel,
+                self.skus[a:b],
+                self.qty[a:b],
+                self.unit[a:b],
+                self.sl[a:b],
+                self.ql[a:b],
+                self.draws[i],
+            )
+            i += 1
+        self.i = i
 
 
 class OnlineOrders:
@@ -137,6 +186,10 @@ class OnlineOrders:
         )
         self._ret_days = (self.ret.online_return_days.mu, self.ret.online_return_days.sigma)
         self._inspect = (self.ret.inspection_days.mu, self.ret.inspection_days.sigma)
+        self._promise_h = {
+            "ecommerce": s.channels.ecommerce.promise_days * HOURS_PER_DAY,
+            "marketplace": s.channels.marketplace.promise_days * HOURS_PER_DAY,
+        }
         self.orders: dict[int, Order] = {}
         self.awaiting_notice: dict[int, tuple[Order, float, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
@@ -182,27 +235,12 @@ class OnlineOrders:
             )
         )
 
-    def arrivals(self, day: OnlineDay, prices: np.ndarray):
-        """Walk the day's orders in time order; ``prices`` is the day's selling price per SKU."""
-        env = self.w.env
-        t, start = day.t.tolist(), day.start.tolist()
-        draws = self._draw_day(len(t))
-        unit = prices[day.skus]  # every line's selling price today (promotions applied)
-        sl, ql = day.skus.tolist(), day.qty.tolist()
-        for i in range(len(t)):
-            dt = t[i] - env.now
-            if dt > 0:
-                yield env.timeout(dt)
-            a, b = start[i], start[i + 1]
-            self.checkout(
-                day.channel,
-                day.skus[a:b],
-                day.qty[a:b],
-                unit[a:b],
-                sl[a:b],
-                ql[a:b],
-                draws[i],
-            )
+    def start_arrivals(self, day: OnlineDay, prices: np.ndarray) -> None:
+        """Draw the day's per-order randomness and schedule its first arrival; ``prices`` is the
+        day's selling price per SKU. The customers then arrive in time order (:class:`Arrivals`).
+        """
+        if len(day.t):
+            Arrivals(self, day, prices, self._draw_day(len(day.t))).next(None)
 
     def checkout(
         self,
@@ -228,6 +266,7 @@ class OnlineOrders:
                 if not mask.any():
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
+                ql = qty.tolist()
                 break
         self._seq += 1
         order = Order(
@@ -239,6 +278,7 @@ class OnlineOrders:
             unit_price,
             float(np.dot(qty, unit_price)),
             draws,
+            ql,
         )
         k.online_orders_placed += 1
         decline = max(self.pay.decline_rate, w.faults.failure_prob("payment_gateway", w.env.now))
@@ -247,13 +287,7 @@ class OnlineOrders:
             self.accept(order)
             return
         k.payment_failures += 1
-        failed = w.make(
-            PaymentFailed,
-            f"order:{order.id}",
-            order_id=order.id,
-            channel=channel,
-            value=order.value,
-        )
+        failed = w.make(PaymentFailed, order.key, order.id, channel, order.value)
         p = self.pay
         if u_path < p.retry_other_card:
             w.env.process(self._retry(order, RETRY_OTHER_CARD_H, u_retry))
@@ -267,7 +301,7 @@ class OnlineOrders:
     def _abandon(self, order: Order) -> None:
         k = self.w.kpi
         k.payment_abandoned_orders += 1
-        k.online_units_demanded -= int(order.qty.sum())  # the customer withdrew the demand
+        k.online_units_demanded -= sum(order.ql)  # the customer withdrew the demand
 
     def _retry(self, order: Order, delay_h: float, u: float):
         yield self.w.env.timeout(delay_h)
@@ -290,31 +324,28 @@ class OnlineOrders:
     # ------------------------------------------------------------------ acceptance
     def accept(self, order: Order) -> None:
         w, k = self.w, self.w.kpi
-        ch = w.s.channels.ecommerce if order.channel == "ecommerce" else w.s.channels.marketplace
-        order.promise_h = w.env.now + ch.promise_days * HOURS_PER_DAY
+        order.promise_h = w.env.now + self._promise_h[order.channel]
         feed = w.published[order.channel]
         k.online_orders_accepted += 1
         fc = w.net.fc
         stock = w.on_hand[fc]
-        alloc = order.alloc
-        for i, (sku, q) in enumerate(zip(order.skus.tolist(), order.qty.tolist(), strict=True)):
-            feed[sku] = max(int(feed[sku]) - q, 0)
-            take = min(int(stock[sku]), q)
-            stock[sku] -= take
-            alloc[i] = take
+        alloc, ql = order.alloc, order.ql
+        for i, sku in enumerate(order.skus.tolist()):
+            q = ql[i]
+            shown = int(feed[sku])
+            feed[sku] = shown - q if shown > q else 0
+            have = int(stock[sku])
+            take = have if have < q else q
+            if take:
+                stock[sku] = have - take
+                alloc[i] = take
         k.online_units_filled_first += sum(alloc)
         self.orders[order.id] = order
+        # OrderPlaced(order_id, channel, location, skus, qty, value)
         w.emit(
-            OrderPlaced,
-            f"order:{order.id}",
-            order_id=order.id,
-            channel=order.channel,
-            location=fc,
-            skus=order.skus,
-            qty=order.qty,
-            value=order.value,
+            OrderPlaced, order.key, order.id, order.channel, fc, order.skus, order.qty, order.value
         )
-        if alloc != order.qty.tolist():
+        if alloc != ql:
             short = order.short
             order.oversold = True
             order.state = "backordered"
@@ -324,7 +355,7 @@ class OnlineOrders:
                 self.backorders.setdefault(sku, deque()).append(order.id)
             w.emit(
                 OrderBackordered,
-                f"order:{order.id}",
+                order.key,
                 order_id=order.id,
                 channel=order.channel,
                 location=fc,
@@ -351,7 +382,7 @@ class OnlineOrders:
 
     def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
         self.w.kpi.tickets_opened += 1
-        self.w.emit(TicketOpened, f"ticket:{tid}", ticket_id=tid, order_id=order_id, topic=topic)
+        self.w.emit(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
 
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
@@ -427,7 +458,7 @@ class OnlineOrders:
                 order.state = "label_delayed"
                 w.emit(
                     ShipmentDelayed,
-                    f"order:{order.id}",
+                    order.key,
                     order_id=order.id,
                     carrier=carrier,
                     reason="carrier_api_unavailable",
@@ -436,15 +467,8 @@ class OnlineOrders:
             self._after(LABEL_RETRY_H, self._label, order)
             return
         order.state = "shipped"
-        w.emit(
-            OrderShipped,
-            f"order:{order.id}",
-            order_id=order.id,
-            carrier=carrier,
-            location=w.net.fc,
-            skus=order.skus,
-            qty=order.qty,
-        )
+        # OrderShipped(order_id, carrier, location, skus, qty)
+        w.emit(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
         w.kpi.revenue += order.value
         self._after(transit_d * HOURS_PER_DAY, self._delivered, order)
         late_by = w.env.now + transit_d * HOURS_PER_DAY - order.promise_h
@@ -462,7 +486,7 @@ class OnlineOrders:
             k.otif_ok += int(on_time)
         order.state = "delivered"
         del self.orders[order.id]
-        w.emit(OrderDelivered, f"order:{order.id}", order_id=order.id, on_time=on_time)
+        w.emit(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
         self.ticket(order.id, "damaged_item", self.tk.damaged_per_delivery)
         _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:

@@ -139,6 +139,8 @@ class World:
         self._was_empty = self.on_hand <= 0
         #: per channel: the time before which its availability API refuses calls (Retry-After)
         self.retry_after_until: dict[str, float] = {}
+        #: the collector's thresholds before :meth:`start` (None: not started)
+        self._gc_threshold: tuple[int, int, int] | None = None
         #: ids of dead-lettered events (few), for the Jepsen-style accounting
         self.dead_lettered_ids: list[int] = []
         self.daily: list[dict[str, Any]] = []
@@ -175,14 +177,16 @@ class World:
         controller.attach(self)
 
     # ------------------------------------------------------------------ events out
-    def emit(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
+    def emit(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
         """Create an event now and deliver it to the orchestration model (synchronously)."""
-        return self.publish(self.make(cls, correlation, **fields))
+        return self.publish(self.make(cls, correlation, *args, **fields))
 
-    def make(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
-        """Create an event without delivering it, so state it refers to can be stored first."""
+    def make(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
+        """Create an event without delivering it, so state it refers to can be stored first.
+
+        The event's own fields follow, by name or, on hot paths, in declaration order."""
         self._event_seq += 1
-        return cls(id=self._event_seq, t=self.env.now, correlation=correlation, **fields)
+        return cls(self._event_seq, self.env.now, correlation, *args, **fields)
 
     def publish(self, event: Event) -> Event:
         correlation = event.correlation
@@ -408,9 +412,7 @@ class World:
             t0 = day * HOURS_PER_DAY
             uplift, price_f = d.promo(day)
             for ch in ONLINE_CHANNELS:
-                env.process(
-                    self.orders.arrivals(d.draw_online(day, ch, uplift), net.price * price_f)
-                )
+                self.orders.start_arrivals(d.draw_online(day, ch, uplift), net.price * price_f)
             env.process(self._discount_requests(day))
             yield env.timeout(t0 + close_h - env.now)
             self._pos_day(day, uplift, price_f)
@@ -535,7 +537,11 @@ class World:
         self.daily.append(row)
 
     # ------------------------------------------------------------------ running
-    def run(self) -> None:
+    def start(self) -> None:
+        """Start the world's processes and set the garbage collector up for the run (called by
+        :meth:`run` if not yet done; a caller timing the simulation loop calls it first)."""
+        if self._gc_threshold is not None:
+            return
         if self.controller is None:
             raise RuntimeError("attach an orchestration model before running the world")
         self.env.process(self._days())
@@ -546,8 +552,12 @@ class World:
         # live long (PERF.md): freeze the world built so far and collect young objects rarely.
         gc.collect()
         gc.freeze()
-        old = gc.get_threshold()
+        self._gc_threshold = gc.get_threshold()
         gc.set_threshold(50_000, 20, 20)
+
+    def run(self) -> None:
+        self.start()
+        old = self._gc_threshold
         try:
             self.env.run(until=self.horizon_h)
         finally:
