@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from orchestration.base import UnknownModelError, describe_models, model_names
+from orchestration.models import UnknownModelError, describe_models, model_names
 from scenarios.loader import ScenarioError, describe_library, load_scenario, resolve_path
 from scenarios.schema import Scenario
 
@@ -54,7 +54,7 @@ def _load(scenario: str, overrides: list[str], model: str | None, seed: int | No
     if s.orchestration.model not in model_names():
         source = resolve_path(scenario)
         _fail(f"{source}: {UnknownModelError(s.orchestration.model)}")
-    from orchestration.erp import automation_problems
+    from orchestration.integration.erp import automation_problems
 
     problems = automation_problems(s)
     if problems:

@@ -37,7 +37,7 @@ def _fmt(v: float | None) -> str:
 def _collect(names: list[str], all_: bool, overrides: list[str]) -> list[tuple[Scenario, str]]:
     """Load and vet every scenario; raise :class:`ScenarioError` with every problem found."""
     from experiments.slo import slo_problems
-    from orchestration.base import UnknownModelError, model_names
+    from orchestration.models import UnknownModelError, model_names
 
     targets = list(names)
     if all_:
