@@ -264,7 +264,7 @@ def test_order_cost_is_a_ratio_per_scenario_and_model_with_the_issue_target():
 
 
 def test_the_built_in_models_are_the_ones_whose_order_cost_is_measured():
-    from orchestration.base import model_names
+    from orchestration.models import model_names
 
     assert set(order_cost.MODELS) <= set(model_names())
 
