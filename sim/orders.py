@@ -256,13 +256,12 @@ class OnlineOrders:
         (``sl``/``ql`` the same as lists); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = w.published[channel]
-        k.online_units_demanded += sum(ql)
+        k.online_checkout(sum(ql))
         for x, q in zip(sl, ql, strict=True):
             if feed[x] < q:  # a line is shown unavailable: find them all
                 mask = feed[skus] >= qty
                 lost = qty[~mask]
-                k.lost_units += int(lost.sum())
-                k.lost_revenue += float(np.dot(lost, unit_price[~mask]))
+                k.online_lines_unavailable(int(lost.sum()), float(np.dot(lost, unit_price[~mask])))
                 if not mask.any():
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
@@ -280,13 +279,13 @@ class OnlineOrders:
             draws,
             ql,
         )
-        k.online_orders_placed += 1
+        k.online_order_placed()
         decline = max(self.pay.decline_rate, w.faults.failure_prob("payment_gateway", w.env.now))
         u_decline, u_path, u_retry = draws[0]
         if u_decline >= decline:
             self.accept(order)
             return
-        k.payment_failures += 1
+        k.payment_failed()
         failed = w.make(PaymentFailed, order.key, order.id, channel, order.value)
         p = self.pay
         if u_path < p.retry_other_card:
@@ -299,9 +298,7 @@ class OnlineOrders:
         self.ticket(order.id, "payment_issue", self.tk.payment_issue)
 
     def _abandon(self, order: Order) -> None:
-        k = self.w.kpi
-        k.payment_abandoned_orders += 1
-        k.online_units_demanded -= sum(order.ql)  # the customer withdrew the demand
+        self.w.kpi.payment_abandoned(sum(order.ql))  # the customer withdrew the demand
 
     def _retry(self, order: Order, delay_h: float, u: float):
         yield self.w.env.timeout(delay_h)
@@ -326,7 +323,6 @@ class OnlineOrders:
         w, k = self.w, self.w.kpi
         order.promise_h = w.env.now + self._promise_h[order.channel]
         feed = w.published[order.channel]
-        k.online_orders_accepted += 1
         fc = w.net.fc
         stock = w.on_hand[fc]
         alloc, ql = order.alloc, order.ql
@@ -339,7 +335,7 @@ class OnlineOrders:
             if take:
                 stock[sku] = have - take
                 alloc[i] = take
-        k.online_units_filled_first += sum(alloc)
+        k.online_order_accepted(sum(alloc))
         self.orders[order.id] = order
         # OrderPlaced(order_id, channel, location, skus, qty, value)
         w.emit(
@@ -349,7 +345,7 @@ class OnlineOrders:
             short = order.short
             order.oversold = True
             order.state = "backordered"
-            k.online_orders_oversold += 1
+            k.online_order_oversold()
             mask = short > 0
             for sku in order.skus[mask].tolist():
                 self.backorders.setdefault(sku, deque()).append(order.id)
@@ -381,7 +377,7 @@ class OnlineOrders:
         ev.callbacks.append(lambda _ev: self._open_ticket(tid, order_id, topic))
 
     def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
-        self.w.kpi.tickets_opened += 1
+        self.w.kpi.ticket_opened()
         self.w.emit(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
 
     def _start_fulfilment(self, order: Order) -> None:
@@ -439,11 +435,9 @@ class OnlineOrders:
         alloc = np.asarray(order.alloc, dtype=np.int64)
         np.add.at(w.on_hand[fc], order.skus, alloc)
         short = order.short
-        k.lost_units += int(short.sum())
-        k.lost_revenue += float(np.dot(short, order.price))
-        k.online_orders_cancelled += 1
-        if order.promise_h <= w.horizon_h:
-            k.otif_eligible += 1
+        k.online_order_cancelled(
+            int(short.sum()), float(np.dot(short, order.price)), order.promise_h <= w.horizon_h
+        )
         w.emit(OrderCancelled, f"order:{order_id}", order_id=order_id, reason=reason)
         self.fill_backorders(order.skus[alloc > 0])
         return True
@@ -469,7 +463,7 @@ class OnlineOrders:
         order.state = "shipped"
         # OrderShipped(order_id, carrier, location, skus, qty)
         w.emit(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
-        w.kpi.revenue += order.value
+        w.kpi.sale(order.value)
         self._after(transit_d * HOURS_PER_DAY, self._delivered, order)
         late_by = w.env.now + transit_d * HOURS_PER_DAY - order.promise_h
         if late_by > 0 and not order.oversold:  # not there by the promise: "where is it?"
@@ -479,11 +473,7 @@ class OnlineOrders:
     def _delivered(self, order: Order) -> None:
         w = self.w
         on_time = w.env.now <= order.promise_h
-        k = w.kpi
-        k.online_orders_delivered += 1
-        if order.promise_h <= w.horizon_h:
-            k.otif_eligible += 1
-            k.otif_ok += int(on_time)
+        w.kpi.online_order_delivered(on_time=on_time, due=order.promise_h <= w.horizon_h)
         order.state = "delivered"
         del self.orders[order.id]
         w.emit(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
@@ -525,12 +515,7 @@ class OnlineOrders:
         if entry is None:
             return False
         initiated, fraud = entry
-        k = self.w.kpi
-        k.refunds_paid += amount
-        k.refund_turnaround_h.append(self.w.env.now - initiated)
-        k.revenue -= amount
-        if fraud:
-            k.refund_losses += amount
+        self.w.kpi.refund_paid(amount, self.w.env.now - initiated, fraud=fraud)
         return True
 
     # ------------------------------------------------------------------ end of run
@@ -539,4 +524,4 @@ class OnlineOrders:
         k = self.w.kpi
         for order in self.orders.values():
             if order.promise_h <= self.w.horizon_h:
-                k.otif_eligible += 1
+                k.online_order_open_past_promise()
