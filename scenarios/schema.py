@@ -1,5 +1,9 @@
 """The scenario: everything that defines one simulated retailer, as pure validated data.
 
+Why one long module: it is the reference of every scenario field, read top to bottom in the
+order of a scenario file; splitting it would scatter that reference (its parts that stand alone,
+``governance``, ``automation`` and ``slo``, have their own modules).
+
 A scenario is a tree of strict pydantic v2 models. Strict means: unknown keys are rejected
 (``extra="forbid"``), and no silent coercion happens (the string ``"12"`` is not an integer; an
 integer is accepted where a float is expected, as JSON does). Models are frozen, so a resolved

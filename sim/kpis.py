@@ -1,5 +1,8 @@
 """The KPI collector: the one implementation of the metric contract (``shared/KPIS.md``).
 
+Why one long module: the contract says every KPI has one definition, so every counter, every
+reporting method and every formula live side by side, where a reviewer checks them together.
+
 The world and the orchestration layer *report facts* here (units demanded and filled, an order
 accepted while its stock was short, an approval decided, an exception resolved...); this module
 alone turns them into KPIs. A KPI that does not apply to a run (no approvals happened) is
@@ -497,6 +500,12 @@ class KpiCollector:
             "events_processed_total": ledger["processed"],
             "events_dead_lettered_total": ledger["dead_lettered"],
             "events_in_flight_at_end": ledger["in_flight"],
+            "circuit_breaker_opened_total": self.breaker_opened,
+            "circuit_breaker_rejected_calls_total": self.breaker_rejected_calls,
+            "dead_letter_queue_parked_total": self.dlq_parked,
+            "dead_letter_queue_redriven_total": self.dlq_redriven,
+            "dead_letter_queue_expired_total": self.dlq_expired,
+            "dead_letter_queue_depth_at_end": self.dlq_depth_at_end,
             "webhook_latency_p95_s": _pct(self.webhook_latency_s, 95),
             "queue_depth_max": self.queue_depth_max,
             "triage_auto_routed_rate": _ratio(self.triage_auto, self.triage_total),

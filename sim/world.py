@@ -1,5 +1,8 @@
 """The world: the physical retailer that the orchestration layer observes and commands.
 
+Why one long module: the day's calendar, the command dispatcher and the port the orchestration
+layer sees are one object (``World``); online orders, supply, demand and faults have their own.
+
 State lives in numpy arrays indexed by location and SKU (``on_hand``: the physical stock on
 shelves and in bins) and in the online channels' published availability feeds. The world knows
 nothing of the ERP's records: orchestration models keep those, from the events they receive.
