@@ -32,6 +32,10 @@ CPU time; wall-time rates are reported beside them.
 
 ``quick`` shrinks every case (under a minute on an idle 2-core machine); ``full`` uses the
 issue's sizes (several minutes). Wall-clock time is measured here, never inside the simulation.
+
+Why one long module: the cases, the ratios they yield, the table and the baseline check read one
+result object; keeping them together keeps its shape in one place (the order-cost case of issue
+17 lives in :mod:`experiments.order_cost`).
 """
 
 from __future__ import annotations

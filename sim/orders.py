@@ -18,6 +18,11 @@ Customers open service tickets (``TicketOpened``) from what happens to their ord
 backordered or label-delayed order, a damaged delivery, a return, a declined payment, a general
 question — with the probabilities of ``demand.tickets``, drawn from the ``tickets`` stream only
 (so ticket volume follows the world and no other stream moves).
+
+Why one long module: an order's life is one chain of callbacks (arrival, checkout, acceptance,
+backorder, label, delivery, return, refund) whose steps share the order's pre-drawn randomness
+and the backorder book; split across modules, the draw order that keeps common random numbers
+would be spread too.
 """
 
 from __future__ import annotations
