@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
-from experiments.cli import app
-from experiments.runner import run_scenario
+from cli.main import app
+from experiments.replicate import run_scenario
 from scenarios.loader import load_scenario
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from experiments import bench, order_cost
-from experiments.cli import app
+from cli.main import app
+from experiments import bench
+from experiments.bench import cases, order_cost
 
 BASE = {
     "twin_to_bare_baseline": 0.10,
@@ -279,9 +280,9 @@ def test_order_cost_divides_loop_cpu_per_online_order_by_the_bare_event(monkeypa
     def fake_twin(workload, extra, repeats):
         return {"workload": workload.describe(extra), "loop_us_per_online_order": 30.0}
 
-    monkeypatch.setattr(bench, "bare_simpy", fake_bare)
-    monkeypatch.setattr(bench, "twin_run", fake_twin)
-    monkeypatch.setattr(bench, "warm_up", lambda: None)
+    monkeypatch.setattr(cases, "bare_simpy", fake_bare)
+    monkeypatch.setattr(cases, "twin_run", fake_twin)
+    monkeypatch.setattr(cases, "warm_up", lambda: None)
     case = order_cost.measure(bench.config("quick"))
     assert case["bare_us_per_event"] == pytest.approx(2.0)
     assert order_cost.costs(case)["peak_season"]["hybrid"] == pytest.approx(15.0)

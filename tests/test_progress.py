@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from experiments.cli import OrderRate
-from experiments.runner import run_replication, run_scenario
+from cli.run import OrderRate
+from experiments.replicate import run_scenario
+from experiments.runner import run_replication
 from scenarios.loader import load_scenario
 from sim.progress import EVERY_H, RunProgress
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 
-from experiments import bench, order_cost
-from experiments.bench import bare_simpy
+from experiments import bench
+from experiments.bench import bare_simpy, order_cost
 from experiments.runner import run_replication
 
 CFG = bench.with_config(bench.config_from_env(), repeats=1)

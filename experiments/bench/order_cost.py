@@ -7,12 +7,13 @@ both sides run on the same core in the same session; the target is <= 15 under e
 ``baseline`` and ``peak_season``.
 
 - The loop's CPU time is ``engine["cpu_s"]`` of :func:`experiments.runner.run_replication`:
-  ``time.process_time`` around ``World.run`` (world construction and output writing excluded).
+  ``time.process_time`` around ``World.run`` after ``World.start`` (world construction, the
+  collector's set-up and output writing excluded).
 - The orders are ``online_orders_total`` (eCommerce + marketplace checkouts that placed an
   order), the unit whose path through world and model the issue is about. POS baskets are
   resolved in bulk and are not in the count, but their (small) cost is in the loop's time.
-- The bare loop is measured before the first scenario, after each scenario and its best (least
-  CPU per event) sample is the reference, as in the throughput case of :mod:`experiments.bench`.
+- The bare loop is measured before the first scenario and after each scenario; its best (least
+  CPU per event) sample is the reference, as in the throughput case (:mod:`.cases`).
 
 :func:`measure` runs every scenario of the configuration under every model of
 :data:`MODELS`; the ratios it yields are ``order_cost_<scenario>_<model>`` (lower is better),
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from experiments.bench import cases
 
 #: the built-in orchestration models, each measured (a plugin model is not in the baseline)
 MODELS = ("manual", "event_driven", "approval_centric", "exception_driven", "hybrid")
@@ -43,16 +46,14 @@ def measure(cfg: Any, progress: Callable[[str], None] | None = None) -> dict[str
 
     Returns ``bare_us_per_event`` (the reference), the bare samples, and per scenario and model
     the run's figures with ``loop_us_per_online_order`` and ``order_cost_bare_events``."""
-    from experiments import bench
-
     samples: list[dict[str, Any]] = []
 
     def bare() -> None:
         if progress is not None:
             progress("order cost: bare SimPy timeout loop")
-        samples.append(bench.bare_simpy(cfg.bare_processes, cfg.bare_events))
+        samples.append(cases.bare_simpy(cfg.bare_processes, cfg.bare_events))
 
-    bench.warm_up()
+    cases.warm_up()
     bare()
     runs: dict[str, dict[str, Any]] = {}
     for label, workload in cfg.order_cost:
@@ -60,7 +61,7 @@ def measure(cfg: Any, progress: Callable[[str], None] | None = None) -> dict[str
             extra = (f"orchestration.model={model}",)
             if progress is not None:
                 progress(f"order cost: {workload.describe(extra)}")
-            runs.setdefault(label, {})[model] = bench.twin_run(workload, extra, cfg.repeats)
+            runs.setdefault(label, {})[model] = cases.twin_run(workload, extra, cfg.repeats)
         bare()
     bare_us = 1e6 / max(s["events_per_cpu_s"] for s in samples)
     for per_model in runs.values():
