@@ -46,7 +46,7 @@ def run_replication(
     model = build(scenario.orchestration.model, scenario, audit)
     world = World(scenario, replication, event_log=log, progress=progress)
     world.attach(model)
-    world.start()  # processes and the collector's set-up: not part of the timed loop
+    world.prepare()  # processes and the collector's set-up: not part of the timed loop
     started = time.perf_counter()  # wall clock: engine statistics only, never simulation
     cpu_started = time.process_time()  # this process's CPU time over the simulation loop
     try:

@@ -144,7 +144,8 @@ class World:
         self._was_empty = self.on_hand <= 0
         #: per channel: the time before which its availability API refuses calls (Retry-After)
         self.retry_after_until: dict[str, float] = {}
-        #: the collector's thresholds before :meth:`start` (None: not started)
+        self._started = False
+        #: the collector's thresholds before :meth:`prepare` (None: not prepared)
         self._gc_threshold: tuple[int, int, int] | None = None
         #: ids of dead-lettered events (few), for the Jepsen-style accounting
         self.dead_lettered_ids: list[int] = []
@@ -554,16 +555,24 @@ class World:
 
     # ------------------------------------------------------------------ running
     def start(self) -> None:
-        """Start the world's processes and set the garbage collector up for the run (called by
-        :meth:`run` if not yet done; a caller timing the simulation loop calls it first)."""
-        if self._gc_threshold is not None:
+        """Start the world's processes (once); then ``env.run(until=...)`` advances it (``run``
+        does it to the horizon in one go; a live twin steps it)."""
+        if self._started:
             return
         if self.controller is None:
             raise RuntimeError("attach an orchestration model before running the world")
+        self._started = True
         self.env.process(self._days())
         self.env.process(self._sample_backlog())
         if self.log.enabled and self.faults.timeline:
             self.env.process(self.faults.record_timeline(self.env, self.log))
+
+    def prepare(self) -> None:
+        """:meth:`start`, and set the garbage collector up for a run to the horizon (called by
+        :meth:`run` if not yet done; a caller timing the simulation loop calls it first)."""
+        self.start()
+        if self._gc_threshold is not None:
+            return
         # The cyclic garbage collector is a large share of a SimPy model's time when many objects
         # live long (PERF.md): freeze the world built so far and collect young objects rarely.
         gc.collect()
@@ -572,7 +581,7 @@ class World:
         gc.set_threshold(50_000, 20, 20)
 
     def run(self) -> None:
-        self.start()
+        self.prepare()
         old = self._gc_threshold
         try:
             self.env.run(until=self.horizon_h)

@@ -7,7 +7,7 @@ both sides run on the same core in the same session; the target is <= 15 under e
 ``baseline`` and ``peak_season``.
 
 - The loop's CPU time is ``engine["cpu_s"]`` of :func:`experiments.runner.run_replication`:
-  ``time.process_time`` around ``World.run`` after ``World.start`` (world construction, the
+  ``time.process_time`` around ``World.run`` after ``World.prepare`` (world construction, the
   collector's set-up and output writing excluded).
 - The orders are ``online_orders_total`` (eCommerce + marketplace checkouts that placed an
   order), the unit whose path through world and model the issue is about. POS baskets are
