@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import yaml
+
+from scenarios.loader import ScenarioError, bounded_text, read_document
 
 COLUMNS = ("seq", "t_h", "record", "kind", "id", "key", "location", "sku", "qty", "value", "detail")
 LINK = "link"
@@ -159,11 +160,18 @@ def start_date(run_dir: Path) -> dt.date:
     if not path.is_file():
         raise ReplayError(f"{path}: missing (a run directory holds its resolved scenario)")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        value = doc["start_date"]
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        raise ReplayError(f"{path}: start_date: expected an ISO date; found {exc}") from None
+        doc = read_document(path)
+    except ScenarioError as exc:  # unreadable, not YAML, over the limits: not start_date's fault
+        raise ReplayError(str(exc)) from None
+    value = doc.get("start_date")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ReplayError(
+            f"{path}: start_date: expected an ISO date; found {bounded_text(value)}"
+        ) from None
 
 
 def sim_time(start: dt.date, t_h: float) -> str:
