@@ -16,6 +16,7 @@ from typing import Any
 
 from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
 from experiments.plugins import normalise
+from experiments.staging import staged_dir
 from experiments.store import run_summary, write_run_dir, write_scenario
 from experiments.tasks import Task, TaskResult, task_digest
 from scenarios.loader import scenario_to_document
@@ -52,14 +53,36 @@ def replicate(
     backend: BackendSpec = IN_PROCESS,
     on_progress: Callable[[float], None] | None = None,
     plugins: Sequence[str] = (),
+    *,
+    force: bool = False,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
-    """Run the replications of ``scenario``; return (and write) the summary object of KPIS.md."""
+    """Run the replications of ``scenario``; return (and write) the summary object of KPIS.md.
+
+    The run directory is staged (:mod:`experiments.staging`): it appears whole at ``out_dir``
+    once the summary is written, or not at all; an existing non-empty ``out_dir`` is refused
+    unless ``force``, which replaces it.
+    """
     if replications < 1:
         raise ValueError("replications must be >= 1")
+    if out_dir is None:
+        return _replicate(scenario, replications, None, backend, on_progress, plugins, None)
+    with staged_dir(out_dir, force) as stage:
+        return _replicate(scenario, replications, stage, backend, on_progress, plugins, audit_key)
+
+
+def _replicate(
+    scenario: Scenario,
+    replications: int,
+    out_dir: Path | None,
+    backend: BackendSpec,
+    on_progress: Callable[[float], None] | None,
+    plugins: Sequence[str],
+    audit_key: bytes | None,
+) -> dict[str, Any]:
     tasks = replication_tasks(scenario, replications, out_dir, plugins)
     doc = tasks[0].doc
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
         write_scenario(out_dir, doc)
     results: list[TaskResult] = []
 
@@ -74,5 +97,5 @@ def replicate(
             on_progress(len(results) / replications)
     wall = time.perf_counter() - started
     if out_dir is not None:
-        return write_run_dir(out_dir, doc, results, wall)
+        return write_run_dir(out_dir, doc, results, wall, audit_key)
     return run_summary(doc, results, wall)

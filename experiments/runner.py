@@ -180,16 +180,26 @@ def run_scenario(
     *,
     dask: str | None = None,
     plugins: Sequence[str] = (),
+    force: bool = False,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
     """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given.
 
     ``workers`` processes (None: all cores; 1: in this process) or a Dask cluster (``dask``:
     a scheduler address or ``"local"``); the KPIs do not depend on which
-    (see :mod:`experiments.backends`).
+    (see :mod:`experiments.backends`). ``force`` replaces a non-empty ``out_dir``;
+    ``audit_key`` signs the audit heads in ``summary.json`` (:mod:`experiments.auditrun`).
     """
     from experiments.backends import BackendSpec
     from experiments.replicate import replicate
 
     return replicate(
-        scenario, replications, out_dir, BackendSpec(workers, dask), on_progress, plugins
+        scenario,
+        replications,
+        out_dir,
+        BackendSpec(workers, dask),
+        on_progress,
+        plugins,
+        force=force,
+        audit_key=audit_key,
     )

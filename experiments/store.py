@@ -81,6 +81,7 @@ TEXT_COLUMNS = {
     "kpi": pa.string(),
     "reference": pa.string(),
     "significant": pa.bool_(),
+    "audit_head": pa.string(),
 }
 
 
@@ -124,6 +125,9 @@ def result_row(r: TaskResult) -> dict[str, Any]:
     row.update(r.kpis)
     for name in ENGINE_COLUMNS:
         row[name] = r.engine.get(name)
+    if "audit_head" in r.engine:  # what experiments.auditrun cross-checks
+        row["audit_records"] = r.engine["audit_records"]
+        row["audit_head"] = r.engine["audit_head"]
     return row
 
 
@@ -133,6 +137,7 @@ class TaskStore:
 
     def __init__(self, root: Path):
         self.root = root
+        self.unreadable: list[str] = []
 
     def path(self, key: str) -> Path:
         return self.root / f"{key}.json"
@@ -141,10 +146,16 @@ class TaskStore:
         write_json(self.path(result.key), result.to_record())
 
     def load(self, key: str) -> TaskResult | None:
+        """The saved result of ``key``; None when there is none or it cannot be read back (a
+        corrupt record is recomputed and overwritten, and listed in :attr:`unreadable`)."""
         p = self.path(key)
         if not p.exists():
             return None
-        return TaskResult.from_record(read_json(p))
+        try:
+            return TaskResult.from_record(read_json(p))
+        except (OSError, ValueError, TypeError) as exc:
+            self.unreadable.append(f"{p.name} ({type(exc).__name__})")
+            return None
 
 
 # ---------------------------------------------------------------------------------- run directory
@@ -154,8 +165,15 @@ def write_scenario(run_dir: Path, doc: dict[str, Any]) -> None:
     write_text(run_dir / "scenario.yaml", resolved_to_yaml(doc))
 
 
-def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float) -> dict:
-    """The KPIS.md summary over the successful replications, plus the failed ones if any."""
+def run_summary(
+    doc: dict[str, Any],
+    results: Sequence[TaskResult],
+    wall_s: float,
+    audit_key: bytes | None = None,
+) -> dict:
+    """The KPIS.md summary over the successful replications, plus the failed ones if any, and
+    the audit heads of the successful ones (:mod:`experiments.auditrun`) when they kept one."""
+    from experiments.auditrun import audit_block
     from experiments.runner import ReplicationResult, aggregate
     from scenarios.loader import scenario_from_resolved
 
@@ -183,17 +201,27 @@ def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: floa
             {"replication": r.replication, "seed": r.seed, "error": r.error}
             for r in sorted(failed, key=lambda r: r.replication)
         ]
+    if any("audit_head" in r.engine for r in good):
+        summary["audit"] = audit_block([(r.replication, r.engine) for r in good], audit_key)
     return summary
 
 
 def write_run_dir(
-    run_dir: Path, doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float
+    run_dir: Path,
+    doc: dict[str, Any],
+    results: Sequence[TaskResult],
+    wall_s: float,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
     """Write ``replications.parquet`` and ``summary.json`` of a run directory; return the latter."""
+    from experiments.auditrun import AUDIT_COLUMNS
+
     results = sorted(results, key=lambda r: r.replication)
     columns = ["replication", "seed", "status", "error", *kpi_names(results), *ENGINE_COLUMNS]
+    if any("audit_head" in r.engine for r in results):
+        columns += AUDIT_COLUMNS
     table = rows_table([result_row(r) for r in results], columns)
     write_table(table, run_dir / "replications.parquet")
-    summary = run_summary(doc, results, wall_s)
+    summary = run_summary(doc, results, wall_s, audit_key)
     write_json(run_dir / "summary.json", summary)
     return summary
