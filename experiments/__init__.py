@@ -1,4 +1,4 @@
-"""Experiments: run a scenario, replicate it, compare models, sweep parameters; the CLI.
+"""Experiments: run a scenario, replicate it, compare models, sweep parameters.
 
 One execution path, from the command to the files:
 
@@ -14,8 +14,8 @@ One execution path, from the command to the files:
 - :mod:`experiments.analysis`, :mod:`experiments.stats` — means, Student-t intervals, paired
   and Welch differences;
 - :mod:`experiments.runner` — one replication (``run_replication``);
-- :mod:`experiments.cli`, :mod:`experiments.cli_experiments`, :mod:`experiments.report` — the
-  ``retail-twin`` command line and its tables.
+- :mod:`experiments.report` — the rich tables and progress of the ``retail-twin`` command line
+  (the commands themselves live a layer above, in the :mod:`cli` package).
 
 Running at scale on a Dask cluster: ``experiments/SCALING.md``.
 """

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.runner import run_scenario
 from scenarios.loader import load_scenario
 

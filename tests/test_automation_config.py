@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from orchestration.erp import automation_problems
 from scenarios.loader import load_scenario
 

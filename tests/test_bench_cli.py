@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from experiments import bench
-from experiments.cli import app
 
 BASE = {
     "twin_to_bare_baseline": 0.10,

@@ -15,8 +15,8 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from experiments.cli import app
-from experiments.cli_check import _collect
+from cli.check import _collect
+from cli.main import app
 from scenarios.loader import LIBRARY_DIR, library_names
 
 

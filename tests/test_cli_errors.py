@@ -18,7 +18,7 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from orchestration.base import describe_models
 from scenarios.loader import LIBRARY_DIR, ScenarioError, library_names, load_scenario, read_document
 

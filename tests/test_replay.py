@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.replay import ReplayError, order_keys, read_trajectory, request_keys, trajectory
 from experiments.runner import run_replication, run_scenario
 from orchestration.backoffice import Backoffice, Request

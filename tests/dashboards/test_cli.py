@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from dashboards import cli
+from dashboards import launch as cli
 
 
 def test_command_runs_the_app_with_streamlit_of_this_interpreter():

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import cli
+from dashboards import launch as cli
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from experiments.analysis import reference_of
-from experiments.cli import app
 from experiments.compare import compare_models
 from experiments.stats import welch_difference
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from experiments.cli import app
+from cli.main import app
 from experiments.compare import compare_models
 from experiments.results import (
     NotARunError,

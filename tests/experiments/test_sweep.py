@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from experiments.backends import BackendSpec
-from experiments.cli import app
 from experiments.plan import SweepSpec, parse_grid, plan_sweep, split_values
 from experiments.sweep import SweepDirError, run_sweep
 from scenarios.loader import ScenarioError

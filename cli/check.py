@@ -6,7 +6,7 @@ table per scenario and one line per broken bound. Exit codes: 0 every bound hold
 broke or a run crashed; 2 bad input (a bad scenario, a scenario without ``slo:``, a bound on an
 unknown KPI, an unknown model) — each problem with its file and dotted path; nothing ran;
 130 interrupted.
-Registered on the app of :mod:`experiments.cli`.
+Registered on the app of :mod:`cli.app`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from experiments.cli import Dask, Sets, Workers, _backend, app, err, out
+from cli.app import Dask, Sets, Workers, app, backend_spec, err, out
+from experiments.slo import junit_xml, planned_runs, run_checks, slo_problems
+from orchestration.base import UnknownModelError, model_names
 from scenarios.loader import Problem, ScenarioError, library_names, load_scenario, resolve_path
 from scenarios.schema import Scenario
 
@@ -36,9 +38,6 @@ def _fmt(v: float | None) -> str:
 
 def _collect(names: list[str], all_: bool, overrides: list[str]) -> list[tuple[Scenario, str]]:
     """Load and vet every scenario; raise :class:`ScenarioError` with every problem found."""
-    from experiments.slo import slo_problems
-    from orchestration.base import UnknownModelError, model_names
-
     targets = list(names)
     if all_:
         for name in library_names():
@@ -119,8 +118,6 @@ def check(
     dask: Dask = None,
 ) -> None:
     """Check the service levels (slo:) of scenarios; exit 1 if a bound breaks."""
-    from experiments.slo import junit_xml, planned_runs, run_checks
-
     try:
         picked = _collect(list(scenario or []), all_, list(set_ or []))
     except ScenarioError as exc:
@@ -141,7 +138,7 @@ def check(
         task = progress.add_task(f"check · {len(picked)} scenario(s)", total=total)
         try:
             checks = run_checks(
-                picked, _backend(workers, dask), on_done=lambda _r: progress.advance(task)
+                picked, backend_spec(workers, dask), on_done=lambda _r: progress.advance(task)
             )
         except KeyboardInterrupt:
             sys.stderr.write("interrupted: nothing checked\n")

@@ -1,6 +1,6 @@
 """``retail-twin replay RUN_DIR (--order ID | --request ID)``: one trajectory from the event log.
 
-Registered on the app of :mod:`experiments.cli`. Prints every event, command, decision, rule and
+Registered on the app of :mod:`cli.app`. Prints every event, command, decision, rule and
 retry of one order (or any business key) or one approval request, in time order, as a table or
 JSON (see :mod:`experiments.replay` for how rows are linked). ``--verify`` re-runs the run's
 resolved scenario with its seed and that replication in a temporary directory and checks that
@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from experiments.cli import Plugins, _fail, _plugins, app, err, out
+from cli.app import Plugins, app, err, fail, out, plugin_specs
 from experiments.replay import ReplayError, Trajectory, Verification, trajectory, verify
 
 
@@ -79,18 +79,18 @@ def replay(
 ) -> None:
     """Print the full trajectory of one order or approval request from a run's event log."""
     if (order is None) == (request is None):
-        _fail("give exactly one of --order ID or --request ID")
+        fail("give exactly one of --order ID or --request ID")
     if replication < 0:
-        _fail(f"--replication: expected an index >= 0; found {replication}")
+        fail(f"--replication: expected an index >= 0; found {replication}")
     result: Verification | None = None
     try:
         if check:
-            _plugins(plugins)
+            plugin_specs(plugins)
             traj, result = verify(run_dir, order=order, request=request, replication=replication)
         else:
             traj = trajectory(run_dir, order=order, request=request, replication=replication)
     except ReplayError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         doc = traj.as_dict()
         if result is not None:

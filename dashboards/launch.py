@@ -1,7 +1,7 @@
-"""``retail-twin dashboard``: start the Streamlit app on a local port.
+"""Launching the dashboard: ``streamlit run dashboards/app.py`` on a local port.
 
-:func:`dashboard` is a plain function so the ``retail-twin`` CLI can register it as a command
-(``app.command()(dashboard)``) without this module importing the CLI.
+:func:`dashboard` is a plain function; the ``retail-twin dashboard`` command (:mod:`cli.dashboard`,
+a layer above) registers it, so this module never imports the CLI.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``retail-twin bench``: the benchmark suite of issue 7 (see :mod:`experiments.bench`).
 
-Registered on the app of :mod:`experiments.cli`. Exit codes: 0 measured (and, with
+Registered on the app of :mod:`cli.app`. Exit codes: 0 measured (and, with
 ``--baseline``, no ratio regressed); 1 a ratio regressed by more than ``--tolerance`` or is
 missing on one side; 2 a bad option or baseline file, or a benchmark that could not run
 (nothing compared).
@@ -17,13 +17,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from cli.app import app, err, fail, out
 from experiments import bench
-from experiments.cli import app, err, out
-
-
-def _fail(message: str) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    raise typer.Exit(code=2)
 
 
 def _met(value: bool | None) -> str:
@@ -87,16 +82,16 @@ def bench_command(
 ) -> None:
     """Measure the twin's throughput, size and horizon scaling and parallel speed-up (issue 7)."""
     if not (math.isfinite(tolerance) and tolerance >= 0):
-        _fail(f"--tolerance: expected a number >= 0, found {tolerance}")
+        fail(f"--tolerance: expected a number >= 0, found {tolerance}")
     base_doc = None
     if baseline is not None:  # a bad baseline fails before minutes of measuring
         try:
             base_doc = bench.load_baseline(baseline)
         except bench.BaselineError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     mode = "quick" if quick else "full"
     if base_doc is not None and base_doc["mode"] != mode:
-        _fail(
+        fail(
             f"{baseline}: mode: the baseline is a {base_doc['mode']!r} bench and this run is "
             f"{mode!r}; their ratios are not comparable"
         )
@@ -107,7 +102,7 @@ def bench_command(
     try:
         result = bench.run_bench(mode, progress)
     except bench.BenchError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     checks = None
     if base_doc is not None:
         checks = check_baseline(result, base_doc, baseline, tolerance, to_err=json_)

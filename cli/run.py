@@ -1,0 +1,88 @@
+"""``retail-twin run``: simulate one scenario (R replications) and print its KPIs.
+
+Runs in-process, on a local process pool (``--workers``) or on Dask (``--dask``); ``--out``
+writes the run directory (:mod:`experiments.store`). Exit codes: 0 done; 2 a bad scenario,
+model, plugin or backend (nothing ran).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from cli.app import (
+    Dask,
+    Plugins,
+    Sets,
+    Workers,
+    app,
+    err,
+    fail,
+    kpi_table,
+    load_scenario_arg,
+    out,
+    plugin_specs,
+)
+from experiments.backends import BackendError
+from experiments.runner import run_scenario
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="library name or YAML path")] = "baseline",
+    model: Annotated[str | None, typer.Option(help="orchestration model")] = None,
+    seed: Annotated[int | None, typer.Option(help="override the scenario seed")] = None,
+    replications: Annotated[int, typer.Option(min=1, help="independent replications")] = 1,
+    set_: Sets = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="write the run directory here")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    workers: Workers = None,
+    dask: Dask = None,
+    plugin: Plugins = None,
+) -> None:
+    """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
+    specs = plugin_specs(plugin)
+    s = load_scenario_arg(scenario, set_ or [], model, seed)
+    show = err.is_terminal and not os.environ.get("CI")
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0)
+        try:
+            summary = run_scenario(
+                s,
+                replications,
+                out_dir,
+                workers,
+                on_progress=lambda f: progress.update(task, completed=f),
+                dask=dask,
+                plugins=specs,
+            )
+        except BackendError as exc:
+            fail(str(exc))
+    if json_:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.print(kpi_table(summary))
+        eng = summary["engine"]
+        out.print(
+            f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "
+            f"({eng['events_per_s'] or 0:,} events/s)"
+        )
+        if out_dir is not None:
+            out.print(f"outputs written to {out_dir}")
