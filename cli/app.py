@@ -22,7 +22,9 @@ from rich.console import Console
 from rich.table import Table
 
 from experiments.backends import BackendError, BackendSpec
+from experiments.lock import LockedError
 from experiments.plugins import PluginError, load_plugins, normalise
+from experiments.staging import OutDirError
 from experiments.sweep import SweepDirError
 from orchestration.base import UnknownModelError, model_names
 from orchestration.erp import automation_problems
@@ -66,6 +68,22 @@ OutDir = Annotated[
 Resume = Annotated[
     bool, typer.Option("--resume", help="continue the sweep in --out; recompute nothing done")
 ]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="replace a non-empty --out run directory, and run past the size estimate",
+    ),
+]
+AuditKey = Annotated[
+    str | None,
+    typer.Option(
+        "--audit-key",
+        envvar="RETAILTWIN_AUDIT_KEY",
+        show_envvar=True,
+        help="HMAC key that signs (run) or checks (audit verify) the audit heads of summary.json",
+    ),
+]
 NoOutputs = Annotated[
     bool,
     typer.Option(
@@ -93,7 +111,7 @@ def run_guarded(fn: Callable[[], T], out_dir: Path | None) -> T:
         return fn()
     except ScenarioError as exc:
         scenario_error(exc)
-    except (SweepDirError, BackendError) as exc:
+    except (SweepDirError, BackendError, OutDirError, LockedError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         hint = f"; rerun with --resume --out {out_dir}" if out_dir is not None else ""

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonOut, Kpis, app, dump, fail, kpi_table, out
+from cli.app import JsonOut, Kpis, app, dump, err, fail, kpi_table, out
 from experiments.report import (
     HEADLINE_KPIS,
     comparison_table,
@@ -45,12 +45,16 @@ def results_list(
     """List every sweep and run directory under ROOT."""
     if not root.is_dir():
         fail(f"{root}: no such directory")
-    runs, sweeps = list_runs(root), list_sweeps(root)
+    skipped: list[tuple[str, str]] = []
+    runs, sweeps = list_runs(root, skipped), list_sweeps(root, skipped)
+    for path, reason in skipped:
+        err.print(f"skipped {path}: {reason}", highlight=False, markup=False, soft_wrap=True)
     if json_:
         dump(
             {
                 "sweeps": json.loads(sweeps.to_json(orient="records")),
                 "runs": json.loads(runs.to_json(orient="records")),
+                "skipped": [{"path": p, "reason": r} for p, r in skipped],
             }
         )
         return
@@ -88,10 +92,16 @@ def results_show(
         rec = load_run(run_dir)
     except NotARunError as exc:
         fail(str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a sweep.json edited by hand
+        fail(f"{run_dir}: sweep.json is not one this version can show ({exc!r:.80})")
     if json_:
         dump(rec.summary)
         return
-    out.print(kpi_table(rec.summary))
+    try:
+        table = kpi_table(rec.summary)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        fail(f"{run_dir / 'summary.json'}: not a summary this version can show ({exc!r:.80})")
+    out.print(table)
     reps = sorted(p.name for p in run_dir.glob("rep_*") if p.is_dir())
     out.print(f"{len(rec.replications)} replication row(s); outputs: {', '.join(reps) or 'none'}")
     for f in rec.summary.get("failures", []):

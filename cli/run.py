@@ -1,8 +1,10 @@
 """``retail-twin run``: simulate one scenario (R replications) and print its KPIs.
 
 Runs in-process, on a local process pool (``--workers``) or on Dask (``--dask``); ``--out``
-writes the run directory (:mod:`experiments.store`). Exit codes: 0 done; 2 a bad scenario,
-model, plugin or backend (nothing ran).
+writes the run directory (:mod:`experiments.store`), staged and published whole
+(:mod:`experiments.staging`). Exit codes: 0 done; 2 a bad scenario, model, plugin, backend or
+``--out``, or a run too large for this machine without ``--force`` (nothing ran); 130
+interrupted (``--out`` left as it was).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from cli.app import (
+    AuditKey,
     Dask,
+    Force,
     Plugins,
     Sets,
     Workers,
@@ -29,8 +33,10 @@ from cli.app import (
     out,
     plugin_specs,
 )
+from experiments.auditrun import resolve_key
 from experiments.backends import BackendError
 from experiments.runner import run_scenario
+from experiments.staging import OutDirError, check_out_dir
 
 
 @app.command()
@@ -47,10 +53,17 @@ def run(
     workers: Workers = None,
     dask: Dask = None,
     plugin: Plugins = None,
+    force: Force = False,
+    audit_key: AuditKey = None,
 ) -> None:
     """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
     specs = plugin_specs(plugin)
     s = load_scenario_arg(scenario, set_ or [], model, seed)
+    if out_dir is not None:
+        try:
+            check_out_dir(out_dir, force)
+        except OutDirError as exc:
+            fail(str(exc))
     show = err.is_terminal and not os.environ.get("CI")
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -72,9 +85,15 @@ def run(
                 on_progress=lambda f: progress.update(task, completed=f),
                 dask=dask,
                 plugins=specs,
+                force=force,
+                audit_key=resolve_key(audit_key),
             )
-        except BackendError as exc:
+        except (BackendError, OutDirError) as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            kept = f"{out_dir} is as it was" if out_dir is not None else "nothing was written"
+            err.print(f"interrupted: no replication kept; {kept}", highlight=False)
+            raise typer.Exit(code=130) from None
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
