@@ -150,6 +150,23 @@ def backend_spec(workers: int | None, dask: str | None) -> BackendSpec:
     return BackendSpec(workers, dask)
 
 
+def refuse_if_too_big(
+    runs: list[tuple[Scenario, int]], backend: BackendSpec, force: bool = False
+) -> None:
+    """Exit 2 before anything runs when ``runs`` (scenario, replications) cannot fit this
+    machine (:mod:`experiments.estimate`), naming the fields that drive the size; ``--force``
+    runs anyway."""
+    if force:
+        return
+    from experiments.estimate import estimate, refusal
+
+    estimates = [e for s, reps in runs for e in [estimate(s)] * reps]
+    parallel = 1 if backend.dask else backend.n_workers  # Dask: the workers' own memory
+    message = refusal(estimates, parallel)
+    if message:
+        fail(message)
+
+
 def plugin_specs(specs: list[str] | None) -> tuple[str, ...]:
     """Load the ``--plugin`` modules (exit 2 if one cannot be imported); their normal form."""
     normal = normalise(specs or [])

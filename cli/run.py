@@ -32,9 +32,10 @@ from cli.app import (
     load_scenario_arg,
     out,
     plugin_specs,
+    refuse_if_too_big,
 )
 from experiments.auditrun import resolve_key
-from experiments.backends import BackendError
+from experiments.backends import BackendError, BackendSpec
 from experiments.runner import run_scenario
 from experiments.staging import OutDirError, check_out_dir
 
@@ -64,6 +65,7 @@ def run(
             check_out_dir(out_dir, force)
         except OutDirError as exc:
             fail(str(exc))
+    refuse_if_too_big([(s, replications)], BackendSpec(workers, dask), force)
     show = err.is_terminal and not os.environ.get("CI")
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -94,6 +96,11 @@ def run(
             kept = f"{out_dir} is as it was" if out_dir is not None else "nothing was written"
             err.print(f"interrupted: no replication kept; {kept}", highlight=False)
             raise typer.Exit(code=130) from None
+        except MemoryError:
+            fail(
+                "the run ran out of memory (nothing was written); make the scenario smaller "
+                "(network.stores.count, catalogue.skus, demand.store_units_per_day)"
+            )
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
