@@ -396,12 +396,16 @@ def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str
 
 
 # ------------------------------------------------------------------------------ history
-def history(results_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(runs, sweeps) under the results directory, newest first; empty when there is none."""
+def history(
+    results_dir: str | Path, skipped: list[tuple[str, str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(runs, sweeps) under the results directory, newest first; empty when there is none.
+    Directories that cannot be read back are left out and listed in ``skipped``."""
     root = results_root(results_dir)
     if not root.is_dir():
         return pd.DataFrame(), pd.DataFrame()
-    return _newest_first(list_runs(root), "run_dir"), _newest_first(list_sweeps(root), "sweep_dir")
+    runs, sweeps = list_runs(root, skipped), list_sweeps(root, skipped)
+    return _newest_first(runs, "run_dir"), _newest_first(sweeps, "sweep_dir")
 
 
 def _newest_first(df: pd.DataFrame, column: str) -> pd.DataFrame:
