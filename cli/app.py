@@ -26,8 +26,8 @@ from experiments.lock import LockedError
 from experiments.plugins import PluginError, load_plugins, normalise
 from experiments.staging import OutDirError
 from experiments.sweep import SweepDirError
-from orchestration.base import UnknownModelError, model_names
-from orchestration.erp import automation_problems
+from orchestration.integration.erp import automation_problems
+from orchestration.models import UnknownModelError, model_names
 from scenarios.loader import ScenarioError, load_scenario, resolve_path
 from scenarios.schema import Scenario
 

@@ -12,7 +12,7 @@ import sys
 from rich.table import Table
 
 from cli.app import app, out
-from orchestration.base import describe_models
+from orchestration.models import describe_models
 from scenarios.loader import describe_library
 from scenarios.schema import Scenario
 

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from cli.app import Dask, Sets, Workers, app, backend_spec, err, out
 from experiments.slo import junit_xml, planned_runs, run_checks, slo_problems
-from orchestration.base import UnknownModelError, model_names
+from orchestration.models import UnknownModelError, model_names
 from scenarios.loader import Problem, ScenarioError, library_names, load_scenario, resolve_path
 from scenarios.schema import Scenario
 

@@ -44,7 +44,7 @@ from experiments.results import (
     load_run,
     load_sweep,
 )
-from orchestration.base import describe_models
+from orchestration.models import describe_models
 from scenarios.loader import (
     ScenarioError,
     describe_library,

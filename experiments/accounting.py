@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from orchestration.base import build
+from orchestration.models import build
 from orchestration.resilience.accounting import Accounting, account
 from scenarios.loader import load_scenario
 from sim.world import World
@@ -26,10 +26,10 @@ def run_accounting(
     """Simulate one replication and account for its inbound events; (accounting, engine)."""
     scenario = load_scenario(scenario_name, overrides)
     model = build(scenario.orchestration.model, scenario)
-    connector = getattr(model, "connector", None)
     world = World(scenario, replication)
     world.attach(model)
-    connector = getattr(model, "connector", connector)
+    stack = getattr(model, "stack", None)
+    connector = getattr(stack, "connector", None)
     if connector is None:
         raise ValueError(
             f"{scenario_name}: orchestration.model {scenario.orchestration.model!r} has no "

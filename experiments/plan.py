@@ -264,7 +264,7 @@ def _resolved(doc: dict[str, Any], dotted: str) -> Any:
 
 def plan_sweep(spec: SweepSpec) -> Plan:
     """Expand and validate every point x model; raise one ScenarioError listing every problem."""
-    from orchestration.base import model_names
+    from orchestration.models import model_names
 
     problems: list[Problem] = []
     if spec.replications < 1:

@@ -1,7 +1,7 @@
 """Plugins: extra modules a run imports before it builds its orchestration model.
 
 An orchestration model is registered by name when its module is imported
-(:func:`orchestration.base.register`). The shipped models are imported by the registry itself;
+(:func:`orchestration.models.register`). The shipped models are imported by the registry itself;
 a model that lives elsewhere (a notebook's experiment, a test-only variant) is named here as a
 *plugin*: a dotted module name (``mypkg.models``) or the path of a ``.py`` file. Every task
 carries its plugins, and every worker — in this process, a process-pool child or a Dask worker —

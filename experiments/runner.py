@@ -26,7 +26,7 @@ import pandas as pd
 
 from experiments.stats import mean_ci
 from orchestration.approvals.audit import AuditLog
-from orchestration.base import build
+from orchestration.models import build
 from scenarios.schema import Scenario
 from sim.eventlog import EventLog
 from sim.faults import fault_windows
@@ -63,12 +63,12 @@ def run_replication(
     progress: Callable[[int, int], None] | None = None,
 ) -> ReplicationResult:
     """Simulate one replication of ``scenario`` with its configured orchestration model."""
-    model = build(scenario.orchestration.model, scenario)
     log = audit = None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         log = EventLog(out_dir / "events.parquet")
-        audit = model.audit_log = AuditLog(out_dir / "audit.jsonl")
+        audit = AuditLog(out_dir / "audit.jsonl")
+    model = build(scenario.orchestration.model, scenario, audit)
     world = World(scenario, replication, event_log=log, progress=progress)
     world.attach(model)
     started = time.perf_counter()  # wall clock: engine statistics only, never simulation

@@ -1,5 +1,9 @@
 """The scenario: everything that defines one simulated retailer, as pure validated data.
 
+Why one long module: it is the reference of every scenario field, read top to bottom in the
+order of a scenario file; splitting it would scatter that reference (its parts that stand alone,
+``governance``, ``automation`` and ``slo``, have their own modules).
+
 A scenario is a tree of strict pydantic v2 models. Strict means: unknown keys are rejected
 (``extra="forbid"``), and no silent coercion happens (the string ``"12"`` is not an integer; an
 integer is accepted where a float is expected, as JSON does). Models are frozen, so a resolved
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -513,6 +517,35 @@ class ConnectorRetry(Strict):
     maximum_attempts: Annotated[int, Field(ge=1, le=100)] = 8
 
 
+#: outbound integration targets of the automated models' n8n work, by the command they carry
+BreakerTarget = Literal["payment_gateway", "channel_sync", "customer_messages", "supplier_edi"]
+
+
+class BreakerParams(Strict):
+    """A circuit breaker in front of one integration target (count-based sliding window).
+
+    Defaults are resilience4j's (failure rate 50%, window and minimum 100 calls, 60 s open, 10
+    half-open probes); smaller windows trip sooner on the twin's lower call volumes.
+    """
+
+    failure_rate_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    window_size: Annotated[int, Field(ge=1, le=10_000)] = 100
+    minimum_calls: Annotated[int, Field(ge=1, le=10_000)] = 100
+    open_duration_s: Annotated[float, Field(gt=0, le=86_400)] = 60.0
+    half_open_probes: Annotated[int, Field(ge=1, le=1_000)] = 10
+
+
+class DeadLetterParams(Strict):
+    """What happens to n8n work (a refund payment, a customer message) that still failed after
+    Retry On Fail: parked in the dead-letter queue; with ``redrive_every_h`` re-driven to its
+    target that often, up to ``max_redrives`` times, its event in flight meanwhile (settled when
+    a redrive delivers it, dead-lettered when they run out). Without it (the default) the event
+    is dead-lettered at once and the letter waits for a person."""
+
+    redrive_every_h: Annotated[float, Field(gt=0, le=720)] | None = None
+    max_redrives: Annotated[int, Field(ge=1, le=1_000)] = 3
+
+
 class IntegrationParams(Strict):
     """How the automated models wire Odoo, n8n and the channels (shared by all four)."""
 
@@ -525,6 +558,9 @@ class IntegrationParams(Strict):
     retry_max_tries: Annotated[int, Field(ge=1, le=10)] = 3
     retry_wait_ms: Annotated[float, Field(ge=0.0, le=3_600_000.0)] = 1_000.0
     connector_retry: ConnectorRetry = ConnectorRetry()
+    #: circuit breakers by outbound target (none by default: every call reaches its target)
+    breakers: dict[BreakerTarget, BreakerParams] = {}
+    dead_letters: DeadLetterParams = DeadLetterParams()
 
 
 class EventDrivenParams(Strict):
@@ -566,6 +602,9 @@ class Orchestration(Strict):
     approval_centric: ApprovalCentricParams = ApprovalCentricParams()
     exception_driven: ExceptionDrivenParams = ExceptionDrivenParams()
     hybrid: HybridParams = HybridParams()
+    #: parameters of models registered by plugins, by model name: validated by the model's own
+    #: parameters class when the scenario is run (an unknown model or field is an error)
+    plugins: dict[Name, dict[str, Any]] = {}
 
 
 # --------------------------------------------------------------------------- scenario
@@ -667,6 +706,15 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     f"approvals.pools.{name}.calendar.close_h",
                     f"> open_h ({pool.calendar.open_h})",
                     str(pool.calendar.close_h),
+                )
+            )
+    for target, br in s.orchestration.integration.breakers.items():
+        if br.minimum_calls > br.window_size:
+            problems.append(
+                (
+                    f"orchestration.integration.breakers.{target}.minimum_calls",
+                    f"<= window_size ({br.window_size})",
+                    str(br.minimum_calls),
                 )
             )
     problems += s.governance.problems(list(s.approvals.pools))

@@ -1,5 +1,8 @@
 """The KPI collector: the one implementation of the metric contract (``shared/KPIS.md``).
 
+Why one long module: the contract says every KPI has one definition, so every counter, every
+reporting method and every formula live side by side, where a reviewer checks them together.
+
 The world and the orchestration layer *report facts* here (units demanded and filled, an order
 accepted while its stock was short, an approval decided, an exception resolved...); this module
 alone turns them into KPIs. A KPI that does not apply to a run (no approvals happened) is
@@ -104,6 +107,12 @@ class KpiCollector:
     #: (set by the inbound connector's Jepsen-style accounting at the end of a run)
     lost_events: int = 0
     queue_depth_max: int = 0
+    breaker_opened: int = 0
+    breaker_rejected_calls: int = 0
+    dlq_parked: int = 0
+    dlq_redriven: int = 0
+    dlq_expired: int = 0
+    dlq_depth_at_end: int = 0
     webhook_latency_s: array = field(default_factory=lambda: array("d"))
     # approvals and exceptions
     approvals: dict[str, _ApprovalTally] = field(
@@ -150,6 +159,118 @@ class KpiCollector:
     supplier_payment_hold_h: array = field(default_factory=lambda: array("d"))
 
     # ------------------------------------------------------------------ reporting API
+    # Every fact reaches the collector through one of these methods (never a field write from
+    # another module), so each KPI has one place where its inputs are counted.
+    def sale(self, value: float) -> None:
+        """Revenue taken (a basket paid at the till, an online order delivered)."""
+        self.revenue += value
+
+    def lost_sale(self, value: float) -> None:
+        """Revenue of demand that was not filled and not backordered."""
+        self.lost_revenue += value
+
+    def margin_leaked(self, amount: float) -> None:
+        """An approved price override below the margin floor of policy, by ``amount``."""
+        self.margin_leakage += amount
+
+    def discount_timed_out(self) -> None:
+        """A customer at the till walked away before a price override was answered."""
+        self.discounts_timed_out += 1
+
+    def pos_day(
+        self,
+        *,
+        demanded: int,
+        filled: int,
+        lost_units: int,
+        lost_revenue: float,
+        revenue: float,
+        baskets: int,
+    ) -> None:
+        """A day of walk-in demand at the stores, resolved at close."""
+        self.pos_units_demanded += demanded
+        self.pos_units_filled += filled
+        self.lost_units += lost_units
+        self.lost_revenue += lost_revenue
+        self.revenue += revenue
+        self.pos_baskets += baskets
+
+    def stock_observed(self, empty: int, observations: int) -> None:
+        """The day's location x SKU observations, ``empty`` of them with on-hand <= 0."""
+        self.stockout_obs += empty
+        self.stock_obs += observations
+
+    def command_duplicate_suppressed(self, n: int = 1) -> None:
+        """A command (or an inbound delivery) recognised as already applied: no second effect."""
+        self.duplicate_commands_suppressed += n
+
+    def duplicate_effect(self, kind: str) -> None:
+        """A business effect applied a second time for one need (``kind``: the command)."""
+        self.duplicate_effects += 1
+        self.duplicate_effects_by_kind[kind] += 1
+
+    def rate_limited(self, *, violation: bool) -> None:
+        """A call answered 429; ``violation``: made before the Retry-After it had been given."""
+        self.rate_limited_calls += 1
+        self.rate_limit_violations += int(violation)
+
+    def expedited(self, cost: float) -> None:
+        """A supplier shipment expedited at ``cost``."""
+        self.expedite_cost += cost
+
+    def bank_change_requested(self, *, fraud: bool) -> None:
+        self.bank_changes_requested += 1
+        self.bank_fraud_attempts += int(fraud)
+
+    def bank_change_decided(self, *, approved: bool, fraud: bool) -> None:
+        if not approved:
+            self.bank_changes_rejected += 1
+            self.bank_fraud_blocked += int(fraud)
+            return
+        self.bank_changes_approved += 1
+        self.bank_fraud_confirmed += int(fraud)
+
+    def supplier_paid(self, amount: float, *, diverted: bool) -> None:
+        """A supplier payment; ``diverted``: into a fraudster's account (lost)."""
+        self.supplier_payments += 1
+        self.supplier_payments_value += amount
+        if diverted:
+            self.bank_fraud_losses += amount
+            self.bank_fraud_payments += 1
+
+    def security_attempt(self, *, blocked: bool, loss: float) -> None:
+        """An attack attempt screened by the controls: blocked, or ``loss`` got through."""
+        self.security_attempts += 1
+        if blocked:
+            self.security_blocked += 1
+        else:
+            self.security_losses += loss
+
+    def invoice_overpaid_by(self, amount: float) -> None:
+        """A mismatched bill posted and paid as billed, ``amount`` over what was payable."""
+        self.invoice_overpaid += amount
+
+    def events_lost(self, n: int) -> None:
+        """Events acknowledged to their sender that the ERP never owned (Jepsen accounting)."""
+        self.lost_events += n
+
+    def breakers_reported(self, opened: int, rejected: int) -> None:
+        """The integration circuit breakers' trips and the calls they rejected (at the end)."""
+        self.breaker_opened += opened
+        self.breaker_rejected_calls += rejected
+
+    def dead_letter_queue_reported(self, parked: int, redriven: int, expired: int, depth: int):
+        """The dead-letter queue of failed outbound work: letters parked, delivered by a
+        redrive, given up on, and still waiting at the end."""
+        self.dlq_parked += parked
+        self.dlq_redriven += redriven
+        self.dlq_expired += expired
+        self.dlq_depth_at_end += depth
+
+    def ticket_work(self, tasks: int) -> None:
+        """Pieces of human work spent on a customer ticket (routing, answering)."""
+        self.ticket_touches += tasks
+
     def approval_requested(self, kind: str) -> None:
         if kind not in APPROVAL_TYPES:
             raise ValueError(f"unknown approval type {kind!r}; expected one of {APPROVAL_TYPES}")
@@ -322,6 +443,12 @@ class KpiCollector:
             "events_processed_total": ledger["processed"],
             "events_dead_lettered_total": ledger["dead_lettered"],
             "events_in_flight_at_end": ledger["in_flight"],
+            "circuit_breaker_opened_total": self.breaker_opened,
+            "circuit_breaker_rejected_calls_total": self.breaker_rejected_calls,
+            "dead_letter_queue_parked_total": self.dlq_parked,
+            "dead_letter_queue_redriven_total": self.dlq_redriven,
+            "dead_letter_queue_expired_total": self.dlq_expired,
+            "dead_letter_queue_depth_at_end": self.dlq_depth_at_end,
             "webhook_latency_p95_s": _pct(self.webhook_latency_s, 95),
             "queue_depth_max": self.queue_depth_max,
             "triage_auto_routed_rate": _ratio(self.triage_auto, self.triage_total),

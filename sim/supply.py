@@ -195,8 +195,7 @@ class Supply:
         self.bank_changes[cid] = (supplier, fraud)
         if fraud:
             self.bank_fraud.add(cid)
-        w.kpi.bank_changes_requested += 1
-        w.kpi.bank_fraud_attempts += int(fraud)
+        w.kpi.bank_change_requested(fraud=fraud)
         w.emit(SupplierBankChangeRequested, f"bankchange:{cid}", change_id=cid, supplier=supplier)
         return cid
 
@@ -206,14 +205,10 @@ class Supply:
         if entry is None:
             return False
         supplier, fraud = entry
-        k = self.w.kpi
+        self.w.kpi.bank_change_decided(approved=approved, fraud=fraud)
         if not approved:
-            k.bank_changes_rejected += 1
-            k.bank_fraud_blocked += int(fraud)
             return True
-        k.bank_changes_approved += 1
         if fraud:
-            k.bank_fraud_confirmed += 1
             self.diverted[supplier] = None
         else:
             self.diverted.pop(supplier, None)  # genuine new details replace a fraudulent account
@@ -221,19 +216,17 @@ class Supply:
 
     def pay_invoice(self, supplier: int, amount: float) -> bool:
         """Pay into the account on file; while it is a fraudster's, the money is lost."""
-        k, now = self.w.kpi, self.w.env.now
-        k.supplier_payments += 1
-        k.supplier_payments_value += amount
+        now, diverted = self.w.env.now, False
         if supplier in self.diverted:
             until = self.diverted[supplier]
             if until is None:  # the first diverted payment: the genuine supplier will chase it
                 until = now + self.w.s.network.bank_changes.discovery_days * HOURS_PER_DAY
                 self.diverted[supplier] = until
             if now < until:
-                k.bank_fraud_losses += amount
-                k.bank_fraud_payments += 1
+                diverted = True
             else:
                 del self.diverted[supplier]  # discovered: the account on file is corrected
+        self.w.kpi.supplier_paid(amount, diverted=diverted)
         return True
 
     # ------------------------------------------------------------------ transfers

@@ -1,5 +1,8 @@
 """The world: the physical retailer that the orchestration layer observes and commands.
 
+Why one long module: the day's calendar, the command dispatcher and the port the orchestration
+layer sees are one object (``World``); online orders, supply, demand and faults have their own.
+
 State lives in numpy arrays indexed by location and SKU (``on_hand``: the physical stock on
 shelves and in bins) and in the online channels' published availability feeds. The world knows
 nothing of the ERP's records: orchestration models keep those, from the events they receive.
@@ -68,7 +71,7 @@ BUY_ANYWAY_PROB = 0.5
 
 
 class Controller(Protocol):
-    """What the world needs of an orchestration model (``orchestration.base.Orchestrator``)."""
+    """What the world needs of an orchestration model (``orchestration.models.Orchestrator``)."""
 
     def attach(self, world: World) -> None: ...
     def on_event(self, event: Event) -> None: ...
@@ -112,6 +115,8 @@ class World:
         #: events in flight (emitted, not yet processed or dead-lettered) at every whole hour
         self.backlog_hourly: array[int] = array("i")
         self.log = event_log or EventLog(None)
+        #: whether decisions are traced into the event log (free when False)
+        self.tracing = self.log.enabled
         self.progress = progress
         self.horizon_h = scenario.horizon_days * HOURS_PER_DAY
         net = self.net
@@ -224,6 +229,18 @@ class World:
         """Ground truth of a supplier bank change, for *simulated* checks only."""
         return change_id in self.supply.bank_fraud
 
+    def is_pending(self, event_id: int) -> bool:
+        """Whether the event is still in flight (emitted, not yet processed or dead-lettered)."""
+        return event_id in self.ledger.pending
+
+    def retry_after(self, channel: str) -> float:
+        """The time (h) before which ``channel``'s API refuses calls (its last Retry-After)."""
+        return self.retry_after_until[channel]
+
+    def initial_stock(self) -> np.ndarray:
+        """A copy of the physical stock (location x SKU): the records start exact."""
+        return self.on_hand.copy()
+
     def dead_letter(self, event: Event) -> None:
         """The orchestration layer gave up on ``event`` and parked it in a dead-letter queue."""
         self.ledger.dead_letter(event.id)
@@ -238,7 +255,7 @@ class World:
             self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
         key = digest(cmd.key)
         if self._applied.has(key):
-            self.kpi.duplicate_commands_suppressed += 1
+            self.kpi.command_duplicate_suppressed()
             return CommandResult.DUPLICATE
         if isinstance(cmd, UpdateChannelAvailability) and self._rate_limited(cmd.channel, t):
             return CommandResult.RATE_LIMITED
@@ -251,8 +268,7 @@ class World:
         # only effectful commands can duplicate an effect, so only their needs are remembered;
         # add() is False for a need served before
         if cmd.kind in _EFFECTFUL and not self._needs.add(digest(f"{cmd.kind}\x00{cmd.need}")):
-            self.kpi.duplicate_effects += 1
-            self.kpi.duplicate_effects_by_kind[cmd.kind] += 1
+            self.kpi.duplicate_effect(cmd.kind)
         applied = self._apply(cmd)
         return CommandResult.APPLIED if applied else CommandResult.NO_EFFECT
 
@@ -261,12 +277,11 @@ class World:
         before the Retry-After it gave (a violation, counted)."""
         until = self.retry_after_until.get(channel)
         if until is not None and t < until:
-            self.kpi.rate_limited_calls += 1
-            self.kpi.rate_limit_violations += 1
+            self.kpi.rate_limited(violation=True)
             return True
         p, after_h = self.faults.rate_limit(channel, t)
         if p > 0 and self.streams.get("faults.rate_limit").random() < p:
-            self.kpi.rate_limited_calls += 1
+            self.kpi.rate_limited(violation=False)
             self.retry_after_until[channel] = t + after_h
             return True
         return False
@@ -299,7 +314,7 @@ class World:
         if isinstance(cmd, ExpediteShipment):
             ok = self.supply.expedite(cmd.po_key, cmd.days)
             if ok:
-                self.kpi.expedite_cost += cmd.cost
+                self.kpi.expedited(cmd.cost)
             return ok
         raise TypeError(f"unknown command {type(cmd).__name__}")
 
@@ -381,22 +396,22 @@ class World:
             return True
         if cmd.approved:
             price = req.basket_value * (1.0 - req.depth)
-            k.revenue += price
+            k.sale(price)
             floor_price = req.basket_cost / (1.0 - self.s.policy.margin_floor)
-            k.margin_leakage += max(0.0, floor_price - price)
+            k.margin_leaked(max(0.0, floor_price - price))
         elif case.buy_anyway:
-            k.revenue += req.basket_value
+            k.sale(req.basket_value)
         else:
-            k.lost_revenue += req.basket_value
+            k.lost_sale(req.basket_value)
         return True
 
     def _discount_walkaway(self, case: DiscountCase) -> None:
         k = self.kpi
-        k.discounts_timed_out += 1
+        k.discount_timed_out()
         if case.buy_anyway:
-            k.revenue += case.request.basket_value
+            k.sale(case.request.basket_value)
         else:
-            k.lost_revenue += case.request.basket_value
+            k.lost_sale(case.request.basket_value)
 
     # ------------------------------------------------------------------ the day
     def _days(self):
@@ -429,12 +444,14 @@ class World:
         lost = demand - sold
         returned = self.gen_store.binomial(sold, self.s.demand.returns.store_rate)
         shelf += returned
-        k.pos_units_demanded += int(demand.sum())
-        k.pos_units_filled += int(sold.sum())
-        k.lost_units += int(lost.sum())
-        k.lost_revenue += float(lost.sum(axis=0) @ unit_price)
-        k.revenue += float((sold - returned).sum(axis=0) @ unit_price)
-        k.pos_baskets += round(float(demand.sum()) / self.s.demand.pos_units_per_basket)
+        k.pos_day(
+            demanded=int(demand.sum()),
+            filled=int(sold.sum()),
+            lost_units=int(lost.sum()),
+            lost_revenue=float(lost.sum(axis=0) @ unit_price),
+            revenue=float((sold - returned).sum(axis=0) @ unit_price),
+            baskets=round(float(demand.sum()) / self.s.demand.pos_units_per_basket),
+        )
         self._sold_today = sold
         self._returned_today = returned
         self._pos_value = (sold - returned) @ unit_price
@@ -487,8 +504,7 @@ class World:
             )
         self._was_empty = empty
         k = self.kpi
-        k.stockout_obs += int(empty.sum())
-        k.stock_obs += empty.size
+        k.stock_observed(int(empty.sum()), empty.size)
         self._observe(day, empty, loss)
 
     def _late_upload(self, store, idx, sold, ret, end):

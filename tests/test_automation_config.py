@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from cli.main import app
-from orchestration.erp import automation_problems
+from orchestration.integration.erp import automation_problems
 from scenarios.loader import load_scenario
 
 BAD = """extends: tiny

@@ -19,7 +19,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from cli.main import app
-from orchestration.base import describe_models
+from orchestration.models import describe_models
 from scenarios.loader import LIBRARY_DIR, ScenarioError, library_names, load_scenario, read_document
 
 BASELINE = LIBRARY_DIR / "baseline.yaml"

@@ -61,9 +61,9 @@ def test_a_waiting_step_is_reminded_exactly_its_count_then_escalated_at_the_dead
         ("buyers",),
         lambda ok: decided.append((world.env.now, ok)),
     )
-    bo.request(req)
+    bo.approvals.request(req)
     world.env.run(until=9.999)
-    assert bo.reminders_sent == 2  # at 3 h and 6 h; the cycle stops at its count (not 9 h)
+    assert bo.approvals.reminders_sent == 2  # at 3 h and 6 h, not 9 h
     assert req.escalations == 0  # never early: the deadline is 10 h
     world.env.run(until=30.0)
     assert req.escalations == 1  # buyers -> finance at 10 h
@@ -75,9 +75,9 @@ def test_a_waiting_step_is_reminded_exactly_its_count_then_escalated_at_the_dead
 def test_a_step_taken_in_time_is_neither_reminded_nor_escalated(office):
     world, bo = office
     req = Request("purchase", "medium", 0.0, "planning", ("finance",), lambda ok: None)
-    bo.request(req)
+    bo.approvals.request(req)
     world.env.run(until=30.0)
-    assert bo.reminders_sent == 0
+    assert bo.approvals.reminders_sent == 0
     assert req.escalations == 0
 
 
@@ -85,7 +85,7 @@ def test_nobody_fills_two_steps_of_one_request_even_when_escalated(office):
     """buyers escalates to finance, whose step comes next: two different finance people."""
     world, bo = office
     req = Request("purchase", "high", 0.0, "planning", ("buyers", "finance"), lambda ok: None)
-    bo.request(req)
+    bo.approvals.request(req)
     world.env.run(until=200.0)
     assert len(req.approvers) == 2
     assert len(set(req.approvers)) == 2
@@ -96,8 +96,8 @@ def test_a_step_no_eligible_person_can_fill_waits_instead_of_breaking_sod():
     world, bo = _office("approvals.pools.finance.size=1")
     decided = []
     req = Request("purchase", "high", 0.0, "planning", ("buyers", "finance"), decided.append)
-    bo.request(req)
+    bo.approvals.request(req)
     world.env.run(until=200.0)
     assert req.approvers == ("finance:0",)
     assert decided == []
-    assert bo.pending_requests == 1
+    assert bo.approvals.pending == 1

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from experiments.runner import run_replication
-from orchestration.base import build
+from orchestration.models import build
 from scenarios.loader import ScenarioError, load_scenario
 from sim.events import UpdateChannelAvailability
 from sim.faults import FaultPlan, fault_windows

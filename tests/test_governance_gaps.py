@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from orchestration.approvals.sod import BankChangeGuard, HeldPayments
-from orchestration.base import build
+from orchestration.models import build
 from scenarios.loader import load_scenario
 from sim.events import InvoiceReceived
 from sim.kpis import KpiCollector
@@ -80,7 +80,7 @@ def test_a_pending_bank_change_holds_payments_to_that_supplier_until_someone_els
     """Bills to the supplier wait from the request to the confirmation by a different person;
     bills to other suppliers are paid at once."""
     w, m = _world(model)
-    bo = m.bo
+    bo = m.bo.payables
     paid: dict[int, float] = {}
     confirms: list[tuple[str, float]] = []
     pay, confirm = bo._pay, bo.bank.confirm
@@ -139,7 +139,7 @@ def test_a_confirmed_fraudulent_change_diverts_the_next_payment(model, overrides
         yield w.env.timeout(30.0)
         w.supply.request_bank_change(0, fraud=True)
         yield w.env.timeout(150.0)  # decided by now in every model
-        m.bo.pay_invoice(_bill(w, 90_001, 0, 1_000.0))
+        m.bo.payables.pay_invoice(_bill(w, 90_001, 0, 1_000.0))
 
     w.env.process(inject())
     w.run()
@@ -164,7 +164,7 @@ def test_a_rejected_fraudulent_change_costs_nothing(model, overrides):
         yield w.env.timeout(30.0)
         w.supply.request_bank_change(0, fraud=True)
         yield w.env.timeout(150.0)
-        m.bo.pay_invoice(_bill(w, 90_001, 0, 1_000.0))
+        m.bo.payables.pay_invoice(_bill(w, 90_001, 0, 1_000.0))
 
     w.env.process(inject())
     w.run()
@@ -349,13 +349,19 @@ def test_an_invoice_exception_misread_as_clean_is_paid_as_billed_and_counted():
         {True: (50.0, 1.0), False: (50.0, 1.0)},
         np.random.default_rng(1),
     )
-    m._invoice_router = TriageRouter(clf, 0.5, INVOICES.routes)
+    router = m.table.invoice.router = TriageRouter(clf, 0.5, INVOICES.routes)
     bill = _bill(w, 90_001, 1, 100.0)
     w.ledger.emit(bill.id)
-    m.bo.last_payable = 90.0  # what the failed 3-way match found payable
-    m.triage_invoice(bill, None)
+    payables = m.bo.payables
+
+    def failed_match(_bill) -> bool:  # the 3-way match failed and found 90.0 payable
+        payables.last_payable = 90.0
+        return False
+
+    payables.three_way_match = failed_match
+    m._invoice(bill)
     assert w.kpi.invoice_overpaid == pytest.approx(10.0)
     assert w.kpi.supplier_payments == 1
     assert w.kpi.supplier_payments_value == pytest.approx(100.0)
     assert bill.id not in w.ledger.pending  # settled by rule
-    assert m._invoice_router.counts()["misrouted"] == 1
+    assert router.counts()["misrouted"] == 1

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import simpy
 
-from orchestration.workdesk import WorkDesk
+from orchestration.backoffice.workdesk import WorkDesk
 from sim.clock import WorkCalendar
 
 

@@ -313,7 +313,7 @@ def test_reminders_escalation_sod_wait_and_decisions_are_in_the_request_trajecto
     req = Request(
         "purchase", "high", 0.0, "planning", ("buyers", "finance"), lambda ok: None, subject="PO-X"
     )
-    bo.request(req)
+    bo.approvals.request(req)
     world.env.run(until=60.0)
     world.log.close()
     _, keys = request_keys(path, req.id)

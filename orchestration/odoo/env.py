@@ -22,15 +22,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from orchestration.odoo.addons.bootstrap import bootstrap
+from orchestration.odoo.automation import AutomationEngine
 from orchestration.odoo.clock import Clock, ManualClock
+from orchestration.odoo.cron import CronEngine
 from orchestration.odoo.errors import AccessDenied, AccessError
 from orchestration.odoo.models import Model
 from orchestration.odoo.registry import Registry, default_registry
-
-if TYPE_CHECKING:
-    from orchestration.odoo.webhooks import Transport
+from orchestration.odoo.webhooks import Transport, WebhookChannel
 
 SUPERUSER_ID = 1
 DEFAULT_START = datetime(2024, 1, 1)
@@ -83,10 +84,6 @@ class Env:
         transport: Transport | None = None,
         registry: Registry | None = None,
     ) -> None:
-        from orchestration.odoo.automation import AutomationEngine
-        from orchestration.odoo.cron import CronEngine
-        from orchestration.odoo.webhooks import WebhookChannel
-
         self.registry = registry or default_registry()
         self.clock: Clock = clock or ManualClock(DEFAULT_START)
         self.options = options or OdooOptions()
@@ -103,8 +100,6 @@ class Env:
         self.automation = AutomationEngine(self)
         self.webhooks = WebhookChannel(self, transport)
         self.cron = CronEngine(self)
-        from orchestration.odoo.addons.bootstrap import bootstrap
-
         bootstrap(self)
 
     # ------------------------------------------------------------------ basics

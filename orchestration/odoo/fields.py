@@ -106,11 +106,9 @@ class Field:
 
     def convert_to_raw(self, value: Any, model_name: str) -> Any:
         """Validate and normalise a written value (recordsets become ids)."""
-        from orchestration.odoo.models import Model
-
         where = f"{model_name}.{self.name}"
         if self.type == "many2one":
-            if isinstance(value, Model):
+            if _is_recordset(value):
                 return value.id if value else False
             if value is False or value is None:
                 return False
@@ -118,7 +116,7 @@ class Field:
                 raise ValueError(f"Wrong value for {where}: {value!r}")
             return value
         if self.type == "many2many":
-            if isinstance(value, Model):
+            if _is_recordset(value):
                 return tuple(value.ids)
             return tuple(value or ())
         if value is None:
@@ -146,3 +144,8 @@ class Field:
         ):
             raise ValueError(f"Wrong value for {where}: {value!r}")
         return value
+
+
+def _is_recordset(value: Any) -> bool:
+    """A recordset of :mod:`orchestration.odoo.models` (marked, so no import is needed)."""
+    return getattr(type(value), "_is_recordset", False) is True

@@ -42,6 +42,8 @@ class Model:
     _rec_name: ClassVar[str] = "name"
     _mail_thread: ClassVar[bool] = False
     _fields: ClassVar[dict[str, Field]] = {}
+    #: fields recognise a recordset by this marker (they cannot import this module)
+    _is_recordset: ClassVar[bool] = True
 
     id = Field("integer", readonly=True)
     create_date = Field("datetime", readonly=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from orchestration.odoo.addons import ALL_MODELS
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
 
@@ -60,6 +61,4 @@ class Registry:
 
 def default_registry() -> Registry:
     """Every model the mock ships (see ``orchestration.odoo.addons``)."""
-    from orchestration.odoo.addons import ALL_MODELS
-
     return Registry(ALL_MODELS)

@@ -4,15 +4,14 @@ One concept per module; times are SIMULATED SECONDS unless a name ends in ``_h``
 
 * ``clock``: the clock type, the seconds <-> hours conversion (SimPy ``env.now`` is hours).
 * ``retry``: ``RetryPolicy``, Temporal-style exponential backoff as pure data and functions.
-* ``circuit_breaker``: ``CircuitBreaker``, failure-rate breaker with CLOSED/OPEN/HALF_OPEN.
-* ``bulkhead``: ``Bulkhead`` (reject when full) and ``SimBulkhead`` (wait in line, SimPy).
-* ``queues``: ``BoundedQueue`` with explicit backpressure and time-weighted depth.
-* ``dead_letter``: ``DeadLetterQueue`` of ``DeadLetter`` records, with redrive.
+* ``circuit_breaker``: ``CircuitBreaker``, failure-rate breaker with CLOSED/OPEN/HALF_OPEN
+  (in front of an integration target: ``orchestration.integration.breakers``).
+* ``dead_letter``: ``DeadLetterQueue`` of ``DeadLetter`` records, with redrive (failed n8n
+  work of the automated models: ``orchestration.integration.dead_letters``).
 * ``idempotency``: ``IdempotencyStore``, one application per command key, optional TTL.
-* ``executor``: ``call_with_resilience``, the SimPy process helper composing all of the above.
+* ``accounting``: ``IdBits`` and the Jepsen-style accounting of the inbound integration.
 """
 
-from orchestration.resilience.bulkhead import Bulkhead, BulkheadFull, SimBulkhead
 from orchestration.resilience.circuit_breaker import (
     BreakerState,
     CircuitBreaker,
@@ -30,26 +29,12 @@ from orchestration.resilience.clock import (
     sim_clock_s,
 )
 from orchestration.resilience.dead_letter import DeadLetter, DeadLetterQueue, RedriveResult
-from orchestration.resilience.executor import (
-    BULKHEAD_FULL,
-    CIRCUIT_OPEN,
-    Outcome,
-    call_with_resilience,
-    error_type_of,
-)
 from orchestration.resilience.idempotency import IdempotencyStore, Recorded
-from orchestration.resilience.queues import Backpressure, BoundedQueue
 from orchestration.resilience.retry import RetryPolicy, n8n_retry_policy
 
 __all__ = [
-    "BULKHEAD_FULL",
-    "CIRCUIT_OPEN",
     "SECONDS_PER_HOUR",
-    "Backpressure",
-    "BoundedQueue",
     "BreakerState",
-    "Bulkhead",
-    "BulkheadFull",
     "CircuitBreaker",
     "CircuitBreakerConfig",
     "CircuitOpen",
@@ -58,15 +43,11 @@ __all__ = [
     "DeadLetterQueue",
     "IdempotencyStore",
     "ManualClock",
-    "Outcome",
     "Recorded",
     "RedriveResult",
     "RetryPolicy",
-    "SimBulkhead",
     "Ticket",
     "Transition",
-    "call_with_resilience",
-    "error_type_of",
     "hours_to_seconds",
     "n8n_retry_policy",
     "seconds_to_hours",

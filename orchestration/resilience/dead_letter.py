@@ -16,7 +16,8 @@ Nothing is ever dropped, so the queue is unbounded: in a run it holds at most th
 that run (``dead_lettered_total``); drain it with ``redrive`` or inspect it with ``letters``.
 
 Counts: ``dead_lettered_total`` (letters ever added), ``redriven_total`` (delivered on a redrive),
-``redrive_failures_total`` (redrive attempts that failed again).
+``redrive_failures_total`` (redrive attempts that failed again), ``expired_total`` (given up on
+by ``expire`` after too many attempts).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class DeadLetterQueue(Generic[T]):
         self.dead_lettered_total = 0
         self.redriven_total = 0
         self.redrive_failures_total = 0
+        self.expired_total = 0
 
     def add(self, item: T, reason: str, attempts: int) -> DeadLetter[T]:
         """Dead-letter ``item`` now, after ``attempts`` (>= 0) failed deliveries."""
@@ -92,6 +94,14 @@ class DeadLetterQueue(Generic[T]):
         self.redriven_total += redriven
         self.redrive_failures_total += len(kept)
         return RedriveResult(redriven=redriven, failed=len(kept))
+
+    def expire(self, max_attempts: int) -> list[DeadLetter[T]]:
+        """Remove and return the letters that have had more than ``max_attempts`` attempts."""
+        gone = [x for x in self._letters if x.attempts > max_attempts]
+        if gone:
+            self._letters = [x for x in self._letters if x.attempts <= max_attempts]
+            self.expired_total += len(gone)
+        return gone
 
     @property
     def letters(self) -> tuple[DeadLetter[T], ...]:

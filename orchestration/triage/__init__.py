@@ -11,7 +11,6 @@ One concept per module:
   the triage KPIs of KPIS.md.
 * ``presets``: assumed (not benchmarked) models for tickets, refunds and vendor invoices, with
   class mixes anchored on RETAIL_PARAMS, default queues, thresholds and hard rules.
-* ``sweep``: ``threshold_tradeoff``, manual-review workload against misroute rate by threshold.
 """
 
 from orchestration.triage.classifier import (
@@ -43,7 +42,6 @@ from orchestration.triage.router import (
     amount_above,
     signal_above,
 )
-from orchestration.triage.sweep import TradeoffRow, threshold_tradeoff
 
 __all__ = [
     "AUTO",
@@ -63,12 +61,10 @@ __all__ = [
     "Prediction",
     "PredictionBatch",
     "SimulatedClassifier",
-    "TradeoffRow",
     "TriagePreset",
     "TriageRouter",
     "amount_above",
     "invoice_rules",
     "refund_rules",
     "signal_above",
-    "threshold_tradeoff",
 ]

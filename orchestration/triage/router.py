@@ -1,5 +1,8 @@
 """Triage routing: send each case to a work queue, automatically only when the model is sure.
 
+Why one long module: the routing order (hard rules, threshold, queue), the decision record and
+its override are one auditable unit; most of the length is their documentation.
+
 A **case** (a customer ticket, a refund request, a vendor invoice) has an id, a true class and
 a few numeric features (``amount`` in the scenario's currency, ``fraud_signal`` in [0, 1]...).
 The true class is what the case really is: the router keeps it on the decision for scoring and

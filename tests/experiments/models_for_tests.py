@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-from orchestration.base import model_names, register
-from orchestration.manual import ManualModel
+from orchestration.models import model_names, register
+from orchestration.models.manual import ManualModel
 from scenarios.schema import Scenario
 
 FAST_SYNC = "test_manual_fast_sync"
@@ -20,20 +20,20 @@ FAIL_UPLIFT = 3.0
 class FastSyncModel(ManualModel):
     name = FAST_SYNC
 
-    def __init__(self, scenario: Scenario):
-        super().__init__(scenario)
-        self.p = self.p.model_copy(
+    def __init__(self, scenario: Scenario, params=None, audit=None):
+        fast = scenario.orchestration.manual.model_copy(
             update={"channel_sync_interval_h": 4.0, "po_auto_approve_below": 5_000.0}
         )
+        super().__init__(scenario, fast, audit)
 
 
 class FlakyModel(ManualModel):
     name = FLAKY
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, params=None, audit=None):
         if scenario.demand.promo_uplift == FAIL_UPLIFT:
             raise RuntimeError(f"simulated model failure at promo_uplift={FAIL_UPLIFT}")
-        super().__init__(scenario)
+        super().__init__(scenario, params, audit)
 
 
 if FAST_SYNC not in model_names():

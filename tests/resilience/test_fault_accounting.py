@@ -15,8 +15,8 @@ import pytest
 
 from experiments.accounting import run_accounting
 from experiments.runner import run_replication
-from orchestration.base import build
-from orchestration.connector import InboundConnector
+from orchestration.integration.connector import InboundConnector
+from orchestration.models import build
 from orchestration.resilience.accounting import account
 from scenarios.loader import load_scenario
 from sim.world import World
@@ -66,7 +66,7 @@ def test_mixed_profile_loses_nothing_and_doubles_no_purchase_order_or_refund():
 
 def test_harsh_faults_every_acknowledged_event_ends_in_erp_state_dlq_or_on_file():
     w, model = _run(HARSH)
-    acc = account(w, model.connector)
+    acc = account(w, model.stack.connector)
     assert acc.reordered > 50
     assert acc.crashes_after_effect > 20
     assert acc.parked_total > 0
@@ -84,7 +84,7 @@ def test_without_idempotency_crashes_after_the_effect_double_refunds_and_pos():
             "faults.integration.crash_after_effect_rate=0.5",
         ]
     )
-    acc = account(w, model.connector)
+    acc = account(w, model.stack.connector)
     assert acc.crashes_after_effect > 100
     assert acc.duplicate_refunds + acc.duplicate_purchase_orders > 0
     assert not acc.conservation_ok
@@ -107,7 +107,7 @@ def test_an_acknowledged_event_the_erp_never_owned_is_counted_lost(monkeypatch):
     w.attach(model)
     w.env.process(w._days())
     w.env.run(until=w.horizon_h)  # no finish(): the lost events are still in flight
-    acc = account(w, model.connector)
+    acc = account(w, model.stack.connector)
     assert acc.lost > 10
     assert not acc.conservation_ok
 

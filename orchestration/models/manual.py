@@ -6,7 +6,7 @@ As the article describes it — and as most mid-size retailers still run, even w
   the online channels' availability is re-published from the ERP records once a night
   (``channel_sync_hour``, every ``channel_sync_interval_h``). A failed sync is not retried: the
   feed stays stale until the next one.
-- **Nightly replenishment** from the records (see :mod:`orchestration.replenishment`).
+- **Nightly replenishment** from the records (see :mod:`orchestration.backoffice.replenishment`).
   Requisitions under the low-risk threshold become POs at once (the ERP's own approval
   threshold); larger ones wait for an **email approval** from a buyer manager (and, for high
   risk, then from finance): the email sits unread a lognormal number of *working* hours before
@@ -31,10 +31,20 @@ from collections.abc import Callable
 
 import numpy as np
 
+from orchestration.approvals.audit import AuditLog
 from orchestration.backoffice import Backoffice, Request, tier
-from orchestration.base import register
-from orchestration.replenishment import delivery_tomorrow, store_transfers, supplier_requisitions
-from scenarios.schema import Scenario
+from orchestration.backoffice.replenishment import (
+    delivery_tomorrow,
+    store_transfers,
+    supplier_requisitions,
+)
+from orchestration.models.registry import register
+from orchestration.policies.discount import DiscountCase, StoreManagerLimit
+from orchestration.policies.purchase import EmailPurchase, PurchaseCase
+from orchestration.policies.refund import InspectOnReceipt, RefundCase
+from orchestration.policies.variance import ApproveVariance, VarianceCase
+from orchestration.port import WorldPort
+from scenarios.schema import ManualParams, Scenario
 from sim.clock import HOURS_PER_DAY
 from sim.events import (
     CancelOrder,
@@ -57,29 +67,39 @@ from sim.events import (
     TransferStock,
     UpdateChannelAvailability,
 )
-from sim.world import CommandResult, World
+from sim.world import CommandResult
 
 ONLINE = ("ecommerce", "marketplace")
 
 
-@register(
-    "manual",
-    "Today's retailer: email approvals in business hours, a spreadsheet of "
-    "exceptions, nightly batch syncs and replenishment (the baseline).",
-)
 class ManualModel:
+    """Today's retailer: its decisions are the manual policies, its wiring the batch jobs."""
+
     name = "manual"
 
-    def __init__(self, scenario: Scenario):
+    def __init__(
+        self,
+        scenario: Scenario,
+        params: ManualParams | None = None,
+        audit: AuditLog | None = None,
+    ):
         self.s = scenario
-        self.p = scenario.orchestration.manual
+        self.p = params if params is not None else scenario.orchestration.manual
+        self.audit = audit
+        #: the decisions, as policy objects (the wiring below is the batch world's)
+        self.purchase = EmailPurchase(self.p.po_auto_approve_below)
+        self.discount = StoreManagerLimit(self.p.store_manager_discount_limit)
+        self.refund = InspectOnReceipt(
+            check_contents=False, rule="policy.refund tier; worked on receipt"
+        )
+        self.variance = ApproveVariance(rule="policy.inventory_variance_value tier over tolerance")
 
     # ------------------------------------------------------------------ wiring
-    def attach(self, world: World) -> None:
+    def attach(self, world: WorldPort) -> None:
         self.w = world
         self.env = world.env
         self.kpi = world.kpi
-        self.bo = Backoffice(world, self.s, "manual", getattr(self, "audit_log", None))
+        self.bo = Backoffice(world, self.s, self.name, self.audit)
         self.rec = self.bo.rec
         self._returns: dict[int, ReturnInitiated] = {}
         self._handlers: dict[type, Callable[[Event], None]] = {
@@ -119,9 +139,9 @@ class ManualModel:
         desk = self.bo.desks[team]
         pickup = self.bo.next_review(desk, self.p.exception_review_hour)
         reason = ""
-        if self.w.log.enabled:
+        if self.w.tracing:
             reason = f"logged in the spreadsheet, review at {self.p.exception_review_hour:g}:00"
-        self.bo.exception(team, event, resolve, pickup_h=pickup, reason=reason)
+        self.bo.exceptions.open(team, event, resolve, pickup_h=pickup, reason=reason)
 
     def _spreadsheet(self, team: str) -> Callable[[Event], None]:
         return lambda e: self._exception(team, e)
@@ -153,7 +173,7 @@ class ManualModel:
         key = bo.key("PO")
         self.rec.expect(key, rq.location, rq.skus, rq.qty)  # a draft RFQ counts in the position
         t = tier(rq.value, self.s.policy.purchase)
-        if self.w.log.enabled:
+        if self.w.tracing:
             self.w.trace(
                 "batch.requisition",
                 key,
@@ -162,15 +182,14 @@ class ManualModel:
                 qty=int(rq.qty.sum()),
                 value=float(rq.value),
             )
-        steps = {"low": ("buyers",), "medium": ("buyers",), "high": ("buyers", "finance")}[t]
-        if rq.value < self.p.po_auto_approve_below:
-            steps = ()  # under the ERP's own approval threshold: confirmed directly
+        preferred = self.s.network.suppliers[rq.supplier].preferred
+        steps = self.purchase.steps(PurchaseCase(float(rq.value), t, preferred))
 
         def decided(approved: bool) -> None:
             if not approved:
                 self.rec.drop(key)
                 return
-            bo.purchase_ordered(key, rq.skus, rq.qty, rq.unit_cost)
+            bo.payables.purchase_ordered(key, rq.skus, rq.qty, rq.unit_cost)
             bo.submit(
                 CreatePurchaseOrder(
                     key=key,
@@ -183,7 +202,7 @@ class ManualModel:
                 )
             )
 
-        bo.request(
+        bo.approvals.request(
             Request(
                 "purchase",
                 t,
@@ -232,7 +251,12 @@ class ManualModel:
         if init is None:
             return
         t = tier(init.amount, self.s.policy.refund)
-        steps = ("customer_service", "finance") if t == "high" else ("customer_service",)
+        back = bool(e.qty.sum() > 0)
+        route = self.refund.decide(
+            RefundCase(
+                init.return_id, init.amount, t, init.fraud_signal, init.correlation, True, back
+            )
+        )
 
         def decided(approved: bool) -> None:
             if approved:
@@ -251,12 +275,13 @@ class ManualModel:
             t,
             self.env.now,
             f"customer:{init.order_id}",
-            steps,
+            route.steps,
             decided,
+            approve=route.approve,
             subject=e.correlation,
-            rule="policy.refund tier; worked on receipt",
+            rule=route.rule,
         )
-        self.bo.request(req, pickup=self.p.email_pickup_h)
+        self.bo.approvals.request(req, pickup=self.p.email_pickup_h)
 
     def _count(self, e: CountVariance) -> None:
         self.w.ack(e)
@@ -272,31 +297,35 @@ class ManualModel:
         if small.all():
             return
         skus, delta = skus[~small], delta[~small]
-        t = tier(float(value[~small].sum()), bounds)
-        steps = ("inventory_control", "finance") if t == "high" else ("inventory_control",)
+        over = float(value[~small].sum())
+        t = tier(over, bounds)
         loc = e.location
+        route = self.variance.decide(VarianceCase(loc, over, t))
 
         def decided(approved: bool) -> None:
             if approved:
                 self.rec.adjust(loc, skus, delta)
 
-        self.bo.request(
+        self.bo.approvals.request(
             Request(
                 "inventory_adjustment",
                 t,
                 self.env.now,
                 f"site:{loc}",
-                steps,
+                route.steps,
                 decided,
                 subject=e.correlation,
-                rule="policy.inventory_variance_value tier over tolerance",
+                rule=route.rule,
             ),
             pickup=self.p.email_pickup_h,
         )
 
     def _discount(self, e: DiscountRequested) -> None:
         t = tier(e.depth, self.s.policy.discount_depth)
-        approve = e.depth <= self.p.store_manager_discount_limit
+        route = self.discount.decide(
+            DiscountCase(e.depth, t, e.basket_value, e.basket_cost, self.s.policy.margin_floor)
+        )
+        approve = route.approve
 
         def decided(_ok: bool) -> None:
             self.bo.submit(
@@ -309,27 +338,27 @@ class ManualModel:
             )
             self.w.ack(e)
 
-        self.bo.request(
+        self.bo.approvals.request(
             Request(
                 "discount",
                 t,
                 self.env.now,
                 f"till:{e.location}",
-                ("store_managers",),
+                route.steps,
                 decided,
                 approve=approve,
                 subject=e.correlation,
-                rule="store_manager_discount_limit (no margin check)",
+                rule=route.rule,
             )
         )
 
     def _invoice(self, e: InvoiceReceived) -> None:
         def keyed(_person: str, _t: float) -> None:
-            if self.bo.three_way_match(e):
-                self.bo.pay_invoice(e)
+            if self.bo.payables.three_way_match(e):
+                self.bo.payables.pay_invoice(e)
                 self.w.ack(e)
             else:  # 3-way match failed: price or quantity; paid once cleared
-                self._exception("finance", e, lambda: self.bo.pay_invoice(e))
+                self._exception("finance", e, lambda: self.bo.payables.pay_invoice(e))
 
         self.bo.desks["finance"].submit(keyed, pickup_h=self.bo.pickup(self.p.invoice_entry_h))
 
@@ -342,7 +371,7 @@ class ManualModel:
         """
         fraud = self.w.bank_change_is_fraudulent(e.change_id)
         caught = fraud and self.bo.chance(self.s.governance.bank_change_checks.email_detection)
-        self.bo.bank_change(
+        self.bo.payables.bank_change(
             e,
             ("finance",),
             not caught,
@@ -353,7 +382,7 @@ class ManualModel:
 
     def _ticket(self, e: TicketOpened) -> None:
         """Customer e-mails sit in the shared inbox, then an agent reads and answers one."""
-        self.bo.ticket(e, 1, pickup_h=self.bo.pickup_gov(self.p.email_pickup_h))
+        self.bo.tickets.work(e, 1, pickup_h=self.bo.pickup_gov(self.p.email_pickup_h))
 
     def _backordered(self, e: OrderBackordered) -> None:
         placed = e.t
@@ -393,3 +422,13 @@ class ManualModel:
             )
 
         self._exception("customer_service", e, resolve)
+
+
+@register(
+    "manual",
+    "Today's retailer: email approvals in business hours, a spreadsheet of "
+    "exceptions, nightly batch syncs and replenishment (the baseline).",
+    params=ManualParams,
+)
+def build(scenario: Scenario, params: ManualParams, audit: AuditLog | None = None) -> ManualModel:
+    return ManualModel(scenario, params, audit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orchestration.records import StockRecords
+from orchestration.backoffice.records import StockRecords
 from scenarios.schema import ReorderPolicy, Scenario
 from sim.network import Network
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.world import World
+from orchestration.port import WorldPort
 
 FORECAST_ALPHA = 0.1
 
@@ -28,10 +28,10 @@ class OpenDocument:
 
 
 class StockRecords:
-    def __init__(self, world: World):
+    def __init__(self, world: WorldPort):
         net = world.net
         self.net = net
-        self.on_hand = world.on_hand.copy()  # records start exact
+        self.on_hand = world.initial_stock()  # records start exact
         self.on_order = np.zeros_like(self.on_hand)
         self.forecast = world.expected_daily_units()
         self.open: dict[str, OpenDocument] = {}

@@ -10,13 +10,13 @@ one off, the loss it prevents shows up in ``security_losses``.
 
 from __future__ import annotations
 
+from orchestration.port import WorldPort
 from orchestration.resilience import sim_clock_s
 from orchestration.security import ControlBoard, generate_mix
-from sim.world import World
 
 
 class ThreatModel:
-    def __init__(self, world: World):
+    def __init__(self, world: WorldPort):
         sec = world.s.security
         self.w = world
         on = [name for name, enabled in sec.controls.items() if enabled]
@@ -32,11 +32,7 @@ class ThreatModel:
             if attack.t_h > env.now:
                 yield env.timeout(attack.t_h - env.now)
             outcome = self.board.evaluate(attack)
-            k.security_attempts += 1
-            if outcome.blocked_by is not None:
-                k.security_blocked += 1
-            else:
-                k.security_losses += outcome.loss
+            k.security_attempt(blocked=outcome.blocked_by is not None, loss=outcome.loss)
 
     def summary(self) -> list[dict[str, object]]:
         return self.board.summary()

@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from orchestration.port import WorldPort
 from orchestration.resilience import IdempotencyStore, RetryPolicy, sim_clock_s
 from orchestration.resilience.accounting import IdBits, lost_event_ids
 from scenarios.schema import ConnectorRetry
@@ -55,7 +56,6 @@ from sim.events import (
     ShipmentDelayed,
 )
 from sim.rng import Buffered
-from sim.world import World
 
 TARGET = "erp_api"
 #: how long the receiver remembers a delivered event id: well past the sender's ~4 h of retries
@@ -67,7 +67,7 @@ ORDER_UPDATES = (OrderBackordered, OrderShipped, OrderDelivered, ShipmentDelayed
 class InboundConnector:
     def __init__(
         self,
-        world: World,
+        world: WorldPort,
         handler: Callable[[Event], None],
         retry: ConnectorRetry,
         gen: np.random.Generator,
@@ -126,7 +126,7 @@ class InboundConnector:
         latency_s = math.exp(self.lat_mu + self.lat_sigma * d.normal())
         kpi, now, plan = w.kpi, w.env.now, self.plan
         self.attempts += 1
-        tracing = w.log.enabled
+        tracing = w.tracing
         if attempt == 1 and not held and self.reorder_on:
             fd = self.fault_draws
             if fd.uniform() < plan.delivery_prob("reorder", now):
@@ -171,7 +171,7 @@ class InboundConnector:
         if self.policy.should_retry(attempt, "HopFailure"):
             self.redeliveries += 1
             delay_s = self.policy.delay_before_attempt(attempt + 1)
-            if w.log.enabled:
+            if w.tracing:
                 w.trace(
                     "retry_scheduled",
                     event.correlation,
@@ -181,9 +181,9 @@ class InboundConnector:
             ev.callbacks.append(lambda _e: self.deliver(event, attempt + 1))
             return
         w.kpi.integration_call(retries=attempt - 1, dead_lettered=True)
-        if event.id in w.ledger.pending and event.id not in self.owned:
+        if w.is_pending(event.id) and event.id not in self.owned:
             self.dead_lettered += 1
-            if w.log.enabled:
+            if w.tracing:
                 w.trace("dead_letter", event.correlation, f"event={event.id} attempts={attempt}")
             w.dead_letter(event)
             if isinstance(event, OrderPlaced):
@@ -196,7 +196,7 @@ class InboundConnector:
         w = self.w
         if self.dedupe is not None and not self.dedupe.first_time(str(event.id)):
             self.duplicates_suppressed += 1
-            if w.log.enabled:
+            if w.tracing:
                 w.trace("dedupe", event.correlation, f"event={event.id}")
             return
         self.owned.add(event.id)
@@ -207,7 +207,7 @@ class InboundConnector:
         if isinstance(event, ORDER_UPDATES) and event.order_id not in self.known_orders:
             self.parked.setdefault(event.order_id, []).append(event)
             self.parked_total += 1
-            if w.log.enabled:
+            if w.tracing:
                 w.trace("parked", event.correlation, f"event={event.id} order unknown")
             return
         self.handler(event)
@@ -217,7 +217,7 @@ class InboundConnector:
         waiting = self.parked.pop(order_id, None)
         if waiting:
             for e in sorted(waiting, key=lambda e: e.id):
-                if self.w.log.enabled:
+                if self.w.tracing:
                     self.w.trace("unparked", e.correlation, f"event={e.id}")
                 self.handler(e)
 
@@ -227,4 +227,4 @@ class InboundConnector:
 
     def finish(self) -> None:
         """Report the Jepsen-style accounting's loss count to the KPIs."""
-        self.w.kpi.lost_events += len(lost_event_ids(self.w, self))
+        self.w.kpi.events_lost(len(lost_event_ids(self.w, self)))

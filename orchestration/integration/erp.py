@@ -1,6 +1,6 @@
 """The ERP as the automated models use it: purchase orders live in the mocked Odoo.
 
-Stock quantities stay in the fast array records (:mod:`orchestration.records`) — one
+Stock quantities stay in the fast array records (:mod:`orchestration.backoffice.records`) — one
 ``stock.quant`` per location x SKU as ORM records would cost more than the rest of the twin
 together, and the automation the models rely on does not watch quants. Purchase orders, whose
 state machine, double validation and automation rules *are* the point, go through
@@ -22,12 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from orchestration.backoffice import tier
 from orchestration.odoo import AutomationRule, Env, ManualClock, ServerAction, SimClock
 from orchestration.odoo.config import AutomationConfigError, build_automation
+from orchestration.port import WorldPort
 from scenarios.schema import Scenario
 from sim.rng import Buffered
-from sim.world import World
 
 PO_WEBHOOK_URL = "http://n8n:5678/webhook/po-confirmed"
 WEBHOOK_TARGET = "erp_webhook"
@@ -56,7 +55,7 @@ class LostWebhook(Exception):
 class OdooErp:
     def __init__(
         self,
-        world: World,
+        world: WorldPort,
         post: Callable[[str, dict[str, Any]], None],
         gen: np.random.Generator,
         *,
@@ -132,7 +131,7 @@ class OdooErp:
         if u < p:
             self.webhooks_lost += 1
             w.kpi.integration_call()
-            if w.log.enabled:
+            if w.tracing:
                 w.trace("webhook_lost", str(payload.get("name", "")), f"POST {url}: 1 s timeout")
             raise LostWebhook(url)
         # Past Odoo's 1 s timeout the receiver usually still gets the call; Odoo logs a timeout.
@@ -171,4 +170,4 @@ class OdooErp:
         return self.env["purchase.order"].browse(po_id).state
 
 
-__all__ = ["LostWebhook", "OdooErp", "tier"]
+__all__ = ["LostWebhook", "OdooErp", "automation_problems"]

@@ -1,0 +1,90 @@
+"""Channel availability of the automated models: pushes of changed SKUs, and a nightly repair.
+
+A record change at the fulfilment centre marks its SKUs; every ``push_every_min`` minutes the
+n8n "Push availability" workflow publishes the marked SKUs on both channels (the records'
+available units less the channel's safety stock). A push that still fails after Retry On Fail
+leaves its SKUs marked for the next one; a channel that answers 429 is held until its
+Retry-After. With a nightly repair (``nightly_repair_hour``) every SKU is marked once a night,
+which repairs feeds that a lost push left stale.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.clock import HOURS_PER_DAY
+from sim.events import UpdateChannelAvailability
+from sim.world import CommandResult
+
+if TYPE_CHECKING:
+    from orchestration.models.wiring import AutomatedModel
+
+ONLINE = ("ecommerce", "marketplace")
+
+
+class AvailabilityFlow:
+    def __init__(self, model: AutomatedModel):
+        self.m = model
+        self.w = model.w
+        self.env = model.env
+        self.s = model.s
+        self.bo = model.bo
+        self.rec = model.rec
+        self.policy = model.table.availability
+        self.dirty = np.zeros(self.w.net.n_skus, dtype=bool)
+
+    def touched(self, skus: np.ndarray) -> None:
+        """The FC's records of ``skus`` changed: publish them at the next push."""
+        self.dirty[skus] = True
+
+    def pusher(self):
+        env, stack = self.env, self.m.stack
+        step = self.policy.push_every_min / 60.0
+        while True:
+            yield env.timeout(step)
+            if not self.dirty.any() and not stack.gate.held:
+                continue
+            skus = np.flatnonzero(self.dirty)
+            self.dirty[skus] = False
+
+            def done(ok: bool, skus=skus) -> None:
+                if not ok:
+                    self.dirty[skus] = True  # the watermark did not move: push them again
+
+            stack.run("wf-availability", skus, done)
+
+    def push(self, skus: np.ndarray) -> np.ndarray:
+        """n8n node: publish the ERP's availability of ``skus`` on both channels."""
+        stack = self.m.stack
+        fc_avail, now = self.rec.available(self.w.net.fc), self.env.now
+        for ch in ONLINE:
+            ch_skus = stack.gate.admit(ch, skus, now)
+            if ch_skus is None:  # cooling down after a 429: held for a later push
+                continue
+            safety = getattr(self.s.channels, ch).safety_stock_units
+            res = stack.command(
+                UpdateChannelAvailability(
+                    key=self.bo.key(f"AV-{ch}"),
+                    need=f"availability:{ch}",
+                    channel=ch,
+                    skus=ch_skus,
+                    qty=self.policy.published(fc_avail[ch_skus], safety),
+                )
+            )
+            if res == CommandResult.RATE_LIMITED:
+                retry_after = self.w.retry_after(ch) - now
+                self.w.trace("rate_limited", f"availability:{ch}", f"retry_after={retry_after:g}h")
+                stack.gate.limited(ch, ch_skus, now, retry_after)
+        return skus
+
+    def nightly_repair(self, hour: float):
+        """Scheduled action: a full availability file every night catches lost pushes."""
+        env = self.env
+        t = hour
+        while t < self.w.horizon_h:
+            yield env.timeout(max(t - env.now, 0.0))
+            yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
+            self.dirty[:] = True
+            t += HOURS_PER_DAY
