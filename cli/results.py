@@ -124,6 +124,8 @@ def results_compare(
         comp = compare_runs(run_dirs, reference)
     except (NotARunError, ValueError) as exc:
         fail(str(exc))
+    except (KeyError, TypeError) as exc:  # a replications table without its columns
+        fail(f"a run directory's replications.parquet lacks what a comparison needs ({exc!r:.80})")
     if json_:
         dump(comp)
         return

@@ -220,7 +220,10 @@ def run_model(
     run_dir = run_dir_for(scenario_json, replications, results_dir)
     if not is_run_dir(run_dir):
         scenario = scenario_from_resolved(json.loads(scenario_json))
-        run_scenario(scenario, replications, run_dir, workers=1, on_progress=on_progress)
+        # the dashboard's own cache directory (keyed by content): a leftover is replaced whole
+        run_scenario(
+            scenario, replications, run_dir, workers=1, on_progress=on_progress, force=True
+        )
     elif on_progress is not None:
         on_progress(1.0)
     return _read_run(str(run_dir), scenario_json)

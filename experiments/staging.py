@@ -33,8 +33,9 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-class OutDirError(Exception):
-    """An output directory that cannot be written as asked (the CLI exits with 2)."""
+class OutDirError(OSError):
+    """An output directory that cannot be written as asked (the CLI exits with 2; an OSError,
+    so that callers which report unusable directories, like the dashboard, report it too)."""
 
 
 def _non_empty(path: Path) -> bool:
@@ -64,6 +65,8 @@ def check_out_dir(final: Path, force: bool = False) -> None:
                     f"{final}: not empty and not a RetailTwin run or sweep directory; "
                     "--force replaces only those"
                 )
+    except OutDirError:
+        raise
     except OSError as exc:
         raise OutDirError(f"{final}: cannot use as --out: {exc.strerror or exc}") from None
 
