@@ -115,6 +115,10 @@ def run_guarded(fn: Callable[[], T], out_dir: Path | None) -> T:
         fail(str(exc))
     except KeyboardInterrupt:
         hint = f"; rerun with --resume --out {out_dir}" if out_dir is not None else ""
+        if out_dir is not None and out_dir.is_dir():
+            from experiments.store import remove_partials
+
+            remove_partials(out_dir)  # the workers are stopped: no half-written file is left
         err.print(f"[bold yellow]interrupted[/]: completed runs are kept{hint}")
         raise typer.Exit(code=130) from None
 
