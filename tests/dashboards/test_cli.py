@@ -35,3 +35,12 @@ def test_dashboard_launches_a_subprocess_and_exits_with_its_code(monkeypatch, tm
     with pytest.raises(SystemExit):
         cli.dashboard(port=8600, results=tmp_path / "elsewhere")
     assert seen[1][1]["RETAILTWIN_RESULTS_ROOT"] == str(tmp_path / "elsewhere")
+
+
+def test_streamlit_run_from_the_repository_binds_loopback_too():
+    """``streamlit run dashboards/app.py`` reads ``.streamlit/config.toml`` of the repository."""
+    import tomllib
+    from pathlib import Path
+
+    config = Path(cli.__file__).parents[1] / ".streamlit" / "config.toml"
+    assert tomllib.loads(config.read_text(encoding="utf-8"))["server"]["address"] == "127.0.0.1"
