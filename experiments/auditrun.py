@@ -110,11 +110,15 @@ def _check_run(run_dir: Path, key: bytes | None) -> tuple[list[Finding], set[Pat
         block = summary["audit"]
         heads = {int(h["replication"]): (int(h["records"]), str(h["head"])) for h in block["heads"]}
         reps = int(summary["replications"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        kind = type(exc).__name__
-        return [
-            Finding(where, False, 0, f"summary.json has no readable audit block ({kind})")
-        ], set()
+    except KeyError:
+        msg = (
+            "summary.json lists no audit heads: removed, or the run was written before they "
+            "were recorded (its logs cannot be checked against the run; rerun it to get them)"
+        )
+        return [Finding(where, False, 0, msg)], set()
+    except (OSError, ValueError, TypeError) as exc:
+        msg = f"summary.json has no readable audit block ({type(exc).__name__})"
+        return [Finding(where, False, 0, msg)], set()
     problems = []
     if key is not None:
         mac = block.get("hmac")

@@ -329,6 +329,11 @@ def rerun_log(run_dir: Path, replication: int, into: Path) -> Path:
         scenario = scenario_from_resolved(read_document(source))
     except ScenarioError as exc:
         raise ReplayError(f"{source}: cannot be re-run:\n{exc}") from None
+    from experiments.estimate import estimate, refusal
+
+    too_big = refusal([estimate(scenario)], 1)
+    if too_big:  # an edited scenario.yaml must not take the machine down
+        raise ReplayError(f"{source}: cannot be re-run here: {too_big.split('. Make')[0]}")
     out = into / f"rep_{replication:03d}"
     run_replication(scenario, replication, out)
     return out / "events.parquet"

@@ -451,3 +451,16 @@ def test_case5_a_resume_while_a_live_writer_holds_the_lock_is_refused(tmp_path):
     lock.write_text(json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname()}))  # gone
     clean(invoke(*_sweep_args(out), "--resume"), 0)
     assert not lock.exists()
+
+
+def test_case3_replay_verify_refuses_a_scenario_too_big_to_rerun(run_copy):
+    """An edited ``scenario.yaml`` within every bound but far beyond the machine is refused
+    before the re-run, naming what drives its size."""
+    import yaml
+
+    doc = yaml.safe_load((run_copy / "scenario.yaml").read_text())
+    doc["network"]["stores"]["count"] = 5000
+    doc["catalogue"]["skus"] = 100_000
+    (run_copy / "scenario.yaml").write_text(yaml.safe_dump(doc))
+    text = clean(invoke("replay", run_copy, "--request", "discount-1", "--verify"), 2)
+    assert "500,000,000 cells" in text
