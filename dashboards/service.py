@@ -44,7 +44,7 @@ from experiments.results import (
     load_run,
     load_sweep,
 )
-from orchestration.models import describe_models
+from orchestration.models import describe_models, shipped_model_names
 from scenarios.loader import (
     ScenarioError,
     describe_library,
@@ -159,6 +159,11 @@ def library() -> list[tuple[str, str]]:
 def models() -> list[tuple[str, str]]:
     """(name, description) of every registered orchestration model."""
     return describe_models()
+
+
+def shipped_models() -> list[str]:
+    """The five models RetailTwin ships (a comparison's default selection)."""
+    return shipped_model_names()
 
 
 @st.cache_data(show_spinner=False)

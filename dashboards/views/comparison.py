@@ -16,7 +16,11 @@ name = ui.scenario_picker(PAGE, service.FAST_SCENARIO)
 base = service.base_document(name)
 all_models = [m for m, _ in service.models()]
 chosen = st.sidebar.multiselect(
-    "Models", all_models, default=all_models, key=f"{PAGE}_models", help="manual is the reference"
+    "Models",
+    all_models,
+    default=service.shipped_models(),
+    key=f"{PAGE}_models",
+    help="manual is the reference",
 )
 replications = ui.replications_picker(PAGE, default=3)
 horizon = ui.horizon_picker(PAGE, name, base)

@@ -29,6 +29,7 @@ from orchestration.models.registry import (
     model_params,
     plugin_params_problems,
     register,
+    shipped_model_names,
     spec,
 )
 
@@ -47,5 +48,6 @@ __all__ = [
     "model_params",
     "plugin_params_problems",
     "register",
+    "shipped_model_names",
     "spec",
 ]

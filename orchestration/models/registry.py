@@ -51,6 +51,8 @@ class ModelSpec:
     factory: Factory
     #: the model's own parameters class (None: the model takes no parameters)
     params: type[BaseModel] | None = None
+    #: registered by RetailTwin itself (``orchestration.models``), not by a plugin
+    shipped: bool = False
 
 
 _REGISTRY: dict[str, ModelSpec] = {}
@@ -68,7 +70,8 @@ def register(
     def deco(factory: Factory) -> Factory:
         if name in _REGISTRY:
             raise ValueError(f"orchestration model {name!r} registered twice")
-        _REGISTRY[name] = ModelSpec(name, description, factory, params)
+        shipped = getattr(factory, "__module__", "").startswith("orchestration.models.")
+        _REGISTRY[name] = ModelSpec(name, description, factory, params, shipped)
         return factory
 
     return deco
@@ -95,6 +98,11 @@ class ModelParamsError(ValueError):
 
 def model_names() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def shipped_model_names() -> list[str]:
+    """The models RetailTwin ships (registered by ``orchestration.models``), not plugins'."""
+    return sorted(n for n, m in _REGISTRY.items() if m.shipped)
 
 
 def describe_models() -> list[tuple[str, str]]:
