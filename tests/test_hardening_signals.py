@@ -88,7 +88,14 @@ def test_case5_sigkill_of_a_sweep_takes_its_pool_workers_with_it(tmp_path):
 
         def workers() -> list[psutil.Process]:
             # the fork server and its forks (the pool workers) are the driver's descendants
-            return [p for p in driver.children(recursive=True) if p.ppid() != proc.pid]
+            out = []
+            for p in driver.children(recursive=True):
+                try:
+                    if p.ppid() != proc.pid:
+                        out.append(p)
+                except psutil.NoSuchProcess:
+                    pass
+            return out
 
         wait_for(lambda: len(workers()) >= 2, "two pool workers")
         family = driver.children(recursive=True)
