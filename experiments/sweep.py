@@ -31,7 +31,7 @@ import pandas as pd
 
 from experiments.analysis import compare_samples, reference_of, summary_rows
 from experiments.backends import IN_PROCESS, BackendSpec, code_fingerprint, run_tasks
-from experiments.lock import writer_lock
+from experiments.lock import LOCK_NAME, writer_lock
 from experiments.plan import Plan
 from experiments.store import (
     ENGINE_COLUMNS,
@@ -97,6 +97,11 @@ def _plan_record(plan: Plan, tasks: list[Task]) -> dict[str, Any]:
 def _prepare(plan: Plan, tasks: list[Task], out_dir: Path, resume: bool) -> None:
     record = _plan_record(plan, tasks)
     existing = out_dir / "plan.json"
+    if not existing.exists() and any(p.name != LOCK_NAME for p in out_dir.iterdir()):
+        raise SweepDirError(
+            f"{out_dir} is not empty and holds no sweep (an earlier run?): choose another "
+            "output directory"
+        )
     if existing.exists():
         if not resume:
             raise SweepDirError(

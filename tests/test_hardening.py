@@ -464,3 +464,11 @@ def test_case3_replay_verify_refuses_a_scenario_too_big_to_rerun(run_copy):
     (run_copy / "scenario.yaml").write_text(yaml.safe_dump(doc))
     text = clean(invoke("replay", run_copy, "--request", "discount-1", "--verify"), 2)
     assert "500,000,000 cells" in text
+
+
+def test_case2_a_sweep_into_an_earlier_run_is_refused_and_changes_nothing(run_copy):
+    before = tree_hash(run_copy)
+    args = ["sweep", "tiny", "--grid", "demand.promo_uplift=1.5,2.0", *FAST, "--no-outputs"]
+    text = clean(invoke(*args, "--out", run_copy), 2)
+    assert "not empty and holds no sweep" in text
+    assert tree_hash(run_copy) == before
