@@ -27,7 +27,7 @@ from experiments.plugins import PluginError, load_plugins, normalise
 from experiments.staging import OutDirError
 from experiments.sweep import SweepDirError
 from orchestration.integration.erp import automation_problems
-from orchestration.models import UnknownModelError, model_names
+from orchestration.models import UnknownModelError, model_names, plugin_params_problems
 from scenarios.loader import ScenarioError, load_scenario, resolve_path
 from scenarios.schema import Scenario
 
@@ -141,7 +141,9 @@ def load_scenario_arg(
     if s.orchestration.model not in model_names():
         source = resolve_path(scenario)
         fail(f"{source}: {UnknownModelError(s.orchestration.model)}")
-    problems = automation_problems(s)
+    # declared automation rules against the mocked Odoo; plugin models' parameters against
+    # their own parameters classes (every problem with its path)
+    problems = automation_problems(s) + plugin_params_problems(s)
     if problems:
         source = resolve_path(scenario)
         err_lines = [f"  - {source}: {p}: expected {e}; found {f}" for p, e, f in problems]

@@ -36,7 +36,7 @@ from cli.app import (
 )
 from experiments.auditrun import resolve_key
 from experiments.backends import BackendError, BackendSpec
-from experiments.runner import run_scenario
+from experiments.replicate import run_scenario
 from experiments.staging import OutDirError, check_out_dir
 
 

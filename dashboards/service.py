@@ -2,7 +2,7 @@
 
 Pages call only this module. It builds scenarios with :func:`scenarios.loader.load_scenario`
 (so a bad lever combination raises :class:`~scenarios.loader.ScenarioError` with every problem,
-before anything runs), runs them with :func:`experiments.runner.run_scenario` and
+before anything runs), runs them with :func:`experiments.replicate.run_scenario` and
 :func:`experiments.compare.compare_models`, and reads results back with
 :mod:`experiments.results`. It simulates nothing itself.
 
@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +32,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import levers as lv
-from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, Recovery, recovery, timeline
+from dashboards.downloads import Download, reproduce_command, run_downloads, sweep_downloads
+from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, recovery, timeline
+from dashboards.runs import Comparison, Exploration, ResilienceRun, RunData
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
+from experiments.compare import compare_models
+from experiments.replicate import run_scenario
 from experiments.results import (
     is_run_dir,
     list_runs,
@@ -62,90 +64,18 @@ FAST_SCENARIO = "tiny"
 SUBDIR = "dashboard"
 TIMELINE_SERIES = ("backorders_open", "queue_depth", "open_exceptions", "fill_rate")
 
-__all__ = ["ScenarioError"]  # re-exported: pages catch it from here
-
-
-# ------------------------------------------------------------------------------ records
-@dataclass(frozen=True)
-class RunData:
-    """One run directory read back: summary, per-replication KPIs, daily series, approvals."""
-
-    run_dir: str
-    model: str
-    summary: dict[str, Any]
-    scenario: dict[str, Any]
-    replications: pd.DataFrame
-    daily: pd.DataFrame
-    approvals: pd.DataFrame
-
-    @property
-    def currency(self) -> str:
-        return str(self.scenario.get("currency", "USD"))
-
-    @property
-    def n(self) -> int:
-        return int(self.summary.get("replications", 1))
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """A model's run on a scenario, the ``manual`` run of the same scenario and their deltas."""
-
-    scenario: str
-    model: str
-    overrides: tuple[str, ...]
-    run: RunData
-    reference: RunData | None
-    #: long comparison table (model x KPI), as :mod:`experiments.sweep` writes it
-    summary: pd.DataFrame
-
-    @property
-    def daily(self) -> pd.DataFrame:
-        frames = [self.run.daily] + ([self.reference.daily] if self.reference else [])
-        return pd.concat(frames, ignore_index=True)
-
-    @property
-    def approvals(self) -> pd.DataFrame:
-        frames = [self.run.approvals] + ([self.reference.approvals] if self.reference else [])
-        return pd.concat(frames, ignore_index=True)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Several models on one scenario with common random numbers (a one-point sweep)."""
-
-    scenario: str
-    models: tuple[str, ...]
-    replications: int
-    sweep_dir: str
-    reference: str
-    #: one row per model x KPI: mean, interval, paired difference vs the reference
-    summary: pd.DataFrame
-    #: one row per model x replication: every KPI
-    results: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class ResilienceRun:
-    """A run with an injected fault, its twin without it, and how the business recovered."""
-
-    scenario: str
-    model: str
-    fault: lv.Fault
-    with_fault: RunData
-    twin: RunData
-    recovery: Recovery
-    timeline: pd.DataFrame
-    #: long table: "with fault" against "without fault" (paired)
-    summary: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Download:
-    label: str
-    file_name: str
-    data: bytes
-    mime: str
+# re-exported: pages reach everything through this module
+__all__ = [
+    "Comparison",
+    "Download",
+    "Exploration",
+    "ResilienceRun",
+    "RunData",
+    "ScenarioError",
+    "reproduce_command",
+    "run_downloads",
+    "sweep_downloads",
+]
 
 
 # ------------------------------------------------------------------------------ catalogue
@@ -220,8 +150,6 @@ def run_model(
     on_progress: Callable[[float], None] | None = None,
 ) -> RunData:
     """Run (once) and read back the resolved scenario, ``replications`` times."""
-    from experiments.runner import run_scenario
-
     run_dir = run_dir_for(scenario_json, replications, results_dir)
     if not is_run_dir(run_dir):
         scenario = scenario_from_resolved(json.loads(scenario_json))
@@ -310,8 +238,6 @@ def compare(
     on_progress: Progress | None = None,
 ) -> Comparison:
     """Every model of ``model_list`` on one scenario (paired vs manual), run once, then cached."""
-    from experiments.compare import compare_models
-
     overrides = tuple(overrides)
     ordered = tuple(dict.fromkeys([m for m in model_list if m == REFERENCE] + list(model_list)))
     key = resolve(scenario, (*overrides, f"orchestration.model={REFERENCE}"))
@@ -450,67 +376,3 @@ def open_sweep(sweep_dir: str | Path) -> Comparison:
 def _open_sweep(sweep_dir: str, mtime: float) -> Comparison:
     del mtime
     return read_sweep(sweep_dir)
-
-
-def _parquet(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.to_parquet(buf, index=False)
-    return buf.getvalue()
-
-
-def _csv(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False).encode("utf-8")
-
-
-def run_downloads(run: RunData) -> list[Download]:
-    """The files of a run an analyst takes away (tables as CSV and Parquet)."""
-    d = Path(run.run_dir)
-    out = [
-        Download("scenario.yaml", "scenario.yaml", (d / "scenario.yaml").read_bytes(), "text/yaml")
-        if (d / "scenario.yaml").is_file()
-        else None,
-        Download(
-            "summary.json",
-            "summary.json",
-            (json.dumps(run.summary, indent=2) + "\n").encode("utf-8"),
-            "application/json",
-        ),
-    ]
-    for label, df in (
-        ("daily", run.daily),
-        ("approvals", run.approvals),
-        ("replications", run.replications),
-    ):
-        out.append(Download(f"{label}.csv", f"{label}.csv", _csv(df), "text/csv"))
-        out.append(
-            Download(
-                f"{label}.parquet",
-                f"{label}.parquet",
-                _parquet(df),
-                "application/vnd.apache.parquet",
-            )
-        )
-    return [x for x in out if x is not None]
-
-
-def sweep_downloads(comp: Comparison) -> list[Download]:
-    out = []
-    for label, df in (("summary", comp.summary), ("results", comp.results)):
-        out.append(Download(f"{label}.csv", f"{label}.csv", _csv(df), "text/csv"))
-        out.append(
-            Download(
-                f"{label}.parquet",
-                f"{label}.parquet",
-                _parquet(df),
-                "application/vnd.apache.parquet",
-            )
-        )
-    sweep_yaml = Path(comp.sweep_dir) / "sweep.yaml"
-    if sweep_yaml.is_file():
-        out.append(Download("sweep.yaml", "sweep.yaml", sweep_yaml.read_bytes(), "text/yaml"))
-    return out
-
-
-def reproduce_command(run: RunData) -> str:
-    """The CLI line that re-runs this run from its resolved scenario."""
-    return f"retail-twin run {Path(run.run_dir) / 'scenario.yaml'} --replications {run.n} --json"

@@ -2,7 +2,7 @@
 
 One execution path for ``run``, ``compare`` and ``sweep``: the caller builds a list of
 :class:`experiments.tasks.Task` and iterates :func:`run_tasks`, which yields each
-:class:`~experiments.tasks.TaskResult` as its task completes (completion order; callers sort).
+:class:`~experiments.result.TaskResult` as its task completes (completion order; callers sort).
 Every backend calls the same function, :func:`experiments.tasks.execute`, on the same shipped
 task, so the KPIs are identical bit for bit whatever the backend and the number of workers.
 
@@ -54,7 +54,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments.tasks import Task, TaskResult, execute
+from experiments.result import TaskResult
+from experiments.tasks import Task, execute, failure
 
 #: packages whose code determines a result; a remote worker must hold the same bytes
 CODE_PACKAGES = ("scenarios", "sim", "orchestration", "experiments")
@@ -183,7 +184,7 @@ def _outcome(task: Task, get: Callable[[], Any]) -> TaskResult:
     except Exception as exc:  # the worker died or the result could not come back
         if not task.capture_errors:
             raise
-        return TaskResult.failure(task, exc)
+        return failure(task, exc)
 
 
 def _terminate(pool: cf.ProcessPoolExecutor) -> None:
@@ -303,6 +304,7 @@ def _check_workers(client: Any, address: str) -> None:
 
 
 def _run_dask(tasks: Sequence[Task], backend: BackendSpec) -> Iterator[TaskResult]:
+    # lazy: dask.distributed is heavy to import and only the --dask backend needs it
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None

@@ -16,9 +16,9 @@ from typing import Any
 from experiments.analysis import compare_samples, reference_of
 from experiments.backends import IN_PROCESS, BackendSpec
 from experiments.plan import SweepSpec, plan_sweep
+from experiments.result import TaskResult
 from experiments.store import kpi_names
 from experiments.sweep import SweepResult, run_sweep, sweep_record
-from experiments.tasks import TaskResult
 
 
 def comparison_of(res: SweepResult) -> dict[str, Any]:

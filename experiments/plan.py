@@ -30,6 +30,7 @@ import yaml
 
 from experiments.plugins import PluginError, load_plugins, normalise
 from experiments.tasks import Task, task_digest
+from orchestration.models import model_names
 from scenarios import safeyaml
 from scenarios.loader import (
     Problem,
@@ -264,8 +265,6 @@ def _resolved(doc: dict[str, Any], dotted: str) -> Any:
 
 def plan_sweep(spec: SweepSpec) -> Plan:
     """Expand and validate every point x model; raise one ScenarioError listing every problem."""
-    from orchestration.models import model_names
-
     problems: list[Problem] = []
     if spec.replications < 1:
         problems.append(Problem("--replications", "", "an integer >= 1", str(spec.replications)))

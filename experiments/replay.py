@@ -46,7 +46,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from scenarios.loader import ScenarioError, bounded_text, read_document
+from experiments.runner import run_replication
+from scenarios.loader import ScenarioError, bounded_text, read_document, scenario_from_resolved
 
 COLUMNS = ("seq", "t_h", "record", "kind", "id", "key", "location", "sku", "qty", "value", "detail")
 LINK = "link"
@@ -321,9 +322,6 @@ def compare(original: Trajectory, rerun: Trajectory) -> Verification:
 
 def rerun_log(run_dir: Path, replication: int, into: Path) -> Path:
     """Re-run replication ``replication`` of the run's resolved scenario into ``into``."""
-    from experiments.runner import run_replication
-    from scenarios.loader import ScenarioError, read_document, scenario_from_resolved
-
     source = Path(run_dir) / "scenario.yaml"
     try:  # the resolved document (dates as ISO strings), exactly as the run wrote it
         scenario = scenario_from_resolved(read_document(source))

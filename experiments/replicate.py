@@ -1,5 +1,9 @@
 """Replications of one scenario on any backend: what ``retail-twin run`` and ``run_scenario`` do.
 
+A run directory holds the resolved scenario (``scenario.yaml``), ``summary.json`` (the object of
+KPIS.md), ``replications.parquet`` (one row of KPIs per replication), and per replication the
+outputs of :func:`experiments.runner.run_replication` under ``rep_NNN/``.
+
 R tasks (replications ``0 .. R-1`` of the resolved scenario) go through
 :func:`experiments.backends.run_tasks`, like every other experiment; the run directory (see
 :mod:`experiments.store`) gets ``scenario.yaml`` first, each replication's Parquet outputs as it
@@ -16,9 +20,11 @@ from typing import Any
 
 from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
 from experiments.plugins import normalise
+from experiments.result import TaskResult
 from experiments.staging import staged_dir
-from experiments.store import run_summary, write_run_dir, write_scenario
-from experiments.tasks import Task, TaskResult, task_digest
+from experiments.store import write_scenario
+from experiments.summary import run_summary, write_run_dir
+from experiments.tasks import Task, task_digest
 from scenarios.loader import scenario_to_document
 from scenarios.schema import Scenario
 
@@ -99,3 +105,34 @@ def _replicate(
     if out_dir is not None:
         return write_run_dir(out_dir, doc, results, wall, audit_key)
     return run_summary(doc, results, wall)
+
+
+def run_scenario(
+    scenario: Scenario,
+    replications: int = 1,
+    out_dir: Path | None = None,
+    workers: int | None = 1,
+    on_progress: Callable[[float], None] | None = None,
+    *,
+    dask: str | None = None,
+    plugins: Sequence[str] = (),
+    force: bool = False,
+    audit_key: bytes | None = None,
+) -> dict[str, Any]:
+    """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given.
+
+    ``workers`` processes (None: all cores; 1: in this process) or a Dask cluster (``dask``:
+    a scheduler address or ``"local"``); the KPIs do not depend on which
+    (see :mod:`experiments.backends`). ``force`` replaces a non-empty ``out_dir``;
+    ``audit_key`` signs the audit heads in ``summary.json`` (:mod:`experiments.auditrun`).
+    """
+    return replicate(
+        scenario,
+        replications,
+        out_dir,
+        BackendSpec(workers, dask),
+        on_progress,
+        plugins,
+        force=force,
+        audit_key=audit_key,
+    )

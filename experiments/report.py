@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from experiments.tasks import TaskResult
+from experiments.result import TaskResult
 
 #: what a sweep table shows when no --kpi is given
 HEADLINE_KPIS = (

@@ -36,10 +36,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
-from experiments.tasks import Task, TaskResult
+from experiments.result import TaskResult
+from experiments.tasks import Task
 from scenarios.loader import Problem, ScenarioError, scenario_from_resolved, scenario_to_document
 from scenarios.schema import Faults, Scenario
 from scenarios.slo import Bound
+from sim.faults import fault_windows as sim_fault_windows
+from sim.kpis import KpiCollector
 
 BACKLOG_DRAIN = "backlog_drain_h"
 #: KPIs computed here from the run and its twin, not by the KPI collector
@@ -51,8 +54,6 @@ SAMPLE_EVERY_H = 1.0
 
 def kpi_names() -> list[str]:
     """Every KPI a bound may name: the collector's (KPIS.md) and the derived ones."""
-    from sim.kpis import KpiCollector
-
     ledger = {"emitted": 0, "processed": 0, "dead_lettered": 0, "in_flight": 0}
     return [*KpiCollector().kpis(ledger), *DERIVED_KPIS]
 
@@ -86,9 +87,7 @@ def fault_free_twin(scenario: Scenario) -> Scenario:
 
 def fault_windows(scenario: Scenario) -> list[tuple[float, float]]:
     """(start_h, end_h) of every fault window of the scenario (:func:`sim.faults.fault_windows`)."""
-    from sim.faults import fault_windows as windows
-
-    return sorted((w.start_h, w.end_h) for w in windows(scenario))
+    return sorted((w.start_h, w.end_h) for w in sim_fault_windows(scenario))
 
 
 def drain_hours(

@@ -1,4 +1,4 @@
-"""Writing results: atomic files, per-task records, run directories and tidy tables.
+"""Writing results: atomic files, per-task records and tidy tables.
 
 Nothing is ever written in place. Every file goes to ``NAME.partial`` first and is renamed with
 :func:`os.replace`, so Ctrl-C or a killed process leaves at worst a ``*.partial`` file, never a
@@ -10,6 +10,9 @@ A **run directory** (one scenario under one model, R replications) holds::
     summary.json             the summary object of KPIS.md (+ "failures" when runs failed)
     replications.parquet     one row per replication: seed, status, error, every KPI, engine
     rep_NNN/                 that replication's Parquet outputs (events, daily, approvals)
+
+The summary and replications table of a run directory are written by
+:mod:`experiments.summary`; the per-replication files by :mod:`experiments.runner`.
 
 A **task store** (``DIR/tasks/``) holds one small JSON file per completed task, written as the
 task completes (append-only): what a resumed sweep reads back instead of recomputing.
@@ -24,10 +27,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.tasks import OK, TaskResult
+from experiments.result import TaskResult
+from scenarios.loader import resolved_to_yaml
 
 PARTIAL = ".partial"
 ENGINE_COLUMNS = ("sim_events", "wall_s")
@@ -57,6 +62,13 @@ def write_table(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _partial(path)
     pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def write_frame(df: pd.DataFrame, path: Path) -> None:
+    """A pandas frame as Parquet (pandas' schema metadata kept), written atomically."""
+    tmp = _partial(path)
+    df.to_parquet(tmp, index=False)
     os.replace(tmp, path)
 
 
@@ -160,68 +172,4 @@ class TaskStore:
 
 # ---------------------------------------------------------------------------------- run directory
 def write_scenario(run_dir: Path, doc: dict[str, Any]) -> None:
-    from scenarios.loader import resolved_to_yaml
-
     write_text(run_dir / "scenario.yaml", resolved_to_yaml(doc))
-
-
-def run_summary(
-    doc: dict[str, Any],
-    results: Sequence[TaskResult],
-    wall_s: float,
-    audit_key: bytes | None = None,
-) -> dict:
-    """The KPIS.md summary over the successful replications, plus the failed ones if any, and
-    the audit heads of the successful ones (:mod:`experiments.auditrun`) when they kept one."""
-    from experiments.auditrun import audit_block
-    from experiments.runner import ReplicationResult, aggregate
-    from scenarios.loader import scenario_from_resolved
-
-    scenario = scenario_from_resolved(doc)
-    good = [r for r in results if r.status == OK]
-    if good:
-        reps = [
-            ReplicationResult(r.replication, r.kpis, r.by_approval_type, r.engine) for r in good
-        ]
-        summary = aggregate(scenario, reps, wall_s)
-    else:
-        summary = {
-            "scenario": scenario.name,
-            "model": scenario.orchestration.model,
-            "seed": scenario.seed,
-            "replications": 0,
-            "horizon_days": scenario.horizon_days,
-            "kpis": {},
-            "by_approval_type": {},
-            "engine": {"sim_events": 0, "wall_s": round(wall_s, 3), "events_per_s": None},
-        }
-    failed = [r for r in results if r.status != OK]
-    if failed:
-        summary["failures"] = [
-            {"replication": r.replication, "seed": r.seed, "error": r.error}
-            for r in sorted(failed, key=lambda r: r.replication)
-        ]
-    if any("audit_head" in r.engine for r in good):
-        summary["audit"] = audit_block([(r.replication, r.engine) for r in good], audit_key)
-    return summary
-
-
-def write_run_dir(
-    run_dir: Path,
-    doc: dict[str, Any],
-    results: Sequence[TaskResult],
-    wall_s: float,
-    audit_key: bytes | None = None,
-) -> dict[str, Any]:
-    """Write ``replications.parquet`` and ``summary.json`` of a run directory; return the latter."""
-    from experiments.auditrun import AUDIT_COLUMNS
-
-    results = sorted(results, key=lambda r: r.replication)
-    columns = ["replication", "seed", "status", "error", *kpi_names(results), *ENGINE_COLUMNS]
-    if any("audit_head" in r.engine for r in results):
-        columns += AUDIT_COLUMNS
-    table = rows_table([result_row(r) for r in results], columns)
-    write_table(table, run_dir / "replications.parquet")
-    summary = run_summary(doc, results, wall_s, audit_key)
-    write_json(run_dir / "summary.json", summary)
-    return summary

@@ -33,6 +33,7 @@ from experiments.analysis import compare_samples, reference_of, summary_rows
 from experiments.backends import IN_PROCESS, BackendSpec, code_fingerprint, run_tasks
 from experiments.lock import LOCK_NAME, writer_lock
 from experiments.plan import Plan
+from experiments.result import TaskResult
 from experiments.store import (
     ENGINE_COLUMNS,
     TaskStore,
@@ -42,12 +43,12 @@ from experiments.store import (
     result_row,
     rows_table,
     write_json,
-    write_run_dir,
     write_scenario,
     write_table,
     write_text,
 )
-from experiments.tasks import Task, TaskResult
+from experiments.summary import write_run_dir
+from experiments.tasks import Task
 from scenarios.loader import document_to_yaml
 
 ID_COLUMNS = ("run", "point", "model", "scenario")

@@ -8,10 +8,11 @@ rebuilds exactly the scenario the driver validated; replication ``r`` draws the 
 ``(seed, r)`` whatever the model or the worker, which makes results identical bit for bit across
 backends and worker counts, and makes model comparisons paired (common random numbers).
 
-A task returns a small :class:`TaskResult` (KPIs, per-approval-type KPIs, engine timings) and
-writes its Parquet outputs (event log, daily series, approvals) into ``out`` when given. A task
-that raises is, by default, returned as a *failed* result carrying the error and its seed, so a
-sweep goes on; ``capture_errors=False`` re-raises instead (a plain ``run``).
+A task returns a small :class:`~experiments.result.TaskResult` (KPIs, per-approval-type KPIs,
+engine timings), the one result type, and writes its Parquet outputs (event log, daily series,
+approvals) into ``out`` when given. A task that raises is, by default, returned as a *failed*
+result carrying the error and its seed, so a sweep goes on; ``capture_errors=False`` re-raises
+instead (a plain ``run``).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import hashlib
 import json
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-OK = "ok"
-FAILED = "failed"
+from experiments.plugins import load_plugins
+from experiments.result import FAILED, TaskResult
+from experiments.runner import run_replication
+from scenarios.loader import scenario_from_resolved
 
 
 def task_digest(doc: dict[str, Any], replication: int) -> str:
@@ -57,59 +60,23 @@ class Task:
         return int(self.doc["seed"])
 
 
-@dataclass
-class TaskResult:
-    """What a task sends back: small, picklable, JSON-serialisable (floats round-trip exactly)."""
-
-    key: str
-    point: int
-    model: str
-    replication: int
-    seed: int
-    status: str
-    digest: str = ""
-    error: str | None = None
-    traceback: str | None = None
-    kpis: dict[str, Any] = field(default_factory=dict)
-    by_approval_type: dict[str, dict[str, Any]] = field(default_factory=dict)
-    engine: dict[str, Any] = field(default_factory=dict)
-    #: events in flight at every whole simulated hour (see ``World.backlog_hourly``)
-    backlog: list[int] = field(default_factory=list)
-    #: fingerprint of the code that computed it (set by the driver; see backends.code_fingerprint)
-    code: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == OK
-
-    def to_record(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> TaskResult:
-        return cls(**record)
-
-    @classmethod
-    def failure(cls, task: Task, exc: BaseException, tb: str | None = None) -> TaskResult:
-        return cls(
-            key=task.key,
-            point=task.point,
-            model=task.model,
-            replication=task.replication,
-            seed=task.seed,
-            status=FAILED,
-            digest=task.digest,
-            error=f"{type(exc).__name__}: {exc}",
-            traceback=tb,
-        )
+def failure(task: Task, exc: BaseException, tb: str | None = None) -> TaskResult:
+    """The failed result of ``task``: its error (and traceback when known) instead of KPIs."""
+    return TaskResult(
+        key=task.key,
+        point=task.point,
+        model=task.model,
+        replication=task.replication,
+        seed=task.seed,
+        status=FAILED,
+        digest=task.digest,
+        error=f"{type(exc).__name__}: {exc}",
+        traceback=tb,
+    )
 
 
 def execute(task: Task, progress: Callable[[int, int], None] | None = None) -> TaskResult:
     """Run one task (the entry point every backend calls, in whatever process it runs)."""
-    from experiments.plugins import load_plugins
-    from experiments.runner import run_replication
-    from scenarios.loader import scenario_from_resolved
-
     try:
         load_plugins(task.plugins)
         scenario = scenario_from_resolved(task.doc)
@@ -118,17 +85,5 @@ def execute(task: Task, progress: Callable[[int, int], None] | None = None) -> T
     except Exception as exc:
         if not task.capture_errors:
             raise
-        return TaskResult.failure(task, exc, traceback.format_exc())
-    return TaskResult(
-        key=task.key,
-        point=task.point,
-        model=task.model,
-        replication=task.replication,
-        seed=task.seed,
-        status=OK,
-        digest=task.digest,
-        kpis=res.kpis,
-        by_approval_type=res.by_approval_type,
-        engine=res.engine,
-        backlog=res.backlog,
-    )
+        return failure(task, exc, traceback.format_exc())
+    return replace(res, key=task.key, point=task.point, digest=task.digest)

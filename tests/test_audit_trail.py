@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from cli.main import app
-from experiments.runner import run_scenario
+from experiments.replicate import run_scenario
 from scenarios.loader import load_scenario
 
 

@@ -19,7 +19,7 @@ def _run_in_process(out: Path, hashseed: str) -> dict:
     env = {**os.environ, "PYTHONHASHSEED": hashseed}
     code = (
         "import json, sys; from pathlib import Path;"
-        "from experiments.runner import run_scenario;"
+        "from experiments.replicate import run_scenario;"
         "from scenarios.loader import load_scenario;"
         "s = load_scenario('tiny');"
         "r = run_scenario(s, 1, Path(sys.argv[1]));"

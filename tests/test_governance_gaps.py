@@ -314,7 +314,7 @@ def test_every_ticket_routing_is_explained_in_the_event_log(tmp_path):
     """Each triage decision is a trace row naming class, confidence, threshold and rule."""
     import pyarrow.parquet as pq
 
-    from experiments.runner import run_scenario
+    from experiments.replicate import run_scenario
 
     s = load_scenario(
         "tiny",

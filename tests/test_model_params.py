@@ -59,3 +59,19 @@ def test_parameters_for_a_model_nobody_registered_are_an_error():
     assert plugin_params_problems(s) == [
         ("orchestration.plugins.nobody", "the name of a registered model", "nobody")
     ]
+
+
+def test_the_cli_rejects_a_wrong_plugin_parameter_before_running(tmp_path):
+    """``retail-twin run`` exits 2 naming the path, with the plugin loaded from its file."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    plugin = str(Path(__file__).parent / "models" / "procurement_first.py")
+    res = CliRunner().invoke(
+        app,
+        ["run", "tiny", "--plugin", plugin, "--model", "procurement_first", "--set",
+         "orchestration.plugins.procurement_first={pickup: 3}", "--set", "horizon_days=2"],
+    )  # fmt: skip
+    assert res.exit_code == 2
+    assert "orchestration.plugins.procurement_first.pickup" in res.output

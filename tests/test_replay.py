@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from experiments.replay import ReplayError, order_keys, read_trajectory, request_keys, trajectory
-from experiments.runner import run_replication, run_scenario
+from experiments.replicate import run_scenario
+from experiments.runner import run_replication
 from orchestration.backoffice import Backoffice, Request
 from scenarios.loader import load_scenario
 from sim.eventlog import EventLog

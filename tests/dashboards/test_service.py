@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-import experiments.compare
-import experiments.runner
 from dashboards import levers as lv
 from dashboards import service
 from scenarios.loader import ScenarioError
@@ -42,7 +40,7 @@ def test_a_run_is_simulated_once_then_read_back_from_disk(results, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("simulated again")
 
-    monkeypatch.setattr(experiments.runner, "run_scenario", boom)
+    monkeypatch.setattr(service, "run_scenario", boom)
     again = service.run_model(scenario_json, 1, results)
     assert again.run_dir == run.run_dir
 
@@ -80,7 +78,7 @@ def test_compare_writes_a_sweep_once_and_reads_it_back(results, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("compared again")
 
-    monkeypatch.setattr(experiments.compare, "compare_models", boom)
+    monkeypatch.setattr(service, "compare_models", boom)
     again = service.compare("tiny", SHORT, ["hybrid", "manual"], 2, results)
     assert again.sweep_dir == comp.sweep_dir
     assert service.open_sweep(comp.sweep_dir).models == comp.models

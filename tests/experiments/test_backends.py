@@ -11,7 +11,7 @@ import pytest
 from experiments import backends
 from experiments.backends import BackendError, BackendSpec
 from experiments.plan import SweepSpec, plan_sweep
-from experiments.runner import run_scenario
+from experiments.replicate import run_scenario
 from experiments.sweep import run_sweep
 from scenarios.loader import load_scenario
 

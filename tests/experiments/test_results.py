@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from experiments.compare import compare_models
+from experiments.replicate import run_scenario
 from experiments.results import (
     NotARunError,
     compare_runs,
@@ -18,7 +19,6 @@ from experiments.results import (
     load_run,
     load_sweep,
 )
-from experiments.runner import run_scenario
 from scenarios.loader import load_scenario
 
 from .conftest import PLUGIN
