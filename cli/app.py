@@ -22,9 +22,11 @@ from rich.console import Console
 from rich.table import Table
 
 from experiments.backends import BackendError, BackendSpec
+from experiments.estimate import estimate, refusal
 from experiments.lock import LockedError
 from experiments.plugins import PluginError, load_plugins, normalise
 from experiments.staging import OutDirError
+from experiments.store import remove_partials
 from experiments.sweep import SweepDirError
 from orchestration.integration.erp import automation_problems
 from orchestration.models import UnknownModelError, model_names, plugin_params_problems
@@ -116,8 +118,6 @@ def run_guarded(fn: Callable[[], T], out_dir: Path | None) -> T:
     except KeyboardInterrupt:
         hint = f"; rerun with --resume --out {out_dir}" if out_dir is not None else ""
         if out_dir is not None and out_dir.is_dir():
-            from experiments.store import remove_partials
-
             remove_partials(out_dir)  # the workers are stopped: no half-written file is left
         err.print(f"[bold yellow]interrupted[/]: completed runs are kept{hint}")
         raise typer.Exit(code=130) from None
@@ -164,8 +164,6 @@ def refuse_if_too_big(
     runs anyway."""
     if force:
         return
-    from experiments.estimate import estimate, refusal
-
     estimates = [e for s, reps in runs for e in [estimate(s)] * reps]
     parallel = 1 if backend.dask else backend.n_workers  # Dask: the workers' own memory
     message = refusal(estimates, parallel)

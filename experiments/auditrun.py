@@ -33,6 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
+from orchestration.approvals.audit import head_path, verify
+
 KEY_ENV = "RETAILTWIN_AUDIT_KEY"
 AUDIT_COLUMNS = ("audit_records", "audit_head")
 
@@ -76,8 +80,6 @@ class Finding:
 
 
 def _heads_from_parquet(run_dir: Path) -> dict[int, tuple[int, str]] | str:
-    import pyarrow.parquet as pq
-
     f = run_dir / "replications.parquet"
     try:
         cols = pq.read_table(f).to_pydict()
@@ -100,8 +102,6 @@ def _heads_from_parquet(run_dir: Path) -> dict[int, tuple[int, str]] | str:
 
 def _check_run(run_dir: Path, key: bytes | None) -> tuple[list[Finding], set[Path]]:
     """Findings for one run directory, and the logs it vouches for."""
-    from orchestration.approvals.audit import head_path, verify
-
     out: list[Finding] = []
     covered: set[Path] = set()
     where = str(run_dir)
@@ -182,8 +182,6 @@ def _check_run(run_dir: Path, key: bytes | None) -> tuple[list[Finding], set[Pat
 
 def verify_tree(root: Path, key: bytes | None = None) -> list[Finding]:
     """Every run directory and audit log under ``root`` (itself included), checked."""
-    from orchestration.approvals.audit import verify
-
     findings: list[Finding] = []
     covered: set[Path] = set()
     for summary in sorted(root.rglob("summary.json")):

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.lock import pid_alive
 from experiments.result import TaskResult
 from experiments.tasks import Task, execute, failure
 
@@ -157,14 +158,8 @@ def _run_in_process(
 
 
 # ---------------------------------------------------------------------------------- process pool
-def _driver_alive(pid: int) -> bool:
-    from experiments.lock import _alive
-
-    return _alive(pid)
-
-
 def _watch_driver(pid: int) -> None:
-    while _driver_alive(pid):
+    while pid_alive(pid):
         time.sleep(PARENT_WATCH_S)
     os._exit(1)  # the driver is gone: nobody will read what this worker would write
 

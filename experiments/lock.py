@@ -29,7 +29,7 @@ class LockedError(Exception):
     """Another live process writes this directory."""
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """Is ``pid`` a live process (not a zombie) on this host?"""
     try:
         os.kill(pid, 0)
@@ -75,7 +75,7 @@ def writer_lock(directory: Path) -> Iterator[None]:
         rec = holder(path)
         pid = rec.get("pid") if rec else None
         same_host = rec is not None and rec.get("host") == me["host"]
-        if isinstance(pid, int) and (not same_host or _alive(pid)):
+        if isinstance(pid, int) and (not same_host or pid_alive(pid)):
             where = "" if same_host else f" on {rec.get('host')}"
             raise LockedError(
                 f"{directory}: another process (PID {pid}{where}) is writing it; wait for it "

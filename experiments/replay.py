@@ -46,6 +46,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from experiments.estimate import estimate, refusal
 from experiments.runner import run_replication
 from scenarios.loader import ScenarioError, bounded_text, read_document, scenario_from_resolved
 
@@ -327,8 +328,6 @@ def rerun_log(run_dir: Path, replication: int, into: Path) -> Path:
         scenario = scenario_from_resolved(read_document(source))
     except ScenarioError as exc:
         raise ReplayError(f"{source}: cannot be re-run:\n{exc}") from None
-    from experiments.estimate import estimate, refusal
-
     too_big = refusal([estimate(scenario)], 1)
     if too_big:  # an edited scenario.yaml must not take the machine down
         raise ReplayError(f"{source}: cannot be re-run here: {too_big.split('. Make')[0]}")
