@@ -29,6 +29,7 @@ from experiments.staging import OutDirError
 from experiments.store import remove_partials
 from experiments.sweep import SweepDirError
 from orchestration.integration.erp import automation_problems
+from orchestration.integration.n8n_flows import n8n_problems
 from orchestration.models import UnknownModelError, model_names, plugin_params_problems
 from scenarios.loader import ScenarioError, load_scenario, resolve_path
 from scenarios.schema import Scenario
@@ -142,8 +143,9 @@ def load_scenario_arg(
         source = resolve_path(scenario)
         fail(f"{source}: {UnknownModelError(s.orchestration.model)}")
     # declared automation rules against the mocked Odoo; plugin models' parameters against
-    # their own parameters classes (every problem with its path)
-    problems = automation_problems(s) + plugin_params_problems(s)
+    # their own parameters classes; an n8n export against the importer (every problem with
+    # its path)
+    problems = automation_problems(s) + plugin_params_problems(s) + n8n_problems(s)
     if problems:
         source = resolve_path(scenario)
         err_lines = [f"  - {source}: {p}: expected {e}; found {f}" for p, e, f in problems]

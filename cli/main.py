@@ -15,10 +15,12 @@ import cli.catalog
 import cli.bench
 import cli.check
 import cli.replay
+import cli.serve
 import cli.compare
 import cli.sweep
 import cli.results
-import cli.dashboard  # noqa: F401
+import cli.dashboard
+import cli.interop  # noqa: F401  (export, import, calibrate, fidelity)
 # isort: on
 
 __all__ = ["app", "main"]

@@ -38,6 +38,12 @@ PAGES = [
         url_path="resilience",
     ),
     st.Page(
+        HERE / "views" / "fidelity.py",
+        title="Fidelity",
+        icon=":material/fact_check:",
+        url_path="fidelity",
+    ),
+    st.Page(
         HERE / "views" / "history.py",
         title="Run history",
         icon=":material/history:",

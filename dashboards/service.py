@@ -38,6 +38,10 @@ from dashboards.runs import Comparison, Exploration, ResilienceRun, RunData
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
 from experiments.compare import compare_models
+from experiments.interop.fidelity import as_dicts, score, twin_histories
+from experiments.interop.history import load_history
+from experiments.interop.ocel_io import OcelReadError
+from experiments.interop.tables import TableError
 from experiments.replicate import run_scenario
 from experiments.results import (
     is_run_dir,
@@ -376,3 +380,18 @@ def open_sweep(sweep_dir: str | Path) -> Comparison:
 def _open_sweep(sweep_dir: str, mtime: float) -> Comparison:
     del mtime
     return read_sweep(sweep_dir)
+
+
+# ------------------------------------------------------------------------------ fidelity
+class FidelityInputError(ValueError):
+    """A scenario or history the scorecard cannot read (the page shows the message)."""
+
+
+def fidelity(scenario: str, history: str, replications: int) -> pd.DataFrame:
+    """The fidelity scorecard (:mod:`experiments.interop.fidelity`) as one row per check."""
+    try:
+        s = load_scenario(scenario)
+        h = load_history(Path(history))
+    except (ScenarioError, TableError, OcelReadError) as exc:
+        raise FidelityInputError(str(exc)) from None
+    return pd.DataFrame(as_dicts(score(h, twin_histories(s, replications))))

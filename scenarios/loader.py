@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from scenarios import safeyaml
+from scenarios import datafiles, safeyaml
 from scenarios.safeyaml import UnsafeYamlError
 from scenarios.schema import Scenario, semantic_problems
 
@@ -178,6 +178,8 @@ def validate_document(doc: Any, source: str = "<scenario>") -> Scenario:
     except ValidationError as err:
         raise ScenarioError(_pydantic_problems(source, err, doc)) from None
     problems = [Problem(source, p, e, f) for p, e, f in semantic_problems(scenario)]
+    if not problems:  # a data file is read only once its scenario is consistent
+        problems = [Problem(source, p, e, f) for p, e, f in datafiles.problems(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -341,6 +343,7 @@ def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 def resolve_extends(doc: dict[str, Any], path: Path, depth: int = 0) -> dict[str, Any]:
     """Replace ``extends: BASE`` by the merged content of BASE (recursively)."""
+    doc = datafiles.anchor(doc, path)
     if "extends" not in doc:
         return doc
     base_ref = doc["extends"]

@@ -75,10 +75,17 @@ class LogNormal(Strict):
 
 # --------------------------------------------------------------------------- network
 class StoresConfig(Strict):
-    """Stores are generated, not listed: ``count`` stores whose sizes are lognormal."""
+    """Stores are generated, not listed: ``count`` stores whose sizes are lognormal.
+
+    With ``file`` (a Parquet table written by ``retail-twin import``, relative to the scenario
+    file: columns ``name``, ``size`` (relative walk-in demand, mean 1) and ``dc`` (the warehouse
+    serving the store)) the stores are as given instead: ``count`` must equal its rows and
+    ``size_sigma`` must not be set.
+    """
 
     count: Annotated[int, Field(ge=1, le=5000)]
     size_sigma: Annotated[float, Field(ge=0.0, le=2.0)] = 0.45
+    file: Annotated[str, Field(min_length=1)] | None = None
     open_h: Annotated[float, Field(ge=0, le=24)] = 9.0
     close_h: Annotated[float, Field(ge=0, le=24)] = 21.0
 
@@ -167,7 +174,14 @@ class Channels(Strict):
 
 # --------------------------------------------------------------------------- catalogue
 class Catalogue(Strict):
-    """The assortment: generated SKUs with lognormal prices and a Zipf-like popularity."""
+    """The assortment: generated SKUs with lognormal prices and a Zipf-like popularity.
+
+    With ``file`` (a Parquet table written by ``retail-twin import``, relative to the scenario
+    file: columns ``sku``, ``category``, ``price``, ``cost``, ``supplier`` (a supplier's name)
+    and ``popularity`` (share of units)) the catalogue is as given instead: ``skus`` must equal
+    its rows, and ``price``, ``gross_margin``, ``gross_margin_sd``, ``popularity_exponent`` and
+    the suppliers' ``sku_share`` must not be set.
+    """
 
     skus: Annotated[int, Field(ge=1, le=100_000)]
     price: LogNormal = LogNormal(median=25.0, p90=90.0)
@@ -175,6 +189,7 @@ class Catalogue(Strict):
     gross_margin_sd: Annotated[float, Field(ge=0.0, le=0.3)] = 0.08
     popularity_exponent: Annotated[float, Field(ge=0.0, le=2.0)] = 0.8
     case_pack: Annotated[int, Field(ge=1, le=1000)] = 6
+    file: Annotated[str, Field(min_length=1)] | None = None
 
 
 # --------------------------------------------------------------------------- demand
@@ -546,6 +561,16 @@ class DeadLetterParams(Strict):
     max_redrives: Annotated[int, Field(ge=1, le=1_000)] = 3
 
 
+class N8nNodeProfile(Strict):
+    """How an imported n8n node behaves in the twin: call latency (s, lognormal by median and
+    95th percentile), the share of runs that fail, and (Code nodes) that output no items."""
+
+    latency_s_median: NonNegative = 0.0
+    latency_s_p95: NonNegative = 0.0
+    failure_rate: Fraction = 0.0
+    empty_rate: Fraction = 0.0
+
+
 class IntegrationParams(Strict):
     """How the automated models wire Odoo, n8n and the channels (shared by all four)."""
 
@@ -561,6 +586,13 @@ class IntegrationParams(Strict):
     #: circuit breakers by outbound target (none by default: every call reaches its target)
     breakers: dict[BreakerTarget, BreakerParams] = {}
     dead_letters: DeadLetterParams = DeadLetterParams()
+    #: n8n export (JSON file) whose workflows replace the built-in wiring; ``builtin`` is the
+    #: shipped export of the built-in flows (orchestration/integration/flows/builtin.json).
+    #: Its nodes' own Retry On Fail settings apply (retry_max_tries/_wait_ms must stay default).
+    n8n_workflows: str | None = None
+    #: profiles of the export's nodes, by node name or node type (``httpRequest``, ``code``,
+    #: ``odoo``...); a Code node needs one. Only with ``n8n_workflows``.
+    n8n_node_profiles: dict[str, N8nNodeProfile] = {}
 
 
 class EventDrivenParams(Strict):
@@ -719,6 +751,7 @@ def semantic_problems(s: Scenario) -> list[Problem]:
             )
     problems += s.governance.problems(list(s.approvals.pools))
     problems += s.faults.problems(list(s.approvals.pools), s.horizon_days)
+    problems += _imported_problems(s)
     inv = s.inventory
     for key in ("store_policy", "dc_policy"):
         rp: ReorderPolicy = getattr(inv, key)
@@ -728,6 +761,54 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     f"inventory.{key}.order_up_to_days",
                     f"> reorder_point_days ({rp.reorder_point_days})",
                     str(rp.order_up_to_days),
+                )
+            )
+    return problems
+
+
+#: generator fields that an imported table replaces (changing them beside ``file`` is an error)
+CATALOGUE_GENERATORS = ("price", "gross_margin", "gross_margin_sd", "popularity_exponent")
+
+
+def _changed(model: Strict, key: str) -> bool:
+    return getattr(model, key) != type(model).model_fields[key].default
+
+
+def _found(model: Strict, key: str) -> str:
+    value = getattr(model, key)
+    return str(value.model_dump() if isinstance(value, BaseModel) else value)
+
+
+def _imported_problems(s: Scenario) -> list[Problem]:
+    """A generator field changed beside the imported table that replaces it would be ignored.
+
+    Compared with the field's default rather than "was it written", so a resolved scenario (a
+    run directory's ``scenario.yaml``, which spells every default out) still loads."""
+    problems: list[Problem] = []
+    stores = s.network.stores
+    if stores.file is not None and _changed(stores, "size_sigma"):
+        problems.append(
+            (
+                "network.stores.size_sigma",
+                "its default when network.stores.file is given",
+                str(stores.size_sigma),
+            )
+        )
+    cat = s.catalogue
+    if cat.file is None:
+        return problems
+    for key in CATALOGUE_GENERATORS:
+        if _changed(cat, key):
+            problems.append(
+                (f"catalogue.{key}", "its default when catalogue.file is given", _found(cat, key))
+            )
+    for i, sup in enumerate(s.network.suppliers):
+        if _changed(sup, "sku_share"):
+            problems.append(
+                (
+                    f"network.suppliers[{i}].sku_share",
+                    "its default when catalogue.file is given (each SKU names its supplier)",
+                    str(sup.sku_share),
                 )
             )
     return problems

@@ -8,6 +8,12 @@ lognormal price, a normal gross margin (cost = price x (1 - margin)), a Zipf-lik
 
 Everything here is drawn once from the ``network`` stream, so a scenario and seed always build
 the same retailer, whatever the replication or the orchestration model.
+
+An imported retailer (``network.stores.file``, ``catalogue.file``: see
+:mod:`scenarios.datafiles`) is taken as given instead: its stores' sizes and warehouses, its
+SKUs' prices, costs, suppliers and popularity (shares of units, normalised to sum 1), and their
+names. The generator is still drawn in the same order, so a scenario without files builds the
+very same network as before.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow.parquet as pq
 
 from scenarios.schema import Scenario
 from sim.rng import Streams, lognormal
@@ -36,6 +43,9 @@ class Network:
     supplier_names: tuple[str, ...]
     carrier_names: tuple[str, ...]
     carrier_share: np.ndarray  # (n_carriers,) summing to 1
+    store_names: tuple[str, ...] = ()  # imported stores' names (generated: store_NNN)
+    sku_names: tuple[str, ...] = ()  # imported SKUs' ids (generated: their index)
+    sku_category: tuple[str, ...] = ()  # imported SKUs' categories
 
     @property
     def warehouses(self) -> np.ndarray:
@@ -46,7 +56,7 @@ class Network:
 
     def location_name(self, loc: int) -> str:
         if loc < self.n_stores:
-            return f"store_{loc:03d}"
+            return self.store_names[loc] if self.store_names else f"store_{loc:03d}"
         return self.warehouse_names[loc - self.n_stores]
 
 
@@ -78,6 +88,25 @@ def build_network(s: Scenario, streams: Streams) -> Network:
     shares = np.array([x.sku_share for x in s.network.suppliers], dtype=float)
     sku_supplier = gen.choice(len(shares), size=n, p=shares / shares.sum())
 
+    names: dict[str, tuple[str, ...]] = {}
+    if s.network.stores.file is not None:
+        t = pq.read_table(s.network.stores.file).to_pydict()
+        wh_index = {w.name: n_stores + i for i, w in enumerate(whs)}
+        store_dc = np.array([wh_index[d] for d in t["dc"]], dtype=np.int64)
+        size = np.asarray(t["size"], dtype=float)
+        size /= size.mean()
+        names["store_names"] = tuple(t["name"])
+    if cat.file is not None:
+        t = pq.read_table(cat.file).to_pydict()
+        price = np.asarray(t["price"], dtype=float)
+        cost = np.asarray(t["cost"], dtype=float)
+        pop = np.asarray(t["popularity"], dtype=float)
+        pop = pop / pop.sum()
+        sup_index = {x.name: i for i, x in enumerate(s.network.suppliers)}
+        sku_supplier = np.array([sup_index[x] for x in t["supplier"]], dtype=np.int64)
+        names["sku_names"] = tuple(t["sku"])
+        names["sku_category"] = tuple(t["category"])
+
     cshare = np.array([c.share for c in s.network.carriers], dtype=float)
     return Network(
         n_stores=n_stores,
@@ -94,4 +123,5 @@ def build_network(s: Scenario, streams: Streams) -> Network:
         supplier_names=tuple(x.name for x in s.network.suppliers),
         carrier_names=tuple(c.name for c in s.network.carriers),
         carrier_share=cshare / cshare.sum(),
+        **names,
     )

@@ -552,13 +552,18 @@ class World:
         self.daily.append(row)
 
     # ------------------------------------------------------------------ running
-    def run(self) -> None:
+    def start(self) -> None:
+        """Start the world's processes; then ``env.run(until=...)`` advances it (``run`` does
+        it to the horizon in one go; a live twin steps it)."""
         if self.controller is None:
             raise RuntimeError("attach an orchestration model before running the world")
         self.env.process(self._days())
         self.env.process(self._sample_backlog())
         if self.log.enabled and self.faults.timeline:
             self.env.process(self.faults.record_timeline(self.env, self.log))
+
+    def run(self) -> None:
+        self.start()
         # The cyclic garbage collector is a large share of a SimPy model's time when many objects
         # live long (PERF.md): freeze the world built so far and collect young objects rarely.
         gc.collect()

@@ -93,6 +93,20 @@ class OdooErp:
             ).id
             for i in range(net.n_skus)
         ]
+        # one internal location per world site, so an order placed from outside (an RPC client)
+        # can say where its goods go (``dest_location_id``)
+        locations = self.env["stock.location"]
+        root = locations.create({"name": "Twin", "usage": "view"})
+        self.location_ids = [
+            locations.create(
+                {
+                    "name": f"{net.location_name(loc)}/Stock",
+                    "usage": "internal",
+                    "location_id": root.id,
+                }
+            ).id
+            for loc in range(net.n_locations)
+        ]
         f = world.s.faults.integration
         self._drop, self._lat = f.drop_rate, (f.latency_s.mu, f.latency_s.sigma)
         self.webhooks_sent = 0
@@ -165,6 +179,40 @@ class OdooErp:
 
     def cancel_po(self, po_id: int) -> None:
         self.env.execute("purchase.order", "button_cancel", [po_id])
+
+    def order_lines(self, name: str) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
+        """(supplier, location, skus, qty, unit cost) of the PO ``name`` as Odoo holds it — for
+        an order the twin did not create (an RPC client's). Raises ValueError when it cannot be
+        sent: unknown order, a vendor that is not a supplier, a deliver-to that is not a site,
+        a product that is not a SKU, or a quantity that is not a positive whole number."""
+        po = self.env["purchase.order"].search([("name", "=", name)], limit=1)
+        if not po:
+            raise ValueError(f"no purchase order {name!r}")
+        try:
+            supplier = self.vendor_ids.index(po.partner_id.id)
+        except ValueError:
+            raise ValueError(f"{name}: vendor {po.partner_id.name!r} is no supplier") from None
+        try:
+            location = self.location_ids.index(po.dest_location_id.id)
+        except ValueError:
+            raise ValueError(
+                f"{name}: deliver-to {po.dest_location_id.name!r} is no site"
+            ) from None
+        sku_of = {pid: k for k, pid in enumerate(self.product_ids)}
+        lines: dict[int, tuple[int, float]] = {}
+        for line in po.order_line:
+            sku = sku_of.get(line.product_id.id)
+            qty = line.product_qty
+            if sku is None or qty <= 0 or qty != int(qty):
+                raise ValueError(f"{name}: line {line.product_id.name!r} x {qty} cannot be sent")
+            prior = lines.get(sku, (0, line.price_unit))[0]
+            lines[sku] = (prior + int(qty), line.price_unit)
+        if not lines:
+            raise ValueError(f"{name}: no lines")
+        skus = np.array(sorted(lines), dtype=np.int64)
+        qty = np.array([lines[k][0] for k in skus.tolist()], dtype=np.int64)
+        cost = np.array([lines[k][1] for k in skus.tolist()], dtype=np.float64)
+        return supplier, location, skus, qty, cost
 
     def po_state(self, po_id: int) -> str:
         return self.env["purchase.order"].browse(po_id).state

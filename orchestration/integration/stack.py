@@ -7,6 +7,8 @@ mocked Odoo (:class:`~orchestration.integration.erp.OdooErp`), whose confirmatio
 automation rule posting to n8n (lossy: 1 s timeout, no retry); outbound work (send a PO to the
 supplier, push availability, pay a refund, message a customer) runs as n8n workflows with Retry
 On Fail, whose node functions issue the world's commands through :meth:`IntegrationStack.command`.
+The workflows are built in Python, or imported from an n8n export
+(``orchestration.integration.n8n_workflows``, :mod:`orchestration.integration.n8n_flows`).
 A failed command is a node error (``CommandFailed``); a workflow that still fails is counted as
 dead-lettered in the integration KPIs.
 
@@ -29,6 +31,7 @@ from typing import Any
 from orchestration.backoffice import Backoffice
 from orchestration.integration.connector import InboundConnector
 from orchestration.integration.erp import OdooErp
+from orchestration.integration.n8n_flows import install_exports
 from orchestration.middleware import (
     FunctionNode,
     N8nInstance,
@@ -147,6 +150,20 @@ class IntegrationStack:
     def install(self, nodes: dict[str, Callable[[Any], Any]]) -> None:
         """Install the workflows, ``nodes`` giving each one's node function by workflow id."""
         self.nodes = nodes
+        if self.p.n8n_workflows is not None:  # a team's n8n export, or the shipped copy
+            install_exports(self.n8n, self.p, nodes)
+        else:
+            self._install_builtin(nodes)
+        self.gate = RetryAfterGate()  # 429 + Retry-After on availability pushes
+        w = self.w
+        if MiddlewareFaults.wanted(w):  # fault library: n8n worker outage / crash
+            self.n8n.node_fault = MiddlewareFaults(w)
+        if w.tracing:
+            self.erp.env.automation.on_fire = self._rule_fired
+        if self.p.dead_letters.redrive_every_h is not None:
+            w.env.process(self._redrive())
+
+    def _install_builtin(self, nodes: dict[str, Callable[[Any], Any]]) -> None:
         n8n, settings = self.n8n, self._settings()
         wf = WorkflowSettings(error_workflow="wf-errors")
         n8n.add_workflow(Workflow("wf-errors", "Integration errors", (ErrorTriggerNode(),)))
@@ -166,14 +183,6 @@ class IntegrationStack:
                     wid, name, (FunctionNode(name, nodes[wid], settings=settings),), settings=wf
                 )
             )
-        self.gate = RetryAfterGate()  # 429 + Retry-After on availability pushes
-        w = self.w
-        if MiddlewareFaults.wanted(w):  # fault library: n8n worker outage / crash
-            self.n8n.node_fault = MiddlewareFaults(w)
-        if w.tracing:
-            self.erp.env.automation.on_fire = self._rule_fired
-        if self.p.dead_letters.redrive_every_h is not None:
-            w.env.process(self._redrive())
 
     def _settings(self) -> NodeSettings:
         return NodeSettings(

@@ -15,6 +15,12 @@ fails an attempt before the node runs, or after its side effect and before the w
 the result — Retry On Fail then re-runs the node, so only an idempotent node avoids a second
 effect.
 
+Branching nodes (IF, Switch, a fan-out: :mod:`orchestration.middleware.n8n_nodes`) run the rest
+of the workflow inside themselves; a failure down a branch reaches this loop as `BranchFailed`
+carrying the branch's own result (its On Error already applied), which ends the execution as is,
+never retried. A node that outputs no items returns `NO_ITEMS`: the branch ends there,
+successfully, as in n8n.
+
 `simpy.Interrupt` (an execution timeout) is never treated as a node error. Slots, waiting and
 webhook answers are the caller's business, reached through `RunContext`.
 """
@@ -64,6 +70,18 @@ class RunResult:
     error: ExecutionError | None = None
 
 
+class BranchFailed(Exception):
+    """A branch under a branching node ended the execution with an error (``result``)."""
+
+    def __init__(self, result: RunResult) -> None:
+        super().__init__(result.error.message if result.error else "branch failed")
+        self.result = result
+
+
+#: what a node returns when it outputs no items: the nodes after it do not run
+NO_ITEMS: Any = object()
+
+
 @dataclass(frozen=True, slots=True)
 class _Failed:
     exc: Exception
@@ -92,6 +110,8 @@ def _run_with_retries(ctx: RunContext, node: Node, item: Any) -> Generator[simpy
             return out
         except simpy.Interrupt:
             raise
+        except BranchFailed as exc:
+            return _Failed(exc)
         except Exception as exc:
             failure = exc
     assert failure is not None
@@ -105,9 +125,13 @@ def run_nodes(
     for node in nodes:
         ctx.execution.last_node_executed = node.name
         outcome = yield from _run_with_retries(ctx, node, item)
+        if outcome is NO_ITEMS:
+            return RunResult(ok=True, output=[])
         if not isinstance(outcome, _Failed):
             item = outcome
             continue
+        if isinstance(outcome.exc, BranchFailed):
+            return outcome.exc.result
         on_error = node.settings.on_error
         if on_error is OnError.STOP_WORKFLOW:
             return RunResult(ok=False, output=None, error=node_error(outcome.exc, node.name))

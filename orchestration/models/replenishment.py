@@ -151,7 +151,7 @@ class ReplenishmentFlow:
     def send_po(self, item: dict[str, Any]) -> dict[str, Any]:
         """n8n node: send a confirmed PO to its supplier (EDI), keyed for idempotency."""
         name = item["body"]["name"]
-        po = self.pos[name]
+        po = self.pos.get(name) or self._outside_order(name)
         key = name if self.p.idempotency else self.bo.key(f"{name}/send")
         if self.w.tracing:
             self.bo.link(name, key)
@@ -171,6 +171,16 @@ class ReplenishmentFlow:
             )
         )
         return item
+
+    def _outside_order(self, name: str) -> PurchaseOrderRecord:
+        """A PO confirmed in Odoo that the twin did not create (an RPC client's): its lines are
+        read from Odoo, it counts in the records' position from now on. An order that cannot be
+        sent raises: a node error, as a real EDI call would fail."""
+        supplier, location, skus, qty, cost = self.m.stack.erp.order_lines(name)
+        po = PurchaseOrderRecord(name, supplier, f"client:{name}", skus, qty, cost, location)
+        self.pos[name] = po
+        self.rec.expect(name, location, skus, qty)
+        return po
 
     def received(self, reference: str) -> None:
         """Goods arrived under ``reference``: the supplier knew this PO under another key."""

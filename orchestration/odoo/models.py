@@ -213,20 +213,56 @@ class Model:
         return f"{self._name},{self.id}"
 
     def read(self, fields: Sequence[str] | None = None, load: str | None = "_classic_read"):
-        """Odoo's ``read``: m2o as ``[id, name]`` (or a bare int with ``load=None``)."""
+        """Odoo's ``read``: m2o as ``[id, name]`` (a bare int with any other ``load``, e.g.
+        ``None`` or the ``'_classic_write'`` RPC clients send)."""
         names = list(fields) if fields else [n for n in self._fields if n != "id"]
         result = []
         for record in self:
             row: dict[str, Any] = {"id": record.id}
             for name in names:
                 field = self._fields[name]
-                if field.type == "many2one" and load:
+                if field.type == "many2one" and load == "_classic_read":
                     value = record[name]
                     row[name] = [value.id, value.display_name_of()] if value else False
                 else:
                     row[name] = record._raw(name)
             result.append(row)
         return result
+
+    @api_model
+    def fields_get(
+        self, allfields: Sequence[str] | None = None, attributes: Sequence[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Odoo's ``fields_get``: per field its ``type``, ``string``, ``required``,
+        ``readonly``, ``relation`` (relational) and ``selection`` (selection fields)."""
+        result: dict[str, dict[str, Any]] = {}
+        for name, field in self._fields.items():
+            if allfields and name not in allfields:
+                continue
+            desc: dict[str, Any] = {
+                "type": field.type,
+                "string": field.string or name.replace("_", " ").title(),
+                "required": field.required,
+                "readonly": field.readonly or bool(field.compute),
+                "store": field.stored,
+            }
+            if field.comodel:
+                desc["relation"] = field.comodel
+            if field.selection:
+                desc["selection"] = [list(pair) for pair in field.selection]
+            if attributes:
+                desc = {k: v for k, v in desc.items() if k in attributes}
+            result[name] = desc
+        return result
+
+    @api_model
+    def default_get(self, fields_list: Sequence[str]) -> dict[str, Any]:
+        """Odoo's ``default_get``: the default of each named field that has one."""
+        return {
+            name: self._fields[name].default_value(self.env)
+            for name in fields_list
+            if name in self._fields and self._fields[name].default is not None
+        }
 
     # ------------------------------------------------------------------ search
     def _order_key(self) -> Callable[[Model], Any]:
@@ -242,12 +278,30 @@ class Model:
 
         return key
 
+    def _sorted_by(self, found: list[Model], order: str) -> list[Model]:
+        """An ``order`` spec (``"date_order desc, id"``): stable sorts, last key first."""
+        for part in reversed([p.split() for p in order.split(",") if p.strip()]):
+            name = part[0]
+            direction = part[1].lower() if len(part) > 1 else "asc"
+            if name not in self._fields or len(part) > 2 or direction not in ("asc", "desc"):
+                raise ValueError(f"Invalid order {order!r} on model {self._name!r}")
+
+            def key(record: Model, name: str = name) -> tuple[bool, Any]:
+                value = record._raw(name)
+                return (value is False, value if value is not False else 0)
+
+            found.sort(key=key, reverse=direction == "desc")
+        return found
+
     @api_model
     def search(
         self,
         domain: Sequence[Any] | None = None,
         limit: int | None = None,
         active_test: bool = True,
+        *,
+        offset: int = 0,
+        order: str | None = None,
     ) -> Model:
         domain = list(domain or [])
         if active_test and "active" in self._fields and not _mentions(domain, "active"):
@@ -256,8 +310,11 @@ class Model:
         candidates = self._indexed_candidates(domain)
         ids = self._table if candidates is None else sorted(candidates)
         found = [r for r in self.browse(ids) if predicate(r._path_values)]
-        if self._order != "id":
+        if order:
+            found = self._sorted_by(found, order)
+        elif self._order != "id":
             found.sort(key=self._order_key())
+        found = found[offset:] if offset else found
         if limit is not None:
             found = found[:limit]
         return self.browse(r.id for r in found)
@@ -287,8 +344,9 @@ class Model:
         fields: Sequence[str] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        order: str | None = None,
     ) -> list[dict[str, Any]]:
-        records = self.search(domain)
+        records = self.search(domain, order=order)
         ids = records.ids[offset : None if limit is None else offset + limit]
         return self.browse(ids).read(fields)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchestration.odoo.fields import Field
-from orchestration.odoo.models import Model
+from orchestration.odoo.models import Model, api_model
 
 GROUP_USER = "base.group_user"
 GROUP_PURCHASE_USER = "purchase.group_purchase_user"
@@ -84,6 +84,11 @@ class ResUsers(Model):
 
     def has_group(self, xmlid: str) -> bool:
         return xmlid in (self.group_xmlids or "").split()
+
+    @api_model
+    def context_get(self) -> dict[str, Any]:
+        """The current user's context (language, timezone: the mock's datetimes are UTC)."""
+        return {"lang": "en_US", "tz": "UTC", "uid": self.env.uid}
 
 
 class MailMessage(Model):
