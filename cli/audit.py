@@ -14,10 +14,10 @@ from typing import Annotated
 
 import typer
 
-from cli.app import AuditKey, app, fail, out
+from cli.app import AuditKey, HelpGroup, app, fail, out
 from experiments.auditrun import resolve_key, verify_tree
 
-audit_app = typer.Typer(help="The hash-chained audit trail of approval decisions.")
+audit_app = typer.Typer(cls=HelpGroup, help="The hash-chained audit trail of approval decisions.")
 app.add_typer(audit_app, name="audit")
 
 

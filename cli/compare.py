@@ -29,6 +29,7 @@ from cli.app import (
     err,
     fail,
     out,
+    pick_kpis,
     plugin_specs,
     refuse_if_too_big,
     run_guarded,
@@ -95,7 +96,8 @@ def compare(
             f"{comp['scenario']} · seed {comp['seed']} · {comp['replications']} replications · "
             f"{comp['horizon_days']} days · reference {comp['reference']} (common random numbers)"
         )
-        out.print(comparison_table(comp, title, kpi))
+        names = list(next(iter(comp["runs"].values()))["kpis"]) if comp["runs"] else []
+        out.print(comparison_table(comp, title, pick_kpis(names, kpi)))
         if comp["failed"]:
             out.print(failures_table(comp["failed"]))
         if out_dir is not None:

@@ -22,6 +22,7 @@ from cli.app import (
     AuditKey,
     Dask,
     Force,
+    Kpis,
     Plugins,
     Sets,
     Workers,
@@ -31,6 +32,7 @@ from cli.app import (
     kpi_table,
     load_scenario_arg,
     out,
+    pick_kpis,
     plugin_specs,
     refuse_if_too_big,
 )
@@ -51,13 +53,15 @@ def run(
         Path | None, typer.Option("--out", help="write the run directory here")
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    kpi: Kpis = None,
     workers: Workers = None,
     dask: Dask = None,
     plugin: Plugins = None,
     force: Force = False,
     audit_key: AuditKey = None,
 ) -> None:
-    """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
+    """Simulate SCENARIO and print its KPIs with 95% intervals when replicated (--kpi picks
+    KPIs or groups; --json prints every KPI)."""
     specs = plugin_specs(plugin)
     s = load_scenario_arg(scenario, set_ or [], model, seed)
     if out_dir is not None:
@@ -104,7 +108,7 @@ def run(
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
-        out.print(kpi_table(summary))
+        out.print(kpi_table(summary, pick_kpis(list(summary["kpis"]), kpi)))
         eng = summary["engine"]
         out.print(
             f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "

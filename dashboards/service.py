@@ -31,9 +31,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboards import downloads as dl
 from dashboards import levers as lv
-from dashboards.downloads import Download, reproduce_command, run_downloads, sweep_downloads
-from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, recovery, timeline
+from dashboards.downloads import Download, reproduce_command
+from dashboards.own_scenarios import open_own_scenario, own_scenarios
+from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, event_drain_h, recovery, timeline
+from dashboards.report import ReportSourceError, report_html
 from dashboards.runs import Comparison, Exploration, ResilienceRun, RunData
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
@@ -76,6 +79,8 @@ __all__ = [
     "ResilienceRun",
     "RunData",
     "ScenarioError",
+    "open_own_scenario",
+    "own_scenarios",
     "reproduce_command",
     "run_downloads",
     "sweep_downloads",
@@ -188,6 +193,7 @@ def read_run(run_dir: str | Path) -> RunData:
         replications=rec.replications,
         daily=daily.assign(model=model),
         approvals=approvals.assign(model=model),
+        backlog=rec.backlog(),
     )
 
 
@@ -316,7 +322,9 @@ def resilience(
     rec = recovery(hit.daily, twin.daily, fault.start_day, fault.duration_h)
     tl = timeline(hit.daily, twin.daily, TIMELINE_SERIES)
     summary = paired_summary([twin, hit], WITHOUT_FAULT, labels=[WITHOUT_FAULT, WITH_FAULT])
-    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary)
+    end_h = (fault.start_day * 24.0) + fault.duration_h
+    events = event_drain_h(hit.backlog, twin.backlog, end_h)
+    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary, events)
 
 
 def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str:
@@ -380,6 +388,35 @@ def open_sweep(sweep_dir: str | Path) -> Comparison:
 def _open_sweep(sweep_dir: str, mtime: float) -> Comparison:
     del mtime
     return read_sweep(sweep_dir)
+
+
+# ------------------------------------------------------------------------------ downloads
+def report_download(path: str | Path) -> Download | None:
+    """The executive report (one HTML file) of a run or comparison directory; None when the
+    directory cannot be read as one (:mod:`dashboards.report`)."""
+    try:
+        data = _report(str(path), _mtime(Path(path)))
+    except (ReportSourceError, OSError, ValueError, KeyError):
+        return None
+    return Download("report.html", "report.html", data, "text/html")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report(path: str, mtime: float) -> bytes:
+    del mtime
+    return report_html(path).encode("utf-8")
+
+
+def run_downloads(run: RunData) -> list[Download]:
+    """The files of a run (:func:`dashboards.downloads.run_downloads`) and its report."""
+    report = report_download(run.run_dir)
+    return dl.run_downloads(run) + ([report] if report is not None else [])
+
+
+def sweep_downloads(comp: Comparison) -> list[Download]:
+    """The executive report of a comparison first, then its tables."""
+    report = report_download(comp.sweep_dir)
+    return ([report] if report is not None else []) + dl.sweep_downloads(comp)
 
 
 # ------------------------------------------------------------------------------ fidelity

@@ -109,6 +109,10 @@ class RunRecord:
         """Every decided approval of every replication (type and cycle time)."""
         return self._outputs("approvals.parquet")
 
+    def backlog(self) -> pd.DataFrame:
+        """Events in flight at every whole hour of every replication (the event backlog)."""
+        return self._outputs("backlog.parquet")
+
     def events(self, replication: int = 0) -> pd.DataFrame:
         """The event log of one replication."""
         return pd.read_parquet(self.path / f"rep_{replication:03d}" / "events.parquet")

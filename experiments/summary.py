@@ -1,10 +1,11 @@
 """Summaries: the summary object of KPIS.md over replications, and a run directory's tables.
 
-:func:`aggregate` turns the results of R replications into KPI means, Student-t 95% intervals
-(when R > 1), per-approval-type means, the declared fault windows and engine totals;
-:func:`run_summary` adds the failed replications; :func:`write_run_dir` writes a run
-directory's ``replications.parquet`` (one row per replication) and ``summary.json``. Integer
-KPIs of a single replication stay integers; every other mean is rounded to 6 decimals.
+:func:`aggregate` turns the results of R replications into KPI means, 95% intervals (when
+R > 1; Student-t within the KPI's range: :func:`experiments.intervals.kpi_interval`),
+per-approval-type means, the declared fault windows and engine totals; :func:`run_summary` adds
+the failed replications; :func:`write_run_dir` writes a run directory's
+``replications.parquet`` (one row per replication) and ``summary.json``. Integer KPIs of a
+single replication stay integers; every other mean is rounded to 6 decimals.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.auditrun import AUDIT_COLUMNS, audit_block
+from experiments.intervals import kpi_interval
 from experiments.result import OK, TaskResult
 from experiments.stats import mean_ci
 from experiments.store import (
@@ -38,7 +40,7 @@ def aggregate(scenario: Scenario, results: Sequence[TaskResult], wall_s: float) 
     ci: dict[str, Any] = {}
     for name in names:
         vals = [r.kpis[name] for r in results]
-        stat = mean_ci(vals)
+        stat = kpi_interval(name, vals)
         if stat is None:
             kpis[name] = None
             ci[name] = None
