@@ -1,4 +1,4 @@
-"""``retail-twin bench``: the benchmark suite of issue 7 (see :mod:`experiments.bench`).
+"""``retail-twin bench``: the benchmark suite (see :mod:`experiments.bench`).
 
 Registered on the app of :mod:`cli.app`. Exit codes: 0 measured (and, with
 ``--baseline``, no ratio regressed); 1 a ratio regressed by more than ``--tolerance`` or is
@@ -80,7 +80,7 @@ def bench_command(
         float, typer.Option(help="allowed relative regression of a ratio (0.30 = 30%)")
     ] = bench.DEFAULT_TOLERANCE,
 ) -> None:
-    """Measure the twin's throughput, size and horizon scaling and parallel speed-up (issue 7)."""
+    """Measure the twin's throughput, size and horizon scaling, and parallel speed-up."""
     if not (math.isfinite(tolerance) and tolerance >= 0):
         fail(f"--tolerance: expected a number >= 0, found {tolerance}")
     base_doc = None

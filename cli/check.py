@@ -11,6 +11,7 @@ Registered on the app of :mod:`cli.app`.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -22,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli.app import Dask, Sets, Workers, app, backend_spec, err, out
-from experiments.slo import junit_xml, planned_runs, run_checks, slo_problems
+from experiments.slo import checks_record, junit_xml, planned_runs, run_checks, slo_problems
 from orchestration.models import UnknownModelError, model_names
 from scenarios.loader import Problem, ScenarioError, library_names, load_scenario, resolve_path
 from scenarios.schema import Scenario
@@ -113,6 +114,10 @@ def check(
     junit: Annotated[
         Path | None, typer.Option("--junit", help="write JUnit XML here (for CI)")
     ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="write the results as JSON (DIR/check.json: in its report)"),
+    ] = None,
     set_: Sets = None,
     workers: Workers = None,
     dask: Dask = None,
@@ -164,6 +169,10 @@ def check(
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit_xml(checks).write(junit, encoding="utf-8", xml_declaration=True)
         out.print(f"JUnit XML written to {junit}", highlight=False)
+    if save is not None:
+        save.parent.mkdir(parents=True, exist_ok=True)
+        save.write_text(json.dumps(checks_record(checks), indent=2) + "\n", encoding="utf-8")
+        out.print(f"results written to {save}", highlight=False)
     if failed:
         sys.stdout.flush()
         raise typer.Exit(code=1)

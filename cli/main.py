@@ -19,6 +19,7 @@ import cli.serve
 import cli.compare
 import cli.sweep
 import cli.results
+import cli.report
 import cli.dashboard
 import cli.interop  # noqa: F401  (export, import, calibrate, fidelity)
 # isort: on

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import JsonOut, Kpis, app, dump, fail, kpi_table, out
+from cli.app import HelpGroup, JsonOut, Kpis, app, dump, err, fail, kpi_table, out, pick_kpis
 from experiments.report import (
     HEADLINE_KPIS,
     comparison_table,
@@ -30,7 +30,9 @@ from experiments.results import (
     load_sweep,
 )
 
-results_app = typer.Typer(no_args_is_help=True, help="Read run and sweep directories back.")
+results_app = typer.Typer(
+    cls=HelpGroup, no_args_is_help=True, help="Read run and sweep directories back."
+)
 app.add_typer(results_app, name="results")
 
 LIST_COLUMNS = ("run_dir", "scenario", "model", "seed", "horizon_days", "replications", "failed")
@@ -45,12 +47,16 @@ def results_list(
     """List every sweep and run directory under ROOT."""
     if not root.is_dir():
         fail(f"{root}: no such directory")
-    runs, sweeps = list_runs(root), list_sweeps(root)
+    skipped: list[tuple[str, str]] = []
+    runs, sweeps = list_runs(root, skipped), list_sweeps(root, skipped)
+    for path, reason in skipped:
+        err.print(f"skipped {path}: {reason}", highlight=False, markup=False, soft_wrap=True)
     if json_:
         dump(
             {
                 "sweeps": json.loads(sweeps.to_json(orient="records")),
                 "runs": json.loads(runs.to_json(orient="records")),
+                "skipped": [{"path": p, "reason": r} for p, r in skipped],
             }
         )
         return
@@ -88,18 +94,24 @@ def results_show(
         rec = load_run(run_dir)
     except NotARunError as exc:
         fail(str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a sweep.json edited by hand
+        fail(f"{run_dir}: sweep.json is not one this version can show ({exc!r:.80})")
     if json_:
         dump(rec.summary)
         return
-    out.print(kpi_table(rec.summary))
+    try:
+        table = kpi_table(rec.summary, pick_kpis(list(rec.summary.get("kpis", {})), kpi))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        fail(f"{run_dir / 'summary.json'}: not a summary this version can show ({exc!r:.80})")
+    out.print(table)
     reps = sorted(p.name for p in run_dir.glob("rep_*") if p.is_dir())
     out.print(f"{len(rec.replications)} replication row(s); outputs: {', '.join(reps) or 'none'}")
     for f in rec.summary.get("failures", []):
         out.print(f"[red]failed[/] replication {f['replication']} (seed {f['seed']}): {f['error']}")
 
 
-@results_app.command("compare")
-def results_compare(
+@results_app.command("diff")
+def results_diff(
     run_dirs: Annotated[list[Path], typer.Argument(help="two or more run directories")],
     reference: Annotated[
         str | None, typer.Option(help="label of the reference run (default: the first)")
@@ -107,14 +119,22 @@ def results_compare(
     json_: JsonOut = False,
     kpi: Kpis = None,
 ) -> None:
-    """Compare run directories KPI by KPI (paired when they share their seed)."""
+    """Difference of saved run directories KPI by KPI (paired when they share their seed)."""
     if len(run_dirs) < 2:
-        fail("results compare needs at least two run directories")
+        fail("results diff needs at least two run directories")
     try:
         comp = compare_runs(run_dirs, reference)
     except (NotARunError, ValueError) as exc:
         fail(str(exc))
+    except (KeyError, TypeError) as exc:  # a replications table without its columns
+        fail(f"a run directory's replications.parquet lacks what a comparison needs ({exc!r:.80})")
     if json_:
         dump(comp)
         return
-    out.print(comparison_table(comp, f"reference {comp['reference']}", kpi))
+    names = list(next(iter(comp["runs"].values()))["kpis"])
+    out.print(comparison_table(comp, f"reference {comp['reference']}", pick_kpis(names, kpi)))
+
+
+# the name before ``diff`` (it read like the top-level ``compare``, which simulates): kept for
+# one release, hidden from the help
+results_app.command("compare", hidden=True, help="Old name of `results diff`.")(results_diff)

@@ -4,6 +4,10 @@ Runs in-process, on a local process pool (``--workers``) or on Dask (``--dask``)
 writes the run directory (:mod:`experiments.store`). Exit codes: 0 done; 2 a bad scenario,
 model, plugin or backend (nothing ran). On a terminal a progress bar shows the simulated date
 and online orders per second (not with ``--json``, when stderr is piped, or in CI).
+writes the run directory (:mod:`experiments.store`), staged and published whole
+(:mod:`experiments.staging`). Exit codes: 0 done; 2 a bad scenario, model, plugin, backend or
+``--out``, or a run too large for this machine without ``--force`` (nothing ran); 130
+interrupted (``--out`` left as it was).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from cli.app import (
+    AuditKey,
     Dask,
+    Force,
+    Kpis,
     Plugins,
     Sets,
     Workers,
@@ -29,10 +36,14 @@ from cli.app import (
     kpi_table,
     load_scenario_arg,
     out,
+    pick_kpis,
     plugin_specs,
+    refuse_if_too_big,
 )
-from experiments.backends import BackendError
+from experiments.auditrun import resolve_key
+from experiments.backends import BackendError, BackendSpec
 from experiments.replicate import run_scenario
+from experiments.staging import OutDirError, check_out_dir
 from sim.progress import RunProgress
 
 
@@ -69,13 +80,23 @@ def run(
         Path | None, typer.Option("--out", help="write the run directory here")
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    kpi: Kpis = None,
     workers: Workers = None,
     dask: Dask = None,
     plugin: Plugins = None,
+    force: Force = False,
+    audit_key: AuditKey = None,
 ) -> None:
-    """Simulate SCENARIO and print its KPIs (the contract of KPIS.md)."""
+    """Simulate SCENARIO and print its KPIs with 95% intervals when replicated (--kpi picks
+    KPIs or groups; --json prints every KPI)."""
     specs = plugin_specs(plugin)
     s = load_scenario_arg(scenario, set_ or [], model, seed)
+    if out_dir is not None:
+        try:
+            check_out_dir(out_dir, force)
+        except OutDirError as exc:
+            fail(str(exc))
+    refuse_if_too_big([(s, replications)], BackendSpec(workers, dask), force)
     # a bar on a terminal only: never with --json, when stderr is piped, or in CI
     show = err.is_terminal and not json_ and not os.environ.get("CI")
     with Progress(
@@ -103,13 +124,24 @@ def run(
                 on_status=(lambda p: progress.update(task, status=rate.status(p)))
                 if show
                 else None,
+                force=force,
+                audit_key=resolve_key(audit_key),
             )
-        except BackendError as exc:
+        except (BackendError, OutDirError) as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            kept = f"{out_dir} is as it was" if out_dir is not None else "nothing was written"
+            err.print(f"interrupted: no replication kept; {kept}", highlight=False)
+            raise typer.Exit(code=130) from None
+        except MemoryError:
+            fail(
+                "the run ran out of memory (nothing was written); make the scenario smaller "
+                "(network.stores.count, catalogue.skus, demand.store_units_per_day)"
+            )
     if json_:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
-        out.print(kpi_table(summary))
+        out.print(kpi_table(summary, pick_kpis(list(summary["kpis"]), kpi)))
         eng = summary["engine"]
         out.print(
             f"{eng['sim_events']:,} simulated events in {eng['wall_s']:.1f} s "

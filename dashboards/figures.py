@@ -217,6 +217,36 @@ def approval_cycle_times(approvals: pd.DataFrame, kind: str = "box") -> go.Figur
     return fig
 
 
+def approval_cycle_boxes(approvals: pd.DataFrame) -> go.Figure:
+    """:func:`approval_cycle_times` drawn from each box's statistics, not from every sample
+    (quartiles, and whiskers at the furthest point within 1.5 IQR, as plotly draws them): the
+    same boxes in a few hundred bytes, for a document with hundreds of thousands of approvals."""
+    fig = go.Figure()
+    if approvals.empty:
+        fig.update_layout(title="Approval cycle time by type (no approvals decided)", **LAYOUT)
+        return fig
+    df = approvals if "model" in approvals else approvals.assign(model="")
+    for i, (model, g) in enumerate(df.groupby("model", sort=False)):
+        stats = {k: [] for k in ("x", "q1", "median", "q3", "lowerfence", "upperfence")}
+        for kind, h in g.groupby("approval_type", sort=True):
+            y = h["cycle_time_h"].astype(float)
+            q1, med, q3 = (float(y.quantile(q)) for q in (0.25, 0.5, 0.75))
+            iqr = q3 - q1
+            stats["x"].append(kind)
+            stats["q1"].append(q1)
+            stats["median"].append(med)
+            stats["q3"].append(q3)
+            stats["lowerfence"].append(float(y[y >= q1 - 1.5 * iqr].min()))
+            stats["upperfence"].append(float(y[y <= q3 + 1.5 * iqr].max()))
+        fig.add_trace(
+            go.Box(**stats, name=str(model) or "approvals", marker_color=color(str(model), i))
+        )
+    fig.update_layout(title="Approval cycle time by type", boxmode="group", **LAYOUT)
+    fig.update_yaxes(title_text="hours from request to decision")
+    fig.update_xaxes(title_text="approval type")
+    return fig
+
+
 def queue_depth(daily: pd.DataFrame, series: Sequence[str] = ("queue_depth",)) -> go.Figure:
     """Work waiting at each day's close (the model's queue depth; optionally more series)."""
     df = by_day(daily, series)

@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from experiments.intervals import kpi_unit
+
 Unit = Literal["rate", "hours", "money", "count"]
 
 
@@ -101,9 +103,18 @@ TRADEOFF: dict[str, tuple[str, ...]] = {
 VERDICT_KPIS = ("approval_cycle_time_p95_h", "oversell_rate", "fill_rate", "margin_leakage")
 
 
+_UNIT_OF: dict[str, Unit] = {"rate": "rate", "money": "money", "net money": "money"}
+
+
 def kpi(name: str) -> Kpi:
-    """The catalogue entry of ``name`` (an unknown KPI gets a neutral count entry)."""
-    return CATALOGUE.get(name, Kpi(name, name.replace("_", " "), "count", "lower"))
+    """The catalogue entry of ``name``; another KPI gets an entry from its name (KPIS.md's
+    units: a rate, hours, money or a count; lower is better)."""
+    if name in CATALOGUE:
+        return CATALOGUE[name]
+    unit = _UNIT_OF.get(kpi_unit(name), "hours" if name.endswith("_h") else "count")
+    words = name.removesuffix("_h") if unit == "hours" else name
+    label = words.replace("_", " ").capitalize()
+    return Kpi(name, label, unit, "lower")
 
 
 def _missing(v: Any) -> bool:

@@ -18,6 +18,14 @@ difference between the two series is what the fault did. Definitions (simulated 
   backorders at their peak, against the twin.
 
 A daily row is observed at 23:00 of its day (``sim.world``), so day ``d`` closes at ``d + 23/24``.
+
+**Two backlogs, named.** The drain above is the **business backlog** (work owed to customers
+and teams). ``retail-twin check``'s ``backlog_drain_h`` measures the **event backlog**: events
+the world emitted that the orchestration layer has not settled yet (``World.backlog_hourly``,
+sampled every hour), drained when back within ``max(1, 10%)`` of the twin's, worst replication
+(:func:`experiments.slo.drain_hours`). :func:`event_drain_h` computes that same number from
+the two run directories, so the page shows both under their own names; :data:`OWNERS` says who
+owes each part of the business backlog.
 """
 
 from __future__ import annotations
@@ -27,8 +35,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from experiments.slo import drain_hours
+
 WITH_FAULT, WITHOUT_FAULT = "with fault", "without fault"
 BACKLOG = ("backorders_open", "queue_depth", "open_exceptions")
+#: who owes each part of the business backlog
+OWNERS = {
+    "backorders_open": "open backorders: customers' orders waiting for stock (owed by "
+    "fulfilment and replenishment)",
+    "queue_depth": "items waiting in the model's queues: approvals and tasks at the work "
+    "desks, executions in the middleware (owed by the people and integrations behind them)",
+    "open_exceptions": "open exceptions: anomalies waiting in the team queues (owed by buyers, "
+    "customer service, finance, inventory control, store managers)",
+}
 DAY_CLOSE = 23.0 / 24.0
 TOLERANCE_SHARE = 0.10
 
@@ -44,6 +63,9 @@ class Recovery:
     orders_at_risk: int
     extra_oversold_orders: float
     extra_backorders_peak: float
+    #: day of the largest excess business backlog, and its parts by owner (:data:`OWNERS`)
+    peak_day: int | None = None
+    owed_at_peak: tuple[tuple[str, float], ...] = ()
 
 
 def mean_by_day(daily: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -88,6 +110,10 @@ def recovery(
     window = m[(m["day"] >= first) & (m["day"] <= math.floor(end))]
     at_risk = m[(m["day"] >= first) & (m["day"] <= max(last, math.floor(end)))]
     extra_bo = m["backorders_open"] - m["backorders_open_twin"]
+    peak = m.loc[m["excess"].idxmax()] if len(m) and m["excess"].max() > 0 else None
+    owed = tuple(
+        (c, round(float(peak[c] - peak[f"{c}_twin"]), 2)) for c in BACKLOG if c in m
+    ) if peak is not None else ()  # fmt: skip
     return Recovery(
         fault_start_day=start_day,
         recovery_day=end,
@@ -100,7 +126,29 @@ def recovery(
             float(m["oversold_orders"].sum() - m["oversold_orders_twin"].sum()), 2
         ),
         extra_backorders_peak=round(float(max(0.0, extra_bo.max())) if len(m) else 0.0, 2),
+        peak_day=None if peak is None else int(peak["day"]),
+        owed_at_peak=owed,
     )
+
+
+def event_drain_h(with_fault: pd.DataFrame, twin: pd.DataFrame, recovery_h: float) -> float | None:
+    """``check``'s ``backlog_drain_h`` from two hourly event backlogs (``backlog.parquet``:
+    replication, hour, events_in_flight): hours from ``recovery_h`` until the events in flight
+    are back to the twin's, the worst replication; None when one never drained or there is no
+    hourly series."""
+    if with_fault.empty or twin.empty:
+        return None
+    drains = []
+    for rep, g in with_fault.groupby("replication"):
+        t = twin[twin["replication"] == rep]
+        if t.empty:
+            return None
+        a = g.sort_values("hour")["events_in_flight"].tolist()
+        b = t.sort_values("hour")["events_in_flight"].tolist()
+        drains.append(drain_hours(a, b, recovery_h))
+    if not drains or any(d is None for d in drains):
+        return None
+    return max(d for d in drains if d is not None)
 
 
 def timeline(with_fault: pd.DataFrame, twin: pd.DataFrame, series: tuple[str, ...]) -> pd.DataFrame:

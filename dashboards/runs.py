@@ -7,7 +7,7 @@ KPI values are in the units of KPIS.md; money in the scenario's ``currency``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,6 +27,8 @@ class RunData:
     replications: pd.DataFrame
     daily: pd.DataFrame
     approvals: pd.DataFrame
+    #: events in flight every hour of every replication (empty for older run directories)
+    backlog: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def currency(self) -> str:
@@ -88,3 +90,5 @@ class ResilienceRun:
     timeline: pd.DataFrame
     #: long table: "with fault" against "without fault" (paired)
     summary: pd.DataFrame
+    #: ``check``'s backlog_drain_h on these two runs (the event backlog), None if not drained
+    event_drain_h: float | None = None

@@ -31,9 +31,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboards import downloads as dl
 from dashboards import levers as lv
-from dashboards.downloads import Download, reproduce_command, run_downloads, sweep_downloads
-from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, recovery, timeline
+from dashboards.downloads import Download, reproduce_command
+from dashboards.own_scenarios import open_own_scenario, own_scenarios
+from dashboards.recovery import WITH_FAULT, WITHOUT_FAULT, event_drain_h, recovery, timeline
+from dashboards.report import ReportSourceError, report_html
 from dashboards.runs import Comparison, Exploration, ResilienceRun, RunData
 from experiments.analysis import compare_samples, summary_rows
 from experiments.backends import code_fingerprint
@@ -76,6 +79,8 @@ __all__ = [
     "ResilienceRun",
     "RunData",
     "ScenarioError",
+    "open_own_scenario",
+    "own_scenarios",
     "reproduce_command",
     "run_downloads",
     "sweep_downloads",
@@ -157,7 +162,10 @@ def run_model(
     run_dir = run_dir_for(scenario_json, replications, results_dir)
     if not is_run_dir(run_dir):
         scenario = scenario_from_resolved(json.loads(scenario_json))
-        run_scenario(scenario, replications, run_dir, workers=1, on_progress=on_progress)
+        # the dashboard's own cache directory (keyed by content): a leftover is replaced whole
+        run_scenario(
+            scenario, replications, run_dir, workers=1, on_progress=on_progress, force=True
+        )
     elif on_progress is not None:
         on_progress(1.0)
     return _read_run(str(run_dir), scenario_json)
@@ -185,6 +193,7 @@ def read_run(run_dir: str | Path) -> RunData:
         replications=rec.replications,
         daily=daily.assign(model=model),
         approvals=approvals.assign(model=model),
+        backlog=rec.backlog(),
     )
 
 
@@ -313,7 +322,9 @@ def resilience(
     rec = recovery(hit.daily, twin.daily, fault.start_day, fault.duration_h)
     tl = timeline(hit.daily, twin.daily, TIMELINE_SERIES)
     summary = paired_summary([twin, hit], WITHOUT_FAULT, labels=[WITHOUT_FAULT, WITH_FAULT])
-    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary)
+    end_h = (fault.start_day * 24.0) + fault.duration_h
+    events = event_drain_h(hit.backlog, twin.backlog, end_h)
+    return ResilienceRun(scenario, model, fault, hit, twin, rec, tl, summary, events)
 
 
 def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str:
@@ -331,12 +342,16 @@ def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str
 
 
 # ------------------------------------------------------------------------------ history
-def history(results_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(runs, sweeps) under the results directory, newest first; empty when there is none."""
+def history(
+    results_dir: str | Path, skipped: list[tuple[str, str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(runs, sweeps) under the results directory, newest first; empty when there is none.
+    Directories that cannot be read back are left out and listed in ``skipped``."""
     root = results_root(results_dir)
     if not root.is_dir():
         return pd.DataFrame(), pd.DataFrame()
-    return _newest_first(list_runs(root), "run_dir"), _newest_first(list_sweeps(root), "sweep_dir")
+    runs, sweeps = list_runs(root, skipped), list_sweeps(root, skipped)
+    return _newest_first(runs, "run_dir"), _newest_first(sweeps, "sweep_dir")
 
 
 def _newest_first(df: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -373,6 +388,35 @@ def open_sweep(sweep_dir: str | Path) -> Comparison:
 def _open_sweep(sweep_dir: str, mtime: float) -> Comparison:
     del mtime
     return read_sweep(sweep_dir)
+
+
+# ------------------------------------------------------------------------------ downloads
+def report_download(path: str | Path) -> Download | None:
+    """The executive report (one HTML file) of a run or comparison directory; None when the
+    directory cannot be read as one (:mod:`dashboards.report`)."""
+    try:
+        data = _report(str(path), _mtime(Path(path)))
+    except (ReportSourceError, OSError, ValueError, KeyError):
+        return None
+    return Download("report.html", "report.html", data, "text/html")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report(path: str, mtime: float) -> bytes:
+    del mtime
+    return report_html(path).encode("utf-8")
+
+
+def run_downloads(run: RunData) -> list[Download]:
+    """The files of a run (:func:`dashboards.downloads.run_downloads`) and its report."""
+    report = report_download(run.run_dir)
+    return dl.run_downloads(run) + ([report] if report is not None else [])
+
+
+def sweep_downloads(comp: Comparison) -> list[Download]:
+    """The executive report of a comparison first, then its tables."""
+    report = report_download(comp.sweep_dir)
+    return ([report] if report is not None else []) + dl.sweep_downloads(comp)
 
 
 # ------------------------------------------------------------------------------ fidelity

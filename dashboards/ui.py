@@ -17,27 +17,37 @@ import streamlit as st
 
 from dashboards import kpis as K
 from dashboards import levers as lv
-from dashboards import service
+from dashboards import resultsroot, service
 from scenarios.loader import ScenarioError
 
 TEXT_DIR = Path(__file__).parent / "text"
 RESULTS_KEY = "results_dir"
-DEFAULT_RESULTS_DIR = "runs"
+DEFAULT_RESULTS_DIR = "."
 
 
 # ------------------------------------------------------------------------------ settings
 def results_dir_input() -> None:
-    """The results directory (sidebar); every page reads it with :func:`results_dir`."""
+    """The results folder (sidebar), inside the root fixed at start; every page reads it with
+    :func:`results_dir`."""
     st.session_state.setdefault(RESULTS_KEY, DEFAULT_RESULTS_DIR)
     st.sidebar.text_input(
-        "Results directory",
+        "Results folder",
         key=RESULTS_KEY,
-        help="Where runs are written and read back (relative to the working directory).",
+        help=f"A folder inside the results root `{resultsroot.root()}` (fixed when the "
+        "dashboard starts: `retail-twin dashboard --results DIR`).",
     )
+    try:
+        resultsroot.inside(str(st.session_state.get(RESULTS_KEY) or ""))
+    except resultsroot.OutsideRootError as exc:
+        st.sidebar.error(f"{exc}; using the root.", icon=":material/folder_off:")
 
 
 def results_dir() -> str:
-    return str(st.session_state.get(RESULTS_KEY) or DEFAULT_RESULTS_DIR)
+    """The chosen folder, resolved inside the results root (the root itself if it leads out)."""
+    try:
+        return str(resultsroot.inside(str(st.session_state.get(RESULTS_KEY) or "")))
+    except resultsroot.OutsideRootError:
+        return str(resultsroot.root())
 
 
 def text(name: str) -> str:
@@ -104,14 +114,94 @@ def submitted(page: str, request: dict[str, Any], button: bool) -> dict[str, Any
 
 # ------------------------------------------------------------------------------ levers
 def scenario_picker(page: str, default: str) -> str:
+    """The scenario: a library name, or a file of the user's own (a path under the results
+    directory), opened from an upload or pasted YAML in the sidebar. An invalid file shows
+    every problem with its path and stops the page: nothing runs until it is valid."""
+    key = f"{page}_scenario"
     lib = service.library()
     names = [n for n, _ in lib]
-    return st.sidebar.selectbox(
+    try:
+        own = service.own_scenarios(results_dir())
+    except OSError:
+        own = []
+    options = names + own
+    if st.session_state.get(key) not in (None, *options):
+        del st.session_state[key]
+    st.session_state.setdefault(key, default if default in options else options[0])
+    picked = st.sidebar.selectbox(
         "Scenario",
-        names,
-        index=names.index(default) if default in names else 0,
-        key=f"{page}_scenario",
-        help="\n\n".join(f"**{n}**: {d}" for n, d in lib),
+        options,
+        key=key,
+        format_func=scenario_label,
+        help="\n\n".join(f"**{n}**: {d}" for n, d in lib)
+        + "\n\nYour own files live under RESULTS/scenarios/.",
+    )
+    _open_own(page)
+    if picked not in names:
+        st.sidebar.caption(f"Your scenario: `{picked}`")
+    return str(picked)
+
+
+def scenario_label(name: str) -> str:
+    """How a scenario is named on a page: its library name, or its file's stem."""
+    if name in {n for n, _ in service.library()}:
+        return name
+    return f"{Path(name).stem} (your file)"
+
+
+def _open_own(page: str) -> None:
+    """Upload or paste a scenario YAML; validate it with the CLI's loader before using it."""
+    with st.sidebar.expander("Open your own scenario", expanded=False):
+        st.file_uploader("Scenario YAML file", type=["yaml", "yml"], key=f"{page}_upload")
+        st.text_area(
+            "or paste YAML",
+            key=f"{page}_paste",
+            height=140,
+            help="The same format as the CLI (`retail-twin schema`); `extends: baseline` works.",
+        )
+        st.button("Check and open", key=f"{page}_open_own", on_click=_check_own, args=(page,))
+    problem = st.session_state.pop(f"{page}_own_problem", None)
+    if problem is not None:
+        kind, value, file_name = problem
+        if kind == "scenario":
+            own_scenario_error(value, file_name)
+        elif kind == "os":
+            results_error(value)
+        else:
+            st.warning(value)
+        st.stop()
+
+
+def _check_own(page: str) -> None:
+    """The button's callback (it runs before the page, so it may pick the scenario)."""
+    upload = st.session_state.get(f"{page}_upload")
+    if upload is not None:
+        text, file_name = upload.getvalue().decode("utf-8", errors="replace"), upload.name
+    else:
+        text, file_name = str(st.session_state.get(f"{page}_paste") or ""), "pasted.yaml"
+    if not text.strip():
+        st.session_state[f"{page}_own_problem"] = ("empty", "Choose a YAML file or paste one.", "")
+        return
+    try:
+        path = service.open_own_scenario(text, file_name, results_dir())
+    except ScenarioError as exc:
+        st.session_state[f"{page}_own_problem"] = ("scenario", exc, file_name)
+        return
+    except OSError as exc:
+        st.session_state[f"{page}_own_problem"] = ("os", exc, file_name)
+        return
+    st.session_state[f"{page}_scenario"] = path
+
+
+def own_scenario_error(exc: ScenarioError, file_name: str) -> None:
+    """Every problem of a user's scenario file, each with its dotted path."""
+    lines = [
+        f"- `{p.path or '<root>'}`: expected {p.expected}; found {p.found}" for p in exc.problems
+    ]
+    st.error(
+        f"`{file_name}` is not a valid scenario ({len(exc.problems)} problem(s)); nothing was "
+        "run:\n\n" + "\n".join(lines),
+        icon=":material/error:",
     )
 
 

@@ -9,6 +9,9 @@ The input is the tidy per-replication table (one row per replication: ``replicat
   of the per-replication differences, over the replications that succeeded in both runs;
 - **unpaired** otherwise: a Welch interval on the difference of the means.
 
+Every interval comes from :func:`experiments.intervals.kpi_interval`, so none leaves the range
+of its KPI (a rate's difference stays in [-1, 1], a rate in [0, 1], a duration >= 0).
+
 A difference whose interval holds 0 is "no significant difference". Intervals need at least two
 replications; a KPI that is null in any replication of a run has no mean (KPIS.md: null, never 0).
 """
@@ -21,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.stats import mean_ci, paired_difference, welch_difference
+from experiments.intervals import kpi_interval
 
 DIGITS = 6
 
@@ -82,7 +85,7 @@ def compare_samples(
             "kpis_ci95": {},
         }
         for k in kpis:
-            stat = mean_ci(_values(good, k))
+            stat = kpi_interval(k, _values(good, k))
             entry["kpis"][k], entry["kpis_ci95"][k] = _interval(stat, len(good))
         out["runs"][label] = entry
     for label in labels:
@@ -98,10 +101,10 @@ def compare_samples(
         else:
             n = min(len(a), len(b))
         for k in kpis:
-            if paired:
-                stat = paired_difference(_values(a, k), _values(b, k)) if n else None
+            if paired and not n:
+                stat = None
             else:
-                stat = welch_difference(_values(a, k), _values(b, k))
+                stat = kpi_interval(k, _values(a, k), _values(b, k), paired=paired)
             mean, ci = _interval(stat, n)
             diffs[k] = {"mean": mean, "ci95": ci, "significant": is_significant(ci), "n": n}
         out["differences"][label] = diffs

@@ -53,27 +53,54 @@ def fmt_ci(ci: Sequence[float] | None) -> str:
     return "—" if ci is None else f"[{fmt(ci[0])}, {fmt(ci[1])}]"
 
 
-def fmt_diff(d: dict[str, Any]) -> str:
+def _short_diff(d: dict[str, Any], is_ref: bool) -> str:
+    """A difference in one short cell: ``+0.0057 [-0.0111, 0.0224] n.s.``."""
+    if is_ref:
+        return "reference"
     if d.get("mean") is None:
         return "—"
     mean = d["mean"]
     text = f"{'+' if mean >= 0 else ''}{fmt(mean)} {fmt_ci(d.get('ci95'))}"
-    if d.get("significant") is False:
-        return f"no significant difference ({text})"
-    return text
+    return text + (" n.s." if d.get("significant") is False else "")
 
 
-def comparison_table(comp: dict[str, Any], title: str, kpis: Sequence[str] | None = None) -> Table:
-    """KPI rows; per run its mean and 95% interval; per other run its difference to the ref."""
+def comparison_table(
+    comp: dict[str, Any],
+    title: str,
+    kpis: Sequence[str] | None = None,
+    by_model: bool | None = None,
+) -> Table:
+    """Each KPI's mean and 95% interval per run, and each other run's difference to the ref.
+
+    With two runs, one row per KPI (a column per run and one for the difference). With more
+    (or ``by_model``), one row per KPI x run — the runs as rows, so the table stays about 100
+    columns wide however many models are compared.
+    """
     runs = comp["runs"]
     ref = comp["reference"]
     names = list(kpis) if kpis else list(next(iter(runs.values()))["kpis"])
-    table = Table(title=title)
+    kind = "paired" if comp.get("paired") else "unpaired"
+    caption = "n.s.: no significant difference (the 95% interval of the difference holds 0)"
+    others = [label for label in runs if label != ref]
+    if by_model is None:
+        by_model = len(runs) > 2
+    table = Table(title=title, caption=caption)
+    if by_model:
+        table = Table(title=title, caption=caption)
+        table.add_column("KPI · model (replications)")
+        table.add_column("mean [95% interval]", justify="right", no_wrap=True)
+        table.add_column(f"difference to {ref} ({kind})", justify="right", no_wrap=True)
+        for k in names:
+            table.add_row(f"[bold]{k}[/]", "", "")
+            for label, entry in runs.items():
+                mean = f"{fmt(entry['kpis'].get(k))} {fmt_ci(entry['kpis_ci95'].get(k))}"
+                d = {} if label == ref else comp["differences"][label].get(k, {})
+                table.add_row(f"  {label} ({entry['n']})", mean, _short_diff(d, label == ref))
+            table.add_section()
+        return table
     table.add_column("KPI", no_wrap=True, min_width=max(map(len, names), default=3))
     for label, entry in runs.items():
         table.add_column(f"{label} (n={entry['n']})", justify="right")
-    others = [label for label in runs if label != ref]
-    kind = "paired" if comp.get("paired") else "unpaired"
     for label in others:
         table.add_column(f"{label} − {ref} ({kind})", justify="right")
     for k in names:
@@ -81,7 +108,7 @@ def comparison_table(comp: dict[str, Any], title: str, kpis: Sequence[str] | Non
         for entry in runs.values():
             row.append(f"{fmt(entry['kpis'].get(k))} {fmt_ci(entry['kpis_ci95'].get(k))}")
         for label in others:
-            row.append(fmt_diff(comp["differences"][label].get(k, {})))
+            row.append(_short_diff(comp["differences"][label].get(k, {}), False))
         table.add_row(*row)
     return table
 

@@ -88,6 +88,13 @@ def run_replication(
     )
     if out_dir is not None:
         write_frame(pd.DataFrame(world.daily), out_dir / "daily.parquet")
+        # the event backlog (events emitted, not yet settled) at every whole hour: what
+        # ``check``'s backlog_drain_h and the resilience lab's event drain are read from
+        hourly = np.asarray(world.backlog_hourly, dtype=np.int64)
+        write_frame(
+            pd.DataFrame({"hour": np.arange(len(hourly)), "events_in_flight": hourly}),
+            out_dir / "backlog.parquet",
+        )
         samples = world.kpi.approval_cycle_samples()
         # columnar: one row per approval cycle, without a Python object per row (memory stays
         # flat in the horizon, see issue 7)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
@@ -299,6 +299,16 @@ def run_checks(
                 check.results += evaluate(b, values.get(b.kpi), refs.get(b.kpi))
         checks.append(check)
     return checks
+
+
+def checks_record(checks: Sequence[ScenarioCheck]) -> dict[str, Any]:
+    """The checks as a JSON-ready object (what ``check --save`` writes; the report reads it)."""
+    return {
+        "checks": [
+            {**asdict(c), "passed": c.passed, "results": [asdict(r) for r in c.results]}
+            for c in checks
+        ]
+    }
 
 
 # ------------------------------------------------------------------------------------ JUnit

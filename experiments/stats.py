@@ -94,6 +94,8 @@ def welch_difference(a: list[float], b: list[float]) -> tuple[float, float, floa
     se2 = vx + vy
     if se2 == 0.0:
         return d, d, d
-    df = se2**2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
+    denom = vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1)
+    # variances so small that their squares underflow: the pooled degrees of freedom
+    df = se2**2 / denom if denom > 0.0 else float(len(x) + len(y) - 2)
     half = t975(max(1, math.floor(df))) * math.sqrt(se2)
     return d, d - half, d + half

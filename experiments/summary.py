@@ -1,10 +1,11 @@
 """Summaries: the summary object of KPIS.md over replications, and a run directory's tables.
 
-:func:`aggregate` turns the results of R replications into KPI means, Student-t 95% intervals
-(when R > 1), per-approval-type means, the declared fault windows and engine totals;
-:func:`run_summary` adds the failed replications; :func:`write_run_dir` writes a run
-directory's ``replications.parquet`` (one row per replication) and ``summary.json``. Integer
-KPIs of a single replication stay integers; every other mean is rounded to 6 decimals.
+:func:`aggregate` turns the results of R replications into KPI means, 95% intervals (when
+R > 1; Student-t within the KPI's range: :func:`experiments.intervals.kpi_interval`),
+per-approval-type means, the declared fault windows and engine totals; :func:`run_summary` adds
+the failed replications; :func:`write_run_dir` writes a run directory's
+``replications.parquet`` (one row per replication) and ``summary.json``. Integer KPIs of a
+single replication stay integers; every other mean is rounded to 6 decimals.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from experiments.auditrun import AUDIT_COLUMNS, audit_block
+from experiments.intervals import kpi_interval
 from experiments.result import OK, TaskResult
 from experiments.stats import mean_ci
 from experiments.store import (
@@ -37,7 +40,7 @@ def aggregate(scenario: Scenario, results: Sequence[TaskResult], wall_s: float) 
     ci: dict[str, Any] = {}
     for name in names:
         vals = [r.kpis[name] for r in results]
-        stat = mean_ci(vals)
+        stat = kpi_interval(name, vals)
         if stat is None:
             kpis[name] = None
             ci[name] = None
@@ -77,8 +80,14 @@ def aggregate(scenario: Scenario, results: Sequence[TaskResult], wall_s: float) 
     return summary
 
 
-def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float) -> dict:
-    """The KPIS.md summary over the successful replications, plus the failed ones if any."""
+def run_summary(
+    doc: dict[str, Any],
+    results: Sequence[TaskResult],
+    wall_s: float,
+    audit_key: bytes | None = None,
+) -> dict:
+    """The KPIS.md summary over the successful replications, plus the failed ones if any, and
+    the audit heads of the successful ones (:mod:`experiments.auditrun`) when they kept one."""
     scenario = scenario_from_resolved(doc)
     good = [r for r in results if r.status == OK]
     if good:
@@ -100,17 +109,25 @@ def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: floa
             {"replication": r.replication, "seed": r.seed, "error": r.error}
             for r in sorted(failed, key=lambda r: r.replication)
         ]
+    if any("audit_head" in r.engine for r in good):
+        summary["audit"] = audit_block([(r.replication, r.engine) for r in good], audit_key)
     return summary
 
 
 def write_run_dir(
-    run_dir: Path, doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float
+    run_dir: Path,
+    doc: dict[str, Any],
+    results: Sequence[TaskResult],
+    wall_s: float,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
     """Write ``replications.parquet`` and ``summary.json`` of a run directory; return the latter."""
     results = sorted(results, key=lambda r: r.replication)
     columns = ["replication", "seed", "status", "error", *kpi_names(results), *ENGINE_COLUMNS]
+    if any("audit_head" in r.engine for r in results):
+        columns += AUDIT_COLUMNS
     table = rows_table([result_row(r) for r in results], columns)
     write_table(table, run_dir / "replications.parquet")
-    summary = run_summary(doc, results, wall_s)
+    summary = run_summary(doc, results, wall_s, audit_key)
     write_json(run_dir / "summary.json", summary)
     return summary

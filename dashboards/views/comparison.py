@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboards import figures, kpis, service, ui
@@ -67,11 +69,23 @@ finally:
     bar.done()
 
 if comp is not None:
-    st.subheader(f"{len(comp.models)} models on {comp.scenario}")
+    st.subheader(f"{len(comp.models)} models on {ui.scenario_label(comp.scenario)}")
     st.caption(
         f"{comp.replications} replication(s) each, common random numbers; differences are paired "
         f"against {comp.reference} · sweep directory `{comp.sweep_dir}`"
     )
+    report = service.report_download(comp.sweep_dir)
+    if report is not None:
+        st.download_button(
+            "Executive report (HTML)",
+            report.data,
+            file_name=f"report_{Path(comp.scenario).stem}.html",
+            mime=report.mime,
+            key=f"{PAGE}_report",
+            on_click="ignore",
+            icon=":material/description:",
+            help="one self-contained page to forward: recommendation, evidence, charts, sources",
+        )
     st.markdown("#### Verdict")
     st.markdown("\n".join(f"- {line}" for line in kpis.verdict(comp.summary)))
 

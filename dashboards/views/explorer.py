@@ -52,12 +52,19 @@ finally:
 if result is not None:
     run = result.run
     ref = result.reference
-    st.subheader(f"{result.model} on {result.scenario}" + (" vs manual" if ref else ""))
+    label = ui.scenario_label(result.scenario)
+    st.subheader(f"{result.model} on {label}" + (" vs manual" if ref else ""))
     keys = [o.partition("=")[0] for o in result.overrides]
     st.caption(
         f"{run.n} replication(s) · seed {run.summary.get('seed')} · "
         f"{run.summary.get('horizon_days')} days · "
-        + (f"changed: {', '.join(keys)}" if keys else "the library scenario as shipped")
+        + (
+            f"changed: {', '.join(keys)}"
+            if keys
+            else "the library scenario as shipped"
+            if label == result.scenario
+            else "your file as opened"
+        )
     )
     ui.kpi_cards(result.summary, result.model, currency=run.currency)
 

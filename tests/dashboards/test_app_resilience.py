@@ -20,13 +20,14 @@ def test_opens_on_a_carrier_outage_under_manual(app, calls):
     f = call["fault"]
     assert (f.target, f.start_day, f.duration_h, f.intensity) == ("carrier_api", 4.0, 36.0, 1.0)
     labels = [m.label for m in at.metric]
-    assert labels[:4] == [
-        "Backlog drain time",
+    assert labels[:5] == [
+        "Business drain",
+        "Event drain",
         "Orders at risk",
         "Extra oversold orders",
         "Peak excess backlog",
     ]
-    assert "Fill rate" in labels[4:]  # what the fault changed over the run
+    assert "Fill rate" in labels[5:]  # what the fault changed over the run
     assert any("vs without fault" in (m.delta or "") for m in at.metric)
     assert len(at.get("plotly_chart")) == 1
 

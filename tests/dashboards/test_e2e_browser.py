@@ -206,10 +206,55 @@ def test_every_other_page_renders(server, page, tmp_path):
 
     page.goto(f"{server}/resilience", timeout=60_000)
     _settle(page, metrics=12, charts=1)
-    assert page.get_by_text("Backlog drain time").count() >= 1
+    assert page.get_by_text("Business drain").count() >= 1
+    assert page.get_by_text("Event drain").count() >= 1
     _shoot(page, tmp_path, "resilience")
 
     page.goto(f"{server}/history", timeout=60_000)
     _settle(page, metrics=4, charts=2)
     assert page.get_by_text("Reopen a run").count() >= 1
     _shoot(page, tmp_path, "history")
+
+
+TWO_ERRORS = "extends: tiny\nname: broken_shop\nhorizon_days: -3\ncatalogue: {skus: many}\n"
+VALID = "extends: tiny\nname: my_shop\nhorizon_days: 4\n"
+
+
+def _upload(page, path: Path) -> None:
+    expander = page.locator('[data-testid="stSidebar"]').get_by_text("Open your own scenario")
+    if not page.locator('[data-testid="stFileUploaderDropzone"]').is_visible():
+        expander.click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.wait_for_selector('[data-testid="stFileChip"]', timeout=30_000)
+    page.wait_for_timeout(500)  # the upload's rerun starts
+    page.wait_for_selector(IDLE, timeout=RUN_MS)
+    page.get_by_role("button", name="Check and open").click()
+
+
+def test_an_uploaded_scenario_is_validated_then_runs(server, page, tmp_path):
+    """Two errors in an uploaded file are both shown and nothing runs; a valid file runs."""
+    page.goto(server, timeout=60_000)
+    _settle(page, metrics=8, charts=1)
+    bad = tmp_path / "broken_shop.yaml"
+    bad.write_text(TWO_ERRORS)
+    _upload(page, bad)
+    error = page.locator('[data-testid="stAlertContentError"]')
+    error.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=RUN_MS)
+    text = error.inner_text()
+    assert "2 problem(s)" in text
+    assert "horizon_days" in text
+    assert "catalogue.skus" in text
+    assert page.locator(METRIC).count() == 0  # the page stopped before running anything
+    good = tmp_path / "my_shop.yaml"
+    good.write_text(VALID)
+    page.locator('[data-testid="stFileChipDeleteBtn"]').click()
+    _upload(page, good)
+    page.wait_for_selector("text=Your scenario:", timeout=60_000)
+    _settle(page, metrics=8, charts=0)
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector("text=hybrid on my_shop (your file) vs manual", timeout=RUN_MS)
+    _settle(page, metrics=8, charts=5)
+    caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+    assert "4 days" in caption.inner_text()
+    _shoot(page, tmp_path, "own_scenario")

@@ -152,3 +152,22 @@ def test_shade_faults_puts_each_declared_window_on_the_date_axis():
     assert "outage · carrier_api" in labels
     assert "cron_lag · nightly_sync" in labels
     assert figures.shade_faults(go.Figure(), [], daily).layout.shapes == ()
+
+
+def test_boxes_from_statistics_match_the_samples():
+    """The report's approval boxes are computed, not sampled: quartiles of the data."""
+    from dashboards.figures import approval_cycle_boxes
+
+    df = pd.DataFrame(
+        {
+            "model": ["hybrid"] * 5,
+            "approval_type": ["purchase"] * 5,
+            "cycle_time_h": [1.0, 2.0, 3.0, 4.0, 100.0],
+        }
+    )
+    (trace,) = approval_cycle_boxes(df).data
+    assert list(trace.median) == [3.0]
+    assert list(trace.q1) == [2.0]
+    assert list(trace.q3) == [4.0]
+    assert list(trace.upperfence) == [4.0]  # 100 h lies beyond 1.5 IQR: an outlier
+    assert list(trace.lowerfence) == [1.0]

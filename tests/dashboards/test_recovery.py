@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.recovery import backlog, recovery, timeline
+from dashboards.recovery import OWNERS, backlog, event_drain_h, recovery, timeline
+from experiments.slo import drain_hours
 
 
 def _daily(backorders, queue=None, orders=None, oversold=None, reps=1):
@@ -69,3 +70,59 @@ def test_replications_are_averaged_and_the_timeline_has_both_variants():
     assert list(tl["variant"].unique()) == ["with fault", "without fault"]
     assert len(tl) == 6
     assert tl.loc[tl["variant"] == "with fault", "backorders_open"].tolist() == [0, 4, 0]
+
+
+def test_the_peak_says_which_work_is_owed_and_by_whom():
+    twin = _daily([0, 0, 0, 0, 0, 0], queue=[1, 1, 1, 1, 1, 1])
+    hit = _daily([0, 0, 5, 2, 0, 0], queue=[1, 1, 4, 1, 1, 1])
+    rec = recovery(hit, twin, start_day=2.0, duration_h=24.0)
+    assert rec.peak_day == 2
+    assert dict(rec.owed_at_peak) == {
+        "backorders_open": 5.0,
+        "queue_depth": 3.0,
+        "open_exceptions": 0.0,
+    }
+    assert set(OWNERS) == {c for c, _ in rec.owed_at_peak}
+
+
+def _hourly(values, reps=1):
+    return pd.DataFrame(
+        [
+            {"replication": r, "hour": h, "events_in_flight": v}
+            for r in range(reps)
+            for h, v in enumerate(values)
+        ]
+    )
+
+
+def test_the_event_drain_is_checks_definition():
+    """Hours from the end of the fault until events in flight are back to the twin's."""
+    twin = _hourly([2] * 12)
+    hit = _hourly([2, 2, 9, 30, 25, 12, 4, 3, 2, 2, 2, 2])
+    assert event_drain_h(hit, twin, recovery_h=4.0) == drain_hours(
+        hit["events_in_flight"].tolist(), twin["events_in_flight"].tolist(), 4.0
+    )
+    # hour 6 is 2 above the twin (> max(1, 10%)); hour 7 is 1 above: drained 3 h after hour 4
+    assert event_drain_h(hit, twin, recovery_h=4.0) == 3.0
+    assert event_drain_h(_hourly([2, 50, 50]), _hourly([2, 2, 2]), 1.0) is None
+    assert event_drain_h(pd.DataFrame(), twin, 1.0) is None
+
+
+def test_the_lab_and_check_agree_on_a_carrier_outage(tmp_path):
+    """One definition: the event drain read from two run directories equals check's
+    backlog_drain_h for the same scenario and its fault-free twin."""
+    from experiments.replicate import run_scenario
+    from experiments.results import load_run
+    from experiments.slo import BACKLOG_DRAIN, fault_free_twin, run_checks
+    from scenarios.loader import load_scenario
+
+    s = load_scenario("slo_carrier_outage", ["slo.replications=1"])
+    run_scenario(s, 1, tmp_path / "hit")
+    run_scenario(fault_free_twin(s), 1, tmp_path / "twin")
+    end_h = max(w["end_h"] for w in load_run(tmp_path / "hit").summary["fault_windows"])
+    ours = event_drain_h(
+        load_run(tmp_path / "hit").backlog(), load_run(tmp_path / "twin").backlog(), end_h
+    )
+    (check,) = run_checks([(s, "slo_carrier_outage")])
+    theirs = next(r.value for r in check.results if r.kpi == BACKLOG_DRAIN)
+    assert ours == theirs

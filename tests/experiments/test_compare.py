@@ -93,7 +93,8 @@ def test_compare_command_prints_intervals_and_paired_differences(fast):
     assert len(comp["runs"]["manual"]["kpis_ci95"]["fill_rate"]) == 2
     table = runner.invoke(app, [*args, "--kpi", "sod_violations_total", "--kpi", "revenue"])
     assert table.exit_code == 0, table.output
-    assert "no significant difference" in table.stdout
+    assert " n.s." in table.stdout
+    assert "n.s.: no significant difference" in table.stdout
     assert "manual (n=3)" in table.stdout
 
 
