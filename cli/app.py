@@ -23,8 +23,12 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from experiments.backends import BackendError, BackendSpec
+from experiments.estimate import estimate, refusal
 from experiments.kpi_groups import select
+from experiments.lock import LockedError
 from experiments.plugins import PluginError, load_plugins, normalise
+from experiments.staging import OutDirError
+from experiments.store import remove_partials
 from experiments.sweep import SweepDirError
 from orchestration.integration.erp import automation_problems
 from orchestration.integration.n8n_flows import n8n_problems
@@ -140,6 +144,22 @@ Resume = Annotated[
     bool,
     typer.Option("--resume", help="continue an interrupted run in --out; redo nothing finished"),
 ]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="replace a non-empty --out run directory, and run past the size estimate",
+    ),
+]
+AuditKey = Annotated[
+    str | None,
+    typer.Option(
+        "--audit-key",
+        envvar="RETAILTWIN_AUDIT_KEY",
+        show_envvar=True,
+        help="HMAC key that signs (run) or checks (audit verify) the audit heads of summary.json",
+    ),
+]
 NoOutputs = Annotated[
     bool,
     typer.Option(
@@ -167,10 +187,12 @@ def run_guarded(fn: Callable[[], T], out_dir: Path | None) -> T:
         return fn()
     except ScenarioError as exc:
         scenario_error(exc)
-    except (SweepDirError, BackendError) as exc:
+    except (SweepDirError, BackendError, OutDirError, LockedError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         hint = f"; rerun with --resume --out {out_dir}" if out_dir is not None else ""
+        if out_dir is not None and out_dir.is_dir():
+            remove_partials(out_dir)  # the workers are stopped: no half-written file is left
         err.print(f"[bold yellow]interrupted[/]: completed runs are kept{hint}")
         raise typer.Exit(code=130) from None
 
@@ -207,6 +229,21 @@ def load_scenario_arg(
 
 def backend_spec(workers: int | None, dask: str | None) -> BackendSpec:
     return BackendSpec(workers, dask)
+
+
+def refuse_if_too_big(
+    runs: list[tuple[Scenario, int]], backend: BackendSpec, force: bool = False
+) -> None:
+    """Exit 2 before anything runs when ``runs`` (scenario, replications) cannot fit this
+    machine (:mod:`experiments.estimate`), naming the fields that drive the size; ``--force``
+    runs anyway."""
+    if force:
+        return
+    estimates = [e for s, reps in runs for e in [estimate(s)] * reps]
+    parallel = 1 if backend.dask else backend.n_workers  # Dask: the workers' own memory
+    message = refusal(estimates, parallel)
+    if message:
+        fail(message)
 
 
 def plugin_specs(specs: list[str] | None) -> tuple[str, ...]:

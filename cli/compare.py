@@ -7,12 +7,14 @@ Exit codes: 0 success; 1 some runs failed (they are recorded and listed, the res
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
 
 from cli.app import (
     Dask,
+    Force,
     JsonOut,
     Kpis,
     NoOutputs,
@@ -29,13 +31,14 @@ from cli.app import (
     out,
     pick_kpis,
     plugin_specs,
+    refuse_if_too_big,
     run_guarded,
     scenario_error,
 )
 from experiments.compare import compare_models
 from experiments.plan import parse_models
 from experiments.report import comparison_table, failures_table, task_progress
-from scenarios.loader import ScenarioError
+from scenarios.loader import ScenarioError, load_scenario
 
 
 @app.command()
@@ -53,6 +56,7 @@ def compare(
     workers: Workers = None,
     dask: Dask = None,
     plugin: Plugins = None,
+    force: Force = False,
 ) -> None:
     """Compare models on SCENARIO: each KPI per model with its 95% interval, and the paired
     difference against the reference (manual if listed, else the first model)."""
@@ -65,6 +69,9 @@ def compare(
         fail("compare needs at least two models (--models m1,m2)")
     overrides = [*(set_ or []), *([f"seed={seed}"] if seed is not None else [])]
     backend = backend_spec(workers, dask)
+    with contextlib.suppress(ScenarioError):  # a bad scenario is reported by compare_models
+        base = load_scenario(scenario, overrides)
+        refuse_if_too_big([(base, replications * len(names))], backend, force)
     with task_progress(err, f"compare {scenario}") as prog:
         comp = run_guarded(
             lambda: compare_models(

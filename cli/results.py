@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import HelpGroup, JsonOut, Kpis, app, dump, fail, kpi_table, out, pick_kpis
+from cli.app import HelpGroup, JsonOut, Kpis, app, dump, err, fail, kpi_table, out, pick_kpis
 from experiments.report import (
     HEADLINE_KPIS,
     comparison_table,
@@ -47,12 +47,16 @@ def results_list(
     """List every sweep and run directory under ROOT."""
     if not root.is_dir():
         fail(f"{root}: no such directory")
-    runs, sweeps = list_runs(root), list_sweeps(root)
+    skipped: list[tuple[str, str]] = []
+    runs, sweeps = list_runs(root, skipped), list_sweeps(root, skipped)
+    for path, reason in skipped:
+        err.print(f"skipped {path}: {reason}", highlight=False, markup=False, soft_wrap=True)
     if json_:
         dump(
             {
                 "sweeps": json.loads(sweeps.to_json(orient="records")),
                 "runs": json.loads(runs.to_json(orient="records")),
+                "skipped": [{"path": p, "reason": r} for p, r in skipped],
             }
         )
         return
@@ -90,10 +94,16 @@ def results_show(
         rec = load_run(run_dir)
     except NotARunError as exc:
         fail(str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a sweep.json edited by hand
+        fail(f"{run_dir}: sweep.json is not one this version can show ({exc!r:.80})")
     if json_:
         dump(rec.summary)
         return
-    out.print(kpi_table(rec.summary, pick_kpis(list(rec.summary.get("kpis", {})), kpi)))
+    try:
+        table = kpi_table(rec.summary, pick_kpis(list(rec.summary.get("kpis", {})), kpi))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        fail(f"{run_dir / 'summary.json'}: not a summary this version can show ({exc!r:.80})")
+    out.print(table)
     reps = sorted(p.name for p in run_dir.glob("rep_*") if p.is_dir())
     out.print(f"{len(rec.replications)} replication row(s); outputs: {', '.join(reps) or 'none'}")
     for f in rec.summary.get("failures", []):
@@ -116,6 +126,8 @@ def results_diff(
         comp = compare_runs(run_dirs, reference)
     except (NotARunError, ValueError) as exc:
         fail(str(exc))
+    except (KeyError, TypeError) as exc:  # a replications table without its columns
+        fail(f"a run directory's replications.parquet lacks what a comparison needs ({exc!r:.80})")
     if json_:
         dump(comp)
         return

@@ -16,6 +16,7 @@ import typer
 
 from cli.app import (
     Dask,
+    Force,
     JsonOut,
     Kpis,
     NoOutputs,
@@ -31,13 +32,14 @@ from cli.app import (
     fail,
     out,
     plugin_specs,
+    refuse_if_too_big,
     run_guarded,
     scenario_error,
 )
 from experiments.plan import SweepSpec, parse_grid, parse_models, plan_sweep
 from experiments.report import HEADLINE_KPIS, failures_table, sweep_table, task_progress
 from experiments.sweep import run_sweep, runs_record, sweep_record
-from scenarios.loader import ScenarioError, read_document
+from scenarios.loader import ScenarioError, read_document, scenario_from_resolved
 
 
 def _is_sweep_file(target: str) -> bool:
@@ -75,6 +77,7 @@ def sweep(
     workers: Workers = None,
     dask: Dask = None,
     plugin: Plugins = None,
+    force: Force = False,
 ) -> None:
     """Run every grid point x model x replication; write one tidy table (results.parquet) and
     a summary (summary.parquet) with means and intervals per point x model."""
@@ -100,6 +103,9 @@ def sweep(
     spec = replace(spec, plugins=plugin_specs(list(spec.plugins)))
     plan = run_guarded(lambda: plan_sweep(spec), out_dir)
     backend = backend_spec(workers, dask)
+    refuse_if_too_big(
+        [(scenario_from_resolved(c.doc), spec.replications) for c in plan.cells], backend, force
+    )
     n = len(plan.cells) * spec.replications
     err.print(
         f"sweep {plan.scenario}: {len(plan.points)} point(s) x {len(plan.models)} model(s) x "

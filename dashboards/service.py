@@ -162,7 +162,10 @@ def run_model(
     run_dir = run_dir_for(scenario_json, replications, results_dir)
     if not is_run_dir(run_dir):
         scenario = scenario_from_resolved(json.loads(scenario_json))
-        run_scenario(scenario, replications, run_dir, workers=1, on_progress=on_progress)
+        # the dashboard's own cache directory (keyed by content): a leftover is replaced whole
+        run_scenario(
+            scenario, replications, run_dir, workers=1, on_progress=on_progress, force=True
+        )
     elif on_progress is not None:
         on_progress(1.0)
     return _read_run(str(run_dir), scenario_json)
@@ -339,12 +342,16 @@ def startup_scenario(results_dir: str | Path, model: str = DEFAULT_MODEL) -> str
 
 
 # ------------------------------------------------------------------------------ history
-def history(results_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(runs, sweeps) under the results directory, newest first; empty when there is none."""
+def history(
+    results_dir: str | Path, skipped: list[tuple[str, str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(runs, sweeps) under the results directory, newest first; empty when there is none.
+    Directories that cannot be read back are left out and listed in ``skipped``."""
     root = results_root(results_dir)
     if not root.is_dir():
         return pd.DataFrame(), pd.DataFrame()
-    return _newest_first(list_runs(root), "run_dir"), _newest_first(list_sweeps(root), "sweep_dir")
+    runs, sweeps = list_runs(root, skipped), list_sweeps(root, skipped)
+    return _newest_first(runs, "run_dir"), _newest_first(sweeps, "sweep_dir")
 
 
 def _newest_first(df: pd.DataFrame, column: str) -> pd.DataFrame:

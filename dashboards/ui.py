@@ -17,27 +17,37 @@ import streamlit as st
 
 from dashboards import kpis as K
 from dashboards import levers as lv
-from dashboards import service
+from dashboards import resultsroot, service
 from scenarios.loader import ScenarioError
 
 TEXT_DIR = Path(__file__).parent / "text"
 RESULTS_KEY = "results_dir"
-DEFAULT_RESULTS_DIR = "runs"
+DEFAULT_RESULTS_DIR = "."
 
 
 # ------------------------------------------------------------------------------ settings
 def results_dir_input() -> None:
-    """The results directory (sidebar); every page reads it with :func:`results_dir`."""
+    """The results folder (sidebar), inside the root fixed at start; every page reads it with
+    :func:`results_dir`."""
     st.session_state.setdefault(RESULTS_KEY, DEFAULT_RESULTS_DIR)
     st.sidebar.text_input(
-        "Results directory",
+        "Results folder",
         key=RESULTS_KEY,
-        help="Where runs are written and read back (relative to the working directory).",
+        help=f"A folder inside the results root `{resultsroot.root()}` (fixed when the "
+        "dashboard starts: `retail-twin dashboard --results DIR`).",
     )
+    try:
+        resultsroot.inside(str(st.session_state.get(RESULTS_KEY) or ""))
+    except resultsroot.OutsideRootError as exc:
+        st.sidebar.error(f"{exc}; using the root.", icon=":material/folder_off:")
 
 
 def results_dir() -> str:
-    return str(st.session_state.get(RESULTS_KEY) or DEFAULT_RESULTS_DIR)
+    """The chosen folder, resolved inside the results root (the root itself if it leads out)."""
+    try:
+        return str(resultsroot.inside(str(st.session_state.get(RESULTS_KEY) or "")))
+    except resultsroot.OutsideRootError:
+        return str(resultsroot.root())
 
 
 def text(name: str) -> str:

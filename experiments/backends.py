@@ -20,6 +20,15 @@ task, so the KPIs are identical bit for bit whatever the backend and the number 
   through :meth:`Client.submit` and come back through :func:`dask.distributed.as_completed`.
   Before submitting to a remote cluster the driver checks that every worker runs the same code
   (:func:`code_fingerprint`); a mismatch is a :class:`BackendError`, not a silent difference.
+  Before it even builds a client, :func:`probe_scheduler` connects with a bounded timeout and
+  reads the scheduler's opening handshake (a Dask scheduler speaks first: an 8-byte frame
+  length, then a small message): a silent listener or a server speaking another protocol (HTTP)
+  is a :class:`BackendError` within :data:`CONNECT_TIMEOUT_S`, not a hang or a 3 EiB
+  allocation.
+
+Pool workers die with their driver: each sets ``PR_SET_PDEATHSIG`` (Linux) and watches the
+driver's PID from a daemon thread, so a SIGKILLed ``sweep`` leaves no worker computing and writing
+into its directory (the fork server they descend from exits with the driver too).
 
 A task whose worker dies (a killed Dask worker, a broken pool) comes back as a failed result
 when the task captures errors, so a sweep records it and goes on.
@@ -28,23 +37,38 @@ when the task captures errors, so a sweep records it and goes on.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import ctypes
 import hashlib
 import importlib
 import multiprocessing
 import os
 import signal
+import socket
+import struct
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.lock import pid_alive
 from experiments.result import TaskResult
 from experiments.tasks import Task, execute, failure
+from sim.progress import RunProgress
 
 #: packages whose code determines a result; a remote worker must hold the same bytes
 CODE_PACKAGES = ("scenarios", "sim", "orchestration", "experiments")
 WORKER_WAIT_S = 60.0
+#: how long ``--dask ADDRESS`` may take to connect and hear the scheduler's handshake
+CONNECT_TIMEOUT_S = 10.0
+#: a Dask handshake is a few hundred bytes; anything over this is not one
+MAX_HANDSHAKE_BYTES = 1 << 20
+#: how often a pool worker checks that its driver is alive (seconds)
+PARENT_WATCH_S = 0.5
+_PR_SET_PDEATHSIG = 1
 
 
 class BackendError(RuntimeError):
@@ -104,10 +128,12 @@ def run_tasks(
     tasks: Sequence[Task],
     backend: BackendSpec = IN_PROCESS,
     on_partial: Callable[[float], None] | None = None,
+    on_status: Callable[[RunProgress], None] | None = None,
 ) -> Iterator[TaskResult]:
     """Yield the result of every task as it completes.
 
-    ``on_partial`` receives the completed fraction of the task now running, in-process only.
+    ``on_partial`` receives the completed fraction of the task now running, ``on_status`` its
+    :class:`~sim.progress.RunProgress` (simulated date, online orders), in-process only.
     Closing the iterator early (an exception in the caller, Ctrl-C) cancels what has not run.
     """
     if not tasks:
@@ -115,29 +141,44 @@ def run_tasks(
     if backend.dask:
         yield from _run_dask(tasks, backend)
     elif backend.n_workers <= 1 or len(tasks) == 1:
-        yield from _run_in_process(tasks, on_partial)
+        yield from _run_in_process(tasks, on_partial, on_status)
     else:
         yield from _run_pool(tasks, min(backend.n_workers, len(tasks)))
 
 
 # ---------------------------------------------------------------------------------- in-process
 def _run_in_process(
-    tasks: Sequence[Task], on_partial: Callable[[float], None] | None
+    tasks: Sequence[Task],
+    on_partial: Callable[[float], None] | None,
+    on_status: Callable[[RunProgress], None] | None = None,
 ) -> Iterator[TaskResult]:
     for task in tasks:
         prog = None
-        if on_partial is not None:
+        if on_partial is not None or on_status is not None:
 
-            def prog(day: int, days: int) -> None:
-                on_partial(day / days)
+            def prog(p: RunProgress) -> None:
+                if on_partial is not None:
+                    on_partial(p.fraction)
+                if on_status is not None:
+                    on_status(p)
 
         yield execute(task, prog)
 
 
 # ---------------------------------------------------------------------------------- process pool
-def _ignore_sigint() -> None:
-    """Pool-child initializer: Ctrl-C is the driver's to handle (it terminates the children)."""
+def _watch_driver(pid: int) -> None:
+    while pid_alive(pid):
+        time.sleep(PARENT_WATCH_S)
+    os._exit(1)  # the driver is gone: nobody will read what this worker would write
+
+
+def _worker_init(driver: int) -> None:
+    """Pool-child initializer: Ctrl-C is the driver's to handle (it terminates the children);
+    the child dies with the driver (parent-death signal, and a watch on the driver's PID)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch_driver, args=(driver,), daemon=True).start()
 
 
 def _outcome(task: Task, get: Callable[[], Any]) -> TaskResult:
@@ -179,7 +220,10 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 def _run_pool(tasks: Sequence[Task], workers: int) -> Iterator[TaskResult]:
     pool = cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_mp_context(), initializer=_ignore_sigint
+        max_workers=workers,
+        mp_context=_mp_context(),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
     )
     futures: dict[cf.Future, Task] = {}
     try:
@@ -196,6 +240,48 @@ def _run_pool(tasks: Sequence[Task], workers: int) -> Iterator[TaskResult]:
 
 
 # ---------------------------------------------------------------------------------- Dask
+def probe_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Connect to a ``tcp://`` scheduler and read its handshake; raise :class:`BackendError`
+    if nothing answers, or something that is not a Dask scheduler does, within ``timeout``."""
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    if scheme != "tcp":
+        return  # tls:// and others: the client's own (bounded) connect applies
+    host, _, port_text = rest.rpartition(":")
+    host = host.strip("[]")
+    try:
+        port = int(port_text.split("/")[0])
+    except ValueError:
+        raise BackendError(f"--dask {address}: expected tcp://HOST:PORT or 'local'") from None
+    try:
+        with socket.create_connection((host or "127.0.0.1", port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            head = b""
+            while len(head) < 8:
+                chunk = sock.recv(8 - len(head))
+                if not chunk:
+                    raise BackendError(
+                        f"{address} closed the connection without a Dask handshake "
+                        "(not a Dask scheduler?)"
+                    )
+                head += chunk
+    except TimeoutError:
+        raise BackendError(
+            f"{address} did not answer like a Dask scheduler within {timeout:.0f} s "
+            "(a silent listener, or another kind of server)"
+        ) from None
+    except OSError as exc:
+        raise BackendError(
+            f"cannot reach the Dask scheduler {address}: {exc.strerror or exc}"
+        ) from None
+    (size,) = struct.unpack("<Q", head)
+    if not 0 < size <= MAX_HANDSHAKE_BYTES:
+        raise BackendError(
+            f"{address} is not a Dask scheduler: it answered {head!r} (an HTTP or other server?)"
+        )
+
+
 def _check_workers(client: Any, address: str) -> None:
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
@@ -236,8 +322,11 @@ def _run_dask(tasks: Sequence[Task], backend: BackendSpec) -> Iterator[TaskResul
             )
             client = Client(cluster)
         else:
-            client = Client(address, timeout="10s")
-    except (OSError, ValueError) as exc:
+            probe_scheduler(address)
+            client = Client(address, timeout=f"{CONNECT_TIMEOUT_S:.0f}s")
+    except BackendError:
+        raise
+    except (OSError, ValueError, MemoryError, TypeError) as exc:
         if cluster is not None:
             cluster.close()
         raise BackendError(f"cannot reach the Dask scheduler {address}: {exc}") from None

@@ -31,6 +31,7 @@ import yaml
 from experiments.plugins import PluginError, load_plugins, normalise
 from experiments.tasks import Task, task_digest
 from orchestration.models import model_names
+from scenarios import safeyaml
 from scenarios.loader import (
     Problem,
     ScenarioError,
@@ -89,8 +90,8 @@ def parse_grid(items: list[str]) -> tuple[tuple[str, tuple[Any, ...]], ...]:
                 problems.append(Problem("--grid", key, "a non-empty value", repr(raw)))
                 continue
             try:
-                values.append(yaml.safe_load(piece))
-            except yaml.YAMLError:
+                values.append(safeyaml.load(piece))
+            except (yaml.YAMLError, ValueError):
                 problems.append(Problem("--grid", key, "a YAML value", repr(piece)))
         grid.append((key, tuple(values)))
     problems += _grid_problems(grid, "--grid")

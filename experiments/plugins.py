@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 
 class PluginError(ImportError):
@@ -48,14 +49,29 @@ def load_plugin(spec: str) -> ModuleType:
         sys.modules[name] = module
         try:
             loader_spec.loader.exec_module(module)
-        except BaseException:
+        except BaseException as exc:
             del sys.modules[name]
-            raise
+            _reraise(spec, exc)
         return module
     try:
         return importlib.import_module(spec)
     except ModuleNotFoundError as exc:
         raise PluginError(f"plugin {spec!r}: {exc}") from None
+    except Exception as exc:
+        _reraise(spec, exc)
+
+
+def _reraise(spec: str, exc: BaseException) -> NoReturn:
+    """A plugin that fails while importing: a :class:`PluginError` saying where and why (a
+    syntax error with its line); Ctrl-C and exits pass through untouched."""
+    if isinstance(exc, SyntaxError):
+        where = f"{Path(exc.filename or spec).name}, line {exc.lineno}"
+        raise PluginError(f"plugin {spec!r}: syntax error ({where}): {exc.msg}") from None
+    if isinstance(exc, Exception) and not isinstance(exc, PluginError):
+        raise PluginError(
+            f"plugin {spec!r} failed while importing: {type(exc).__name__}: {exc}"
+        ) from None
+    raise exc
 
 
 def load_plugins(specs: Iterable[str]) -> None:

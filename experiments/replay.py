@@ -45,10 +45,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import yaml
 
+from experiments.estimate import estimate, refusal
 from experiments.runner import run_replication
-from scenarios.loader import ScenarioError, read_document, scenario_from_resolved
+from scenarios.loader import ScenarioError, bounded_text, read_document, scenario_from_resolved
 
 COLUMNS = ("seq", "t_h", "record", "kind", "id", "key", "location", "sku", "qty", "value", "detail")
 LINK = "link"
@@ -162,11 +162,18 @@ def start_date(run_dir: Path) -> dt.date:
     if not path.is_file():
         raise ReplayError(f"{path}: missing (a run directory holds its resolved scenario)")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        value = doc["start_date"]
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        raise ReplayError(f"{path}: start_date: expected an ISO date; found {exc}") from None
+        doc = read_document(path)
+    except ScenarioError as exc:  # unreadable, not YAML, over the limits: not start_date's fault
+        raise ReplayError(str(exc)) from None
+    value = doc.get("start_date")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ReplayError(
+            f"{path}: start_date: expected an ISO date; found {bounded_text(value)}"
+        ) from None
 
 
 def sim_time(start: dt.date, t_h: float) -> str:
@@ -321,6 +328,9 @@ def rerun_log(run_dir: Path, replication: int, into: Path) -> Path:
         scenario = scenario_from_resolved(read_document(source))
     except ScenarioError as exc:
         raise ReplayError(f"{source}: cannot be re-run:\n{exc}") from None
+    too_big = refusal([estimate(scenario)], 1)
+    if too_big:  # an edited scenario.yaml must not take the machine down
+        raise ReplayError(f"{source}: cannot be re-run here: {too_big.split('. Make')[0]}")
     out = into / f"rep_{replication:03d}"
     run_replication(scenario, replication, out)
     return out / "events.parquet"

@@ -21,11 +21,13 @@ from typing import Any
 from experiments.backends import IN_PROCESS, BackendSpec, run_tasks
 from experiments.plugins import normalise
 from experiments.result import TaskResult
+from experiments.staging import staged_dir
 from experiments.store import write_scenario
 from experiments.summary import run_summary, write_run_dir
 from experiments.tasks import Task, task_digest
 from scenarios.loader import scenario_to_document
 from scenarios.schema import Scenario
+from sim.progress import RunProgress
 
 
 def replication_tasks(
@@ -58,14 +60,42 @@ def replicate(
     backend: BackendSpec = IN_PROCESS,
     on_progress: Callable[[float], None] | None = None,
     plugins: Sequence[str] = (),
+    *,
+    on_status: Callable[[RunProgress], None] | None = None,
+    force: bool = False,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
-    """Run the replications of ``scenario``; return (and write) the summary object of KPIS.md."""
+    """Run the replications of ``scenario``; return (and write) the summary object of KPIS.md.
+
+    The run directory is staged (:mod:`experiments.staging`): it appears whole at ``out_dir``
+    once the summary is written, or not at all; an existing non-empty ``out_dir`` is refused
+    unless ``force``, which replaces it.
+    """
     if replications < 1:
         raise ValueError("replications must be >= 1")
+    if out_dir is None:
+        return _replicate(
+            scenario, replications, None, backend, on_progress, plugins, None, on_status
+        )
+    with staged_dir(out_dir, force) as stage:
+        return _replicate(
+            scenario, replications, stage, backend, on_progress, plugins, audit_key, on_status
+        )
+
+
+def _replicate(
+    scenario: Scenario,
+    replications: int,
+    out_dir: Path | None,
+    backend: BackendSpec,
+    on_progress: Callable[[float], None] | None,
+    plugins: Sequence[str],
+    audit_key: bytes | None,
+    on_status: Callable[[RunProgress], None] | None = None,
+) -> dict[str, Any]:
     tasks = replication_tasks(scenario, replications, out_dir, plugins)
     doc = tasks[0].doc
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
         write_scenario(out_dir, doc)
     results: list[TaskResult] = []
 
@@ -74,13 +104,13 @@ def replicate(
             on_progress((len(results) + f) / replications)
 
     started = time.perf_counter()  # wall clock: engine statistics only
-    for res in run_tasks(tasks, backend, partial):
+    for res in run_tasks(tasks, backend, partial, on_status):
         results.append(res)
         if on_progress is not None:
             on_progress(len(results) / replications)
     wall = time.perf_counter() - started
     if out_dir is not None:
-        return write_run_dir(out_dir, doc, results, wall)
+        return write_run_dir(out_dir, doc, results, wall, audit_key)
     return run_summary(doc, results, wall)
 
 
@@ -93,13 +123,28 @@ def run_scenario(
     *,
     dask: str | None = None,
     plugins: Sequence[str] = (),
+    on_status: Callable[[RunProgress], None] | None = None,
+    force: bool = False,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
     """Run ``replications`` of a scenario; write its run directory when ``out_dir`` is given.
 
     ``workers`` processes (None: all cores; 1: in this process) or a Dask cluster (``dask``:
     a scheduler address or ``"local"``); the KPIs do not depend on which
-    (see :mod:`experiments.backends`).
+    (see :mod:`experiments.backends`). ``on_progress`` gets the completed fraction of the
+    run; ``on_status`` the running replication's :class:`~sim.progress.RunProgress`
+    (in-process only).
+    (see :mod:`experiments.backends`). ``force`` replaces a non-empty ``out_dir``;
+    ``audit_key`` signs the audit heads in ``summary.json`` (:mod:`experiments.auditrun`).
     """
     return replicate(
-        scenario, replications, out_dir, BackendSpec(workers, dask), on_progress, plugins
+        scenario,
+        replications,
+        out_dir,
+        BackendSpec(workers, dask),
+        on_progress,
+        plugins,
+        on_status=on_status,
+        force=force,
+        audit_key=audit_key,
     )

@@ -20,17 +20,54 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from experiments.analysis import compare_samples, summary_rows
+from scenarios.loader import ScenarioError, read_document
 
 
 class NotARunError(FileNotFoundError):
     """A directory that holds neither a run (``summary.json``) nor a sweep (``plan.json``)."""
 
 
+class CorruptRunError(NotARunError):
+    """A run or sweep directory with a file that cannot be read back (named in the message)."""
+
+
 def _read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"not JSON ({type(exc).__name__})"
+        raise CorruptRunError(f"{path}: unreadable: {reason}") from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow: ArrowInvalid is a ValueError
+        kind = type(exc).__name__
+        raise CorruptRunError(f"{path}: not a readable Parquet table ({kind})") from None
+
+
+def _read_scenario(path: Path) -> dict[str, Any]:
+    try:
+        return read_document(path)
+    except ScenarioError as exc:
+        raise CorruptRunError(str(exc).splitlines()[-1].strip(" -")) from None
+
+
+#: keys every summary.json holds (KPIS.md); a summary without them is corrupt
+SUMMARY_KEYS = {"scenario": str, "model": str, "seed": int, "replications": int, "kpis": dict}
+
+
+def _read_summary(path: Path) -> dict[str, Any]:
+    summary = _read_json(path)
+    if not isinstance(summary, dict):
+        raise CorruptRunError(f"{path}: expected a JSON object")
+    for key, kind in SUMMARY_KEYS.items():
+        if not isinstance(summary.get(key), kind):
+            raise CorruptRunError(f"{path}: {key}: expected a {kind.__name__}")
+    return summary
 
 
 def is_run_dir(path: Path) -> bool:
@@ -101,7 +138,7 @@ class SweepRecord:
 def _replications_frame(run_dir: Path, summary: dict[str, Any]) -> pd.DataFrame:
     f = run_dir / "replications.parquet"
     if f.is_file():
-        return pd.read_parquet(f)
+        return _read_parquet(f)
     # a run directory without the table (written before it existed): the means only
     row = {"replication": None, "seed": summary.get("seed"), "status": "ok", "error": None}
     return pd.DataFrame([{**row, **summary.get("kpis", {})}])
@@ -111,9 +148,9 @@ def load_run(run_dir: str | Path) -> RunRecord:
     run_dir = Path(run_dir)
     if not is_run_dir(run_dir):
         raise NotARunError(f"{run_dir}: no summary.json (not a run directory)")
-    summary = _read_json(run_dir / "summary.json")
+    summary = _read_summary(run_dir / "summary.json")
     scen = run_dir / "scenario.yaml"
-    scenario = yaml.safe_load(scen.read_text(encoding="utf-8")) if scen.is_file() else {}
+    scenario = _read_scenario(scen) if scen.is_file() else {}
     return RunRecord(run_dir, summary, scenario, _replications_frame(run_dir, summary))
 
 
@@ -126,23 +163,30 @@ def load_sweep(sweep_dir: str | Path) -> SweepRecord:
     return SweepRecord(
         sweep_dir,
         _read_json(sweep_dir / "sweep.json"),
-        pd.read_parquet(sweep_dir / "results.parquet"),
-        pd.read_parquet(sweep_dir / "summary.parquet"),
+        _read_parquet(sweep_dir / "results.parquet"),
+        _read_parquet(sweep_dir / "summary.parquet"),
     )
 
 
-def list_runs(root: str | Path) -> pd.DataFrame:
-    """One row per run directory under ``root`` (sorted by path), with every KPI mean."""
+def list_runs(root: str | Path, skipped: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """One row per run directory under ``root`` (sorted by path), with every KPI mean.
+
+    A directory that cannot be read back is left out and, when ``skipped`` is given, appended
+    to it as ``(path, reason)``: one corrupt run never hides the others.
+    """
     root = Path(root)
     rows = []
     for f in sorted(root.rglob("summary.json")):
         run_dir = f.parent
         try:
             rec = load_run(run_dir)
-        except (OSError, ValueError):
-            continue  # a directory being written or a foreign file: not a run
+            failed = rec.replications["status"] != "ok" if "status" in rec.replications else []
+            failed = int(sum(bool(x) for x in failed))
+        except (OSError, ValueError, TypeError) as exc:
+            if skipped is not None:
+                skipped.append((str(run_dir), str(exc)))
+            continue
         s = rec.summary
-        reps = rec.replications
         sweep = run_dir.parent.parent if run_dir.parent.name == "runs" else None
         rows.append(
             {
@@ -153,7 +197,7 @@ def list_runs(root: str | Path) -> pd.DataFrame:
                 "seed": s.get("seed"),
                 "horizon_days": s.get("horizon_days"),
                 "replications": s.get("replications"),
-                "failed": int((reps["status"] != "ok").sum()) if "status" in reps else 0,
+                "failed": failed,
                 "wall_s": s.get("engine", {}).get("wall_s"),
                 **s.get("kpis", {}),
             }
@@ -161,14 +205,22 @@ def list_runs(root: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def list_sweeps(root: str | Path) -> pd.DataFrame:
-    """One row per sweep directory under ``root``: scenario, grid, models, counts, status."""
+def list_sweeps(root: str | Path, skipped: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """One row per sweep directory under ``root``: scenario, grid, models, counts, status.
+    Unreadable sweep directories are skipped like runs in :func:`list_runs`."""
     rows = []
     for f in sorted(Path(root).rglob("plan.json")):
         d = f.parent
         done = (d / "sweep.json").is_file()
-        rec = _read_json(d / "sweep.json") if done else {}
-        plan = _read_json(f)
+        try:
+            rec = _read_json(d / "sweep.json") if done else {}
+            plan = _read_json(f)
+            if not isinstance(rec, dict) or not isinstance(plan, dict):
+                raise CorruptRunError(f"{d}: plan.json or sweep.json is not a JSON object")
+        except CorruptRunError as exc:
+            if skipped is not None:
+                skipped.append((str(d), str(exc)))
+            continue
         spec = rec.get("spec", {})
         rows.append(
             {

@@ -93,6 +93,7 @@ TEXT_COLUMNS = {
     "kpi": pa.string(),
     "reference": pa.string(),
     "significant": pa.bool_(),
+    "audit_head": pa.string(),
 }
 
 
@@ -136,6 +137,9 @@ def result_row(r: TaskResult) -> dict[str, Any]:
     row.update(r.kpis)
     for name in ENGINE_COLUMNS:
         row[name] = r.engine.get(name)
+    if "audit_head" in r.engine:  # what experiments.auditrun cross-checks
+        row["audit_records"] = r.engine["audit_records"]
+        row["audit_head"] = r.engine["audit_head"]
     return row
 
 
@@ -145,6 +149,7 @@ class TaskStore:
 
     def __init__(self, root: Path):
         self.root = root
+        self.unreadable: list[str] = []
 
     def path(self, key: str) -> Path:
         return self.root / f"{key}.json"
@@ -153,10 +158,16 @@ class TaskStore:
         write_json(self.path(result.key), result.to_record())
 
     def load(self, key: str) -> TaskResult | None:
+        """The saved result of ``key``; None when there is none or it cannot be read back (a
+        corrupt record is recomputed and overwritten, and listed in :attr:`unreadable`)."""
         p = self.path(key)
         if not p.exists():
             return None
-        return TaskResult.from_record(read_json(p))
+        try:
+            return TaskResult.from_record(read_json(p))
+        except (OSError, ValueError, TypeError) as exc:
+            self.unreadable.append(f"{p.name} ({type(exc).__name__})")
+            return None
 
 
 # ---------------------------------------------------------------------------------- run directory

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from experiments.auditrun import AUDIT_COLUMNS, audit_block
 from experiments.intervals import kpi_interval
 from experiments.result import OK, TaskResult
 from experiments.stats import mean_ci
@@ -79,8 +80,14 @@ def aggregate(scenario: Scenario, results: Sequence[TaskResult], wall_s: float) 
     return summary
 
 
-def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float) -> dict:
-    """The KPIS.md summary over the successful replications, plus the failed ones if any."""
+def run_summary(
+    doc: dict[str, Any],
+    results: Sequence[TaskResult],
+    wall_s: float,
+    audit_key: bytes | None = None,
+) -> dict:
+    """The KPIS.md summary over the successful replications, plus the failed ones if any, and
+    the audit heads of the successful ones (:mod:`experiments.auditrun`) when they kept one."""
     scenario = scenario_from_resolved(doc)
     good = [r for r in results if r.status == OK]
     if good:
@@ -102,17 +109,25 @@ def run_summary(doc: dict[str, Any], results: Sequence[TaskResult], wall_s: floa
             {"replication": r.replication, "seed": r.seed, "error": r.error}
             for r in sorted(failed, key=lambda r: r.replication)
         ]
+    if any("audit_head" in r.engine for r in good):
+        summary["audit"] = audit_block([(r.replication, r.engine) for r in good], audit_key)
     return summary
 
 
 def write_run_dir(
-    run_dir: Path, doc: dict[str, Any], results: Sequence[TaskResult], wall_s: float
+    run_dir: Path,
+    doc: dict[str, Any],
+    results: Sequence[TaskResult],
+    wall_s: float,
+    audit_key: bytes | None = None,
 ) -> dict[str, Any]:
     """Write ``replications.parquet`` and ``summary.json`` of a run directory; return the latter."""
     results = sorted(results, key=lambda r: r.replication)
     columns = ["replication", "seed", "status", "error", *kpi_names(results), *ENGINE_COLUMNS]
+    if any("audit_head" in r.engine for r in results):
+        columns += AUDIT_COLUMNS
     table = rows_table([result_row(r) for r in results], columns)
     write_table(table, run_dir / "replications.parquet")
-    summary = run_summary(doc, results, wall_s)
+    summary = run_summary(doc, results, wall_s, audit_key)
     write_json(run_dir / "summary.json", summary)
     return summary

@@ -31,6 +31,7 @@ import pandas as pd
 
 from experiments.analysis import compare_samples, reference_of, summary_rows
 from experiments.backends import IN_PROCESS, BackendSpec, code_fingerprint, run_tasks
+from experiments.lock import LOCK_NAME, writer_lock
 from experiments.plan import Plan
 from experiments.result import TaskResult
 from experiments.store import (
@@ -97,13 +98,24 @@ def _plan_record(plan: Plan, tasks: list[Task]) -> dict[str, Any]:
 def _prepare(plan: Plan, tasks: list[Task], out_dir: Path, resume: bool) -> None:
     record = _plan_record(plan, tasks)
     existing = out_dir / "plan.json"
+    if not existing.exists() and any(p.name != LOCK_NAME for p in out_dir.iterdir()):
+        raise SweepDirError(
+            f"{out_dir} is not empty and holds no sweep (an earlier run?): choose another "
+            "output directory"
+        )
     if existing.exists():
         if not resume:
             raise SweepDirError(
                 f"{out_dir} already holds a sweep: pass --resume to continue it, "
                 "or choose another output directory"
             )
-        old = {(t["key"], t["digest"]) for t in read_json(existing)["tasks"]}
+        try:
+            old = {(t["key"], t["digest"]) for t in read_json(existing)["tasks"]}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SweepDirError(
+                f"{existing}: unreadable ({type(exc).__name__}): this directory cannot be "
+                "resumed; start the sweep again in a new --out"
+            ) from None
         new = {(t["key"], t["digest"]) for t in record["tasks"]}
         if old != new:
             raise SweepDirError(
@@ -134,8 +146,25 @@ def run_sweep(
     """Run every task of ``plan`` not already done; write the sweep directory if ``out_dir``.
 
     ``on_start(to_compute, reused)`` is called once before running; ``on_result(result, done,
-    to_compute)`` after each task completes (and after its record is on disk).
+    to_compute)`` after each task completes (and after its record is on disk). While it runs,
+    ``out_dir`` is locked (:mod:`experiments.lock`): a second writer is refused.
     """
+    if out_dir is None:
+        return _run_sweep(plan, None, backend, resume, outputs, on_result, on_start, on_partial)
+    with writer_lock(out_dir):
+        return _run_sweep(plan, out_dir, backend, resume, outputs, on_result, on_start, on_partial)
+
+
+def _run_sweep(
+    plan: Plan,
+    out_dir: Path | None,
+    backend: BackendSpec,
+    resume: bool,
+    outputs: bool,
+    on_result: Callable[[TaskResult, int, int], None] | None,
+    on_start: Callable[[int, int], None] | None,
+    on_partial: Callable[[float], None] | None,
+) -> SweepResult:
     tasks = plan.tasks(out_dir, outputs)
     store = TaskStore(out_dir / "tasks") if out_dir is not None else None
     done: dict[str, TaskResult] = {}

@@ -23,7 +23,10 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.progress import RunProgress
 
 from experiments.plugins import load_plugins
 from experiments.result import FAILED, TaskResult
@@ -75,7 +78,7 @@ def failure(task: Task, exc: BaseException, tb: str | None = None) -> TaskResult
     )
 
 
-def execute(task: Task, progress: Callable[[int, int], None] | None = None) -> TaskResult:
+def execute(task: Task, progress: Callable[[RunProgress], None] | None = None) -> TaskResult:
     """Run one task (the entry point every backend calls, in whatever process it runs)."""
     try:
         load_plugins(task.plugins)

@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scenarios.bounds import SignedInt
+
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -25,7 +27,7 @@ class _Spec(BaseModel):
 class DelaySpec(_Spec):
     """``trg_date_range`` + ``trg_date_range_type``."""
 
-    number: int = 0
+    number: SignedInt = 0
     unit: Literal["minutes", "hour", "day", "month"] = "hour"
 
 
@@ -91,7 +93,7 @@ class AutomationRuleSpec(_Spec):
     model: str
     trigger: str
     trigger_fields: list[str] = Field(default_factory=list)
-    trigger_value: str | int | None = None
+    trigger_value: str | SignedInt | None = None
     filter_pre_domain: list[Any] = Field(default_factory=list)
     filter_domain: list[Any] = Field(default_factory=list)
     trg_date_field: str = ""
@@ -105,11 +107,11 @@ class ScheduledActionSpec(_Spec):
 
     name: str
     callable: str
-    interval_number: int = 1
+    interval_number: SignedInt = 1
     interval_type: Literal["minutes", "hours", "days", "weeks", "months"] = "months"
-    priority: int = 5
+    priority: SignedInt = 5
     active: bool = True
-    first_call_after_minutes: int = 0
+    first_call_after_minutes: SignedInt = 0
 
 
 class AutomationConfig(_Spec):

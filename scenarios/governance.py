@@ -27,8 +27,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scenarios.bounds import Positive
+
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-Positive = Annotated[float, Field(gt=0.0)]
 Tier = Literal["low", "medium", "high"]
 TIERS: tuple[Tier, ...] = ("low", "medium", "high")
 
@@ -74,8 +75,8 @@ DEFAULT_ROLES: dict[str, list[Permission]] = {
 class Vacation(_Spec):
     """A window of ``days`` days from ``start_day`` in which ``absent_share`` of a pool is away."""
 
-    start_day: Annotated[int, Field(ge=0)]
-    days: Annotated[int, Field(ge=1)]
+    start_day: Annotated[int, Field(ge=0, le=1_000)]
+    days: Annotated[int, Field(ge=1, le=1_000)]
     absent_share: Annotated[float, Field(gt=0.0, le=1.0)]
 
     def covers(self, day: int) -> bool:
@@ -92,7 +93,7 @@ class Escalation(_Spec):
 
     enabled: bool = False  # off by default: see the README on escalation storms
     reminder_every_h: Positive = 8.0
-    reminders: Annotated[int, Field(ge=0)] = 2
+    reminders: Annotated[int, Field(ge=0, le=100)] = 2
     deadline_h: dict[Tier, Positive] = {"low": 2.0, "medium": 24.0, "high": 72.0}
     escalate_to: dict[Name, Name] = {
         "store_managers": "buyers",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from scenarios import datafiles
+from scenarios import datafiles, safeyaml
+from scenarios.safeyaml import UnsafeYamlError
 from scenarios.schema import Scenario, semantic_problems
 
 LIBRARY_DIR = Path(__file__).parent / "library"
@@ -68,12 +70,55 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    try:
-        text = json.dumps(value, default=str)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def bounded_text(value: Any, limit: int = 80) -> str:
+    """At most ``limit`` characters of JSON-like text for ``value``, whatever its size: the
+    value is walked only as far as the text needs, so an error about a huge (or recursive)
+    value costs no more than one about a small one."""
+    parts: list[str] = []
+    used = 0
+    stack: list[Any] = [value]
+    seen: set[int] = set()
+    while stack and used <= limit:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            piece = item
+        elif isinstance(item, dict | list | tuple):
+            if id(item) in seen:
+                piece = "..."
+            else:
+                seen.add(id(item))
+                piece = _open(item, stack)
+        else:
+            try:
+                piece = json.dumps(item, default=str)
+            except (TypeError, ValueError):
+                piece = repr(item)
+            piece = piece[: limit + 1]
+        parts.append(piece)
+        used += len(piece)
+    text = "".join(parts)
+    return text if len(text) <= limit and not stack else text[: limit - 3] + "..."
+
+
+class _Text(str):
+    """Punctuation pushed by :func:`_open` (written as is, not serialised)."""
+
+
+def _open(node: dict | list | tuple, stack: list[Any]) -> str:
+    """Push the rest of a container's text onto ``stack`` (reversed); return its opening."""
+    is_dict = isinstance(node, dict)
+    items = list(itertools.islice(node.items() if is_dict else node, 41))  # <= 2 chars each
+    stack.append(_Text("}" if is_dict else "]"))
+    for i, item in reversed(list(enumerate(items))):
+        if is_dict:
+            key, val = item
+            stack.append(val)
+            stack.append(_Text(json.dumps(str(key)) + ": "))
+        else:
+            stack.append(item)
+        if i:
+            stack.append(_Text(", "))
+    return "{" if is_dict else "["
 
 
 _EXPECTED_BY_TYPE = {
@@ -115,7 +160,7 @@ def _pydantic_problems(source: str, err: ValidationError, doc: Any = None) -> li
         loc = _clean_loc(doc, tuple(e["loc"])) if doc is not None else tuple(e["loc"])
         path = _dotted(loc)
         expected = _EXPECTED_BY_TYPE.get(e["type"]) or _expected_from_msg(e["msg"])
-        found = "nothing" if e["type"] == "missing" else _short(e.get("input"))
+        found = "nothing" if e["type"] == "missing" else bounded_text(e.get("input"))
         if path in merged:  # one field failing every member of a union: one problem
             if expected not in merged[path][0]:
                 merged[path][0].append(expected)
@@ -127,7 +172,7 @@ def _pydantic_problems(source: str, err: ValidationError, doc: Any = None) -> li
 def validate_document(doc: Any, source: str = "<scenario>") -> Scenario:
     """Validate a parsed document; raise :class:`ScenarioError` listing every problem."""
     if not isinstance(doc, dict):
-        raise ScenarioError([Problem(source, "", "a mapping of scenario keys", _short(doc))])
+        raise ScenarioError([Problem(source, "", "a mapping of scenario keys", bounded_text(doc))])
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
@@ -151,8 +196,8 @@ def parse_override(text: str) -> tuple[list[str], Any]:
             [Problem("--set", key, "a dotted key such as demand.promo_uplift", repr(text))]
         )
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML on 2025-02-30
+        value = safeyaml.load(raw) if raw.strip() else ""
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML on 2025-02-30, limits
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ScenarioError(
             [Problem("--set", key, "a YAML value", f"{raw!r} ({reason})")]
@@ -199,7 +244,7 @@ def _apply_overrides(
                     node = node.setdefault(part, {})
             else:
                 problems.append(
-                    Problem(source, here, "a mapping or list to descend into", _short(node))
+                    Problem(source, here, "a mapping or list to descend into", bounded_text(node))
                 )
                 break
     return doc, problems
@@ -237,8 +282,21 @@ def resolve_path(name_or_path: str | Path) -> Path:
 
 
 def read_document(path: Path) -> dict[str, Any]:
+    """The mapping in a scenario (or sweep) YAML file, within :mod:`scenarios.safeyaml`'s
+    limits; every refusal is a :class:`ScenarioError` naming the file."""
     source = str(path)
     try:
+        if path.stat().st_size > safeyaml.MAX_BYTES:
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        "",
+                        f"a scenario file of at most {safeyaml.MAX_BYTES:,} bytes",
+                        f"{path.stat().st_size:,} bytes",
+                    )
+                ]
+            )
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(
@@ -249,7 +307,9 @@ def read_document(path: Path) -> dict[str, Any]:
             [Problem(source, "", "a readable UTF-8 file", f"an undecodable byte at {exc.start}")]
         ) from None
     try:
-        doc = yaml.safe_load(text)
+        doc = safeyaml.load(text)
+    except UnsafeYamlError as exc:
+        raise ScenarioError([Problem(source, "", "plain, bounded YAML data", str(exc))]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -263,7 +323,7 @@ def read_document(path: Path) -> dict[str, Any]:
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        raise ScenarioError([Problem(source, "", "a mapping of scenario keys", _short(doc))])
+        raise ScenarioError([Problem(source, "", "a mapping of scenario keys", bounded_text(doc))])
     return doc
 
 
@@ -290,7 +350,7 @@ def resolve_extends(doc: dict[str, Any], path: Path, depth: int = 0) -> dict[str
     source = str(path)
     if not isinstance(base_ref, str) or not base_ref:
         raise ScenarioError(
-            [Problem(source, "extends", "a scenario name or YAML path", _short(base_ref))]
+            [Problem(source, "extends", "a scenario name or YAML path", bounded_text(base_ref))]
         )
     if depth >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(

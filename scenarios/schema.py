@@ -29,12 +29,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scenarios.automation import AutomationConfig
+from scenarios.bounds import (
+    MAX_ATTACKS_PER_DAY,
+    MAX_BANK_CHANGES_PER_MONTH,
+    MAX_DISCOUNT_REQUESTS_PER_STORE_DAY,
+    MAX_STORE_UNITS_PER_DAY,
+    Count,
+    NonNegative,
+    Positive,
+    rate,
+)
 from scenarios.governance import Governance
 from scenarios.slo import Slo
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -128,7 +136,7 @@ class BankChanges(Strict):
     fraud attempt, discovered at the next dunning cycle (30 days).
     """
 
-    per_month: NonNegative = 1.0
+    per_month: rate(MAX_BANK_CHANGES_PER_MONTH) = 1.0
     fraud_share: Fraction = 0.1
     discovery_days: Positive = 30.0
 
@@ -148,7 +156,7 @@ class OnlineChannel(Strict):
     """An online storefront selling from its own, possibly stale, availability feed."""
 
     feed_latency_min: NonNegative = 5.0
-    safety_stock_units: Annotated[int, Field(ge=0)] = 0
+    safety_stock_units: Count = 0
     promise_days: Annotated[int, Field(ge=1, le=30)] = 5
 
 
@@ -246,7 +254,7 @@ class Tickets(Strict):
 class Demand(Strict):
     """Customers' demand: volume, weekly and seasonal shape, promotions, orders, returns."""
 
-    store_units_per_day: Positive
+    store_units_per_day: Annotated[float, Field(gt=0.0, le=MAX_STORE_UNITS_PER_DAY)]
     weekly_profile: Annotated[list[Positive], Field(min_length=7, max_length=7)] = [
         0.85,
         0.85,
@@ -263,7 +271,7 @@ class Demand(Strict):
     lines_per_online_order_mean: Annotated[float, Field(ge=1.0, le=20.0)] = 1.8
     units_per_line_mean: Annotated[float, Field(ge=1.0, le=20.0)] = 1.3
     pos_units_per_basket: Annotated[float, Field(ge=1.0, le=50.0)] = 2.4
-    discount_requests_per_store_day: NonNegative = 3.0
+    discount_requests_per_store_day: rate(MAX_DISCOUNT_REQUESTS_PER_STORE_DAY) = 3.0
     discount_depth: LogNormal = LogNormal(median=0.12, p90=0.3)
     returns: Returns = Returns()
     payments: Payments = Payments()
@@ -508,7 +516,7 @@ class Security(Strict):
         "sod_check": True,
         "bank_change_dual_control": True,
     }
-    attacks_per_day: dict[AttackName, NonNegative] = {}
+    attacks_per_day: dict[AttackName, rate(MAX_ATTACKS_PER_DAY)] = {}
     tolerance_s: Annotated[float, Field(gt=0, le=3600)] = 300.0
 
 
@@ -585,7 +593,7 @@ class IntegrationParams(Strict):
     n8n_workers: Annotated[int, Field(ge=1, le=64)] = 2
     n8n_concurrency: Annotated[int, Field(ge=1, le=100)] = 10
     retry_max_tries: Annotated[int, Field(ge=1, le=10)] = 3
-    retry_wait_ms: NonNegative = 1_000.0
+    retry_wait_ms: Annotated[float, Field(ge=0.0, le=3_600_000.0)] = 1_000.0
     connector_retry: ConnectorRetry = ConnectorRetry()
     #: circuit breakers by outbound target (none by default: every call reaches its target)
     breakers: dict[BreakerTarget, BreakerParams] = {}

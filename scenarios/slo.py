@@ -27,9 +27,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from scenarios.bounds import Finite, NonNegative
+
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Finite = float
 
 
 class Strict(BaseModel):

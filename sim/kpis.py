@@ -217,6 +217,63 @@ class KpiCollector:
         self.revenue += revenue
         self.pos_baskets += baskets
 
+    # online orders (sim/orders.py), one method per fact of an order's life
+    def online_checkout(self, units: int) -> None:
+        """An online customer at the checkout wants ``units`` (before availability is shown)."""
+        self.online_units_demanded += units
+
+    def online_lines_unavailable(self, units: int, value: float) -> None:
+        """Lines shown unavailable on the channel: demand lost at the checkout."""
+        self.lost_units += units
+        self.lost_revenue += value
+
+    def online_order_placed(self) -> None:
+        self.online_orders_placed += 1
+
+    def payment_failed(self) -> None:
+        self.payment_failures += 1
+
+    def payment_abandoned(self, units: int) -> None:
+        """The customer gave up after a declined payment: the demand is withdrawn."""
+        self.payment_abandoned_orders += 1
+        self.online_units_demanded -= units
+
+    def online_order_accepted(self, filled_first: int) -> None:
+        """Payment went through; ``filled_first`` units were allocated from physical stock."""
+        self.online_orders_accepted += 1
+        self.online_units_filled_first += filled_first
+
+    def online_order_oversold(self) -> None:
+        self.online_orders_oversold += 1
+
+    def ticket_opened(self) -> None:
+        self.tickets_opened += 1
+
+    def online_order_cancelled(self, lost_units: int, lost_value: float, due: bool) -> None:
+        """A backordered order cancelled; ``due``: its promise fell inside the horizon."""
+        self.lost_units += lost_units
+        self.lost_revenue += lost_value
+        self.online_orders_cancelled += 1
+        self.otif_eligible += int(due)
+
+    def online_order_delivered(self, *, on_time: bool, due: bool) -> None:
+        """Delivered; ``due``: its promise fell inside the horizon (OTIF counts it)."""
+        self.online_orders_delivered += 1
+        if due:
+            self.otif_eligible += 1
+            self.otif_ok += int(on_time)
+
+    def online_order_open_past_promise(self) -> None:
+        """At the horizon: an open order whose promise has passed (not OTIF)."""
+        self.otif_eligible += 1
+
+    def refund_paid(self, amount: float, turnaround_h: float, *, fraud: bool) -> None:
+        self.refunds_paid += amount
+        self.refund_turnaround_h.append(turnaround_h)
+        self.revenue -= amount
+        if fraud:
+            self.refund_losses += amount
+
     def stock_observed(self, empty: int, observations: int) -> None:
         """The day's location x SKU observations, ``empty`` of them with on-hand <= 0."""
         self.stockout_obs += empty

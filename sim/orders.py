@@ -18,6 +18,11 @@ Customers open service tickets (``TicketOpened``) from what happens to their ord
 backordered or label-delayed order, a damaged delivery, a return, a declined payment, a general
 question — with the probabilities of ``demand.tickets``, drawn from the ``tickets`` stream only
 (so ticket volume follows the world and no other stream moves).
+
+Why one long module: an order's life is one chain of callbacks (arrival, checkout, acceptance,
+backorder, label, delivery, return, refund) whose steps share the order's pre-drawn randomness
+and the backorder book; split across modules, the draw order that keeps common random numbers
+would be spread too.
 """
 
 from __future__ import annotations
@@ -89,10 +94,12 @@ class Order:
         "channel",
         "draws",
         "id",
+        "key",
         "noticed",
         "oversold",
         "price",
         "promise_h",
+        "ql",
         "qty",
         "skus",
         "state",
@@ -100,16 +107,18 @@ class Order:
         "value",
     )
 
-    def __init__(self, oid, channel, t, skus, qty, price, value, draws):
+    def __init__(self, oid, channel, t, skus, qty, price, value, draws, ql):
         self.id = oid
+        self.key = f"order:{oid}"  # the correlation of every event about this order
         self.channel = channel
         self.t_placed = t
         self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
+        self.ql = ql  # the same quantities, as a list
         self.price = price
         self.value = value
         self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
-        self.alloc = [0] * len(skus)
+        self.alloc = [0] * len(ql)
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
@@ -118,6 +127,51 @@ class Order:
     @property
     def short(self) -> np.ndarray:
         return self.qty - np.asarray(self.alloc, dtype=np.int64)
+
+
+class Arrivals:
+    """One channel's customers of one day, walked in time order by a chain of bare timeouts.
+
+    Each arrival is one SimPy timeout whose callback checks out every customer due by then and
+    schedules the next (``env.timeout(t[i] - now)``, the delay a process would have yielded):
+    no generator and no process events, the same instants and the same order of checkouts.
+    """
+
+    __slots__ = ("channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t", "unit")
+
+    def __init__(self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: list):
+        self.orders = orders
+        self.channel = day.channel
+        self.t, self.start = day.t.tolist(), day.start.tolist()
+        self.skus, self.qty = day.skus, day.qty
+        self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
+        self.sl, self.ql = day.skus.tolist(), day.qty.tolist()
+        self.draws = draws
+        self.i = 0
+
+    def next(self, _ev) -> None:
+        """Check out every customer due now, then wait for the next one."""
+        env = self.orders.w.env
+        t, start, n, checkout = self.t, self.start, len(self.t), self.orders.checkout
+        i = self.i
+        while i < n:
+            dt = t[i] - env.now
+            if dt > 0:
+                self.i = i
+                env.timeout(dt).callbacks.append(self.next)
+                return
+            a, b = start[i], start[i + 1]
+            checkout(
+                self.channel,
+                self.skus[a:b],
+                self.qty[a:b],
+                self.unit[a:b],
+                self.sl[a:b],
+                self.ql[a:b],
+                self.draws[i],
+            )
+            i += 1
+        self.i = i
 
 
 class OnlineOrders:
@@ -139,6 +193,10 @@ class OnlineOrders:
         )
         self._ret_days = (self.ret.online_return_days.mu, self.ret.online_return_days.sigma)
         self._inspect = (self.ret.inspection_days.mu, self.ret.inspection_days.sigma)
+        self._promise_h = {
+            "ecommerce": s.channels.ecommerce.promise_days * HOURS_PER_DAY,
+            "marketplace": s.channels.marketplace.promise_days * HOURS_PER_DAY,
+        }
         self.orders: dict[int, Order] = {}
         self.awaiting_notice: dict[int, tuple[Order, float, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
@@ -184,27 +242,12 @@ class OnlineOrders:
             )
         )
 
-    def arrivals(self, day: OnlineDay, prices: np.ndarray):
-        """Walk the day's orders in time order; ``prices`` is the day's selling price per SKU."""
-        env = self.w.env
-        t, start = day.t.tolist(), day.start.tolist()
-        draws = self._draw_day(len(t))
-        unit = prices[day.skus]  # every line's selling price today (promotions applied)
-        sl, ql = day.skus.tolist(), day.qty.tolist()
-        for i in range(len(t)):
-            dt = t[i] - env.now
-            if dt > 0:
-                yield env.timeout(dt)
-            a, b = start[i], start[i + 1]
-            self.checkout(
-                day.channel,
-                day.skus[a:b],
-                day.qty[a:b],
-                unit[a:b],
-                sl[a:b],
-                ql[a:b],
-                draws[i],
-            )
+    def start_arrivals(self, day: OnlineDay, prices: np.ndarray) -> None:
+        """Draw the day's per-order randomness and schedule its first arrival; ``prices`` is the
+        day's selling price per SKU. The customers then arrive in time order (:class:`Arrivals`).
+        """
+        if len(day.t):
+            Arrivals(self, day, prices, self._draw_day(len(day.t))).next(None)
 
     def checkout(
         self,
@@ -220,16 +263,16 @@ class OnlineOrders:
         (``sl``/``ql`` the same as lists); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = w.published[channel]
-        k.online_units_demanded += sum(ql)
+        k.online_checkout(sum(ql))
         for x, q in zip(sl, ql, strict=True):
             if feed[x] < q:  # a line is shown unavailable: find them all
                 mask = feed[skus] >= qty
                 lost = qty[~mask]
-                k.lost_units += int(lost.sum())
-                k.lost_revenue += float(np.dot(lost, unit_price[~mask]))
+                k.online_lines_unavailable(int(lost.sum()), float(np.dot(lost, unit_price[~mask])))
                 if not mask.any():
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
+                ql = qty.tolist()
                 break
         self._seq += 1
         order = Order(
@@ -241,21 +284,16 @@ class OnlineOrders:
             unit_price,
             float(np.dot(qty, unit_price)),
             draws,
+            ql,
         )
-        k.online_orders_placed += 1
+        k.online_order_placed()
         decline = max(self.pay.decline_rate, w.faults.failure_prob("payment_gateway", w.env.now))
         u_decline, u_path, u_retry = draws[0]
         if u_decline >= decline:
             self.accept(order)
             return
-        k.payment_failures += 1
-        failed = w.make(
-            PaymentFailed,
-            f"order:{order.id}",
-            order_id=order.id,
-            channel=channel,
-            value=order.value,
-        )
+        k.payment_failed()
+        failed = w.make(PaymentFailed, order.key, order.id, channel, order.value)
         p = self.pay
         if u_path < p.retry_other_card:
             w.env.process(self._retry(order, RETRY_OTHER_CARD_H, u_retry))
@@ -267,9 +305,7 @@ class OnlineOrders:
         self.ticket(order.id, "payment_issue", self.tk.payment_issue)
 
     def _abandon(self, order: Order) -> None:
-        k = self.w.kpi
-        k.payment_abandoned_orders += 1
-        k.online_units_demanded -= int(order.qty.sum())  # the customer withdrew the demand
+        self.w.kpi.payment_abandoned(sum(order.ql))  # the customer withdrew the demand
 
     def _retry(self, order: Order, delay_h: float, u: float):
         yield self.w.env.timeout(delay_h)
@@ -309,41 +345,37 @@ class OnlineOrders:
     # ------------------------------------------------------------------ acceptance
     def accept(self, order: Order) -> None:
         w, k = self.w, self.w.kpi
-        ch = w.s.channels.ecommerce if order.channel == "ecommerce" else w.s.channels.marketplace
-        order.promise_h = w.env.now + ch.promise_days * HOURS_PER_DAY
+        order.promise_h = w.env.now + self._promise_h[order.channel]
         feed = w.published[order.channel]
-        k.online_orders_accepted += 1
         fc = w.net.fc
         stock = w.on_hand[fc]
-        alloc = order.alloc
-        for i, (sku, q) in enumerate(zip(order.skus.tolist(), order.qty.tolist(), strict=True)):
-            feed[sku] = max(int(feed[sku]) - q, 0)
-            take = min(int(stock[sku]), q)
-            stock[sku] -= take
-            alloc[i] = take
-        k.online_units_filled_first += sum(alloc)
+        alloc, ql = order.alloc, order.ql
+        for i, sku in enumerate(order.skus.tolist()):
+            q = ql[i]
+            shown = int(feed[sku])
+            feed[sku] = shown - q if shown > q else 0
+            have = int(stock[sku])
+            take = have if have < q else q
+            if take:
+                stock[sku] = have - take
+                alloc[i] = take
+        k.online_order_accepted(sum(alloc))
         self.orders[order.id] = order
+        # OrderPlaced(order_id, channel, location, skus, qty, value)
         w.emit(
-            OrderPlaced,
-            f"order:{order.id}",
-            order_id=order.id,
-            channel=order.channel,
-            location=fc,
-            skus=order.skus,
-            qty=order.qty,
-            value=order.value,
+            OrderPlaced, order.key, order.id, order.channel, fc, order.skus, order.qty, order.value
         )
-        if alloc != order.qty.tolist():
+        if alloc != ql:
             short = order.short
             order.oversold = True
             order.state = "backordered"
-            k.online_orders_oversold += 1
+            k.online_order_oversold()
             mask = short > 0
             for sku in order.skus[mask].tolist():
                 self.backorders.setdefault(sku, deque()).append(order.id)
             w.emit(
                 OrderBackordered,
-                f"order:{order.id}",
+                order.key,
                 order_id=order.id,
                 channel=order.channel,
                 location=fc,
@@ -369,8 +401,8 @@ class OnlineOrders:
         ev.callbacks.append(lambda _ev: self._open_ticket(tid, order_id, topic))
 
     def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
-        self.w.kpi.tickets_opened += 1
-        self.w.emit(TicketOpened, f"ticket:{tid}", ticket_id=tid, order_id=order_id, topic=topic)
+        self.w.kpi.ticket_opened()
+        self.w.emit(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
 
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
@@ -427,13 +459,11 @@ class OnlineOrders:
         alloc = np.asarray(order.alloc, dtype=np.int64)
         np.add.at(w.on_hand[fc], order.skus, alloc)
         short = order.short
-        k.lost_units += int(short.sum())
-        k.lost_revenue += float(np.dot(short, order.price))
-        k.online_orders_cancelled += 1
-        if order.promise_h <= w.horizon_h:
-            k.otif_eligible += 1
-            if w.env.now > order.promise_h:
-                self._missed_promise(order)
+        k.online_order_cancelled(
+            int(short.sum()), float(np.dot(short, order.price)), order.promise_h <= w.horizon_h
+        )
+        if order.promise_h <= w.horizon_h and w.env.now > order.promise_h:
+            self._missed_promise(order)
         w.emit(OrderCancelled, f"order:{order_id}", order_id=order_id, reason=reason)
         self.fill_backorders(order.skus[alloc > 0])
         return True
@@ -448,7 +478,7 @@ class OnlineOrders:
                 order.state = "label_delayed"
                 w.emit(
                     ShipmentDelayed,
-                    f"order:{order.id}",
+                    order.key,
                     order_id=order.id,
                     carrier=carrier,
                     reason="carrier_api_unavailable",
@@ -457,16 +487,9 @@ class OnlineOrders:
             self._after(LABEL_RETRY_H, self._label, order)
             return
         order.state = "shipped"
-        w.emit(
-            OrderShipped,
-            f"order:{order.id}",
-            order_id=order.id,
-            carrier=carrier,
-            location=w.net.fc,
-            skus=order.skus,
-            qty=order.qty,
-        )
-        w.kpi.revenue += order.value
+        # OrderShipped(order_id, carrier, location, skus, qty)
+        w.emit(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
+        w.kpi.sale(order.value)
         self._after(transit_d * HOURS_PER_DAY, self._delivered, order)
         late_by = w.env.now + transit_d * HOURS_PER_DAY - order.promise_h
         if late_by > 0 and not order.oversold:  # not there by the promise: "where is it?"
@@ -476,16 +499,12 @@ class OnlineOrders:
     def _delivered(self, order: Order) -> None:
         w = self.w
         on_time = w.env.now <= order.promise_h
-        k = w.kpi
-        k.online_orders_delivered += 1
-        if order.promise_h <= w.horizon_h:
-            k.otif_eligible += 1
-            k.otif_ok += int(on_time)
-            if not on_time:
-                self._missed_promise(order)
+        w.kpi.online_order_delivered(on_time=on_time, due=order.promise_h <= w.horizon_h)
+        if order.promise_h <= w.horizon_h and not on_time:
+            self._missed_promise(order)
         order.state = "delivered"
         del self.orders[order.id]
-        w.emit(OrderDelivered, f"order:{order.id}", order_id=order.id, on_time=on_time)
+        w.emit(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
         self.ticket(order.id, "damaged_item", self.tk.damaged_per_delivery)
         _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:
@@ -524,12 +543,7 @@ class OnlineOrders:
         if entry is None:
             return False
         initiated, fraud = entry
-        k = self.w.kpi
-        k.refunds_paid += amount
-        k.refund_turnaround_h.append(self.w.env.now - initiated)
-        k.revenue -= amount
-        if fraud:
-            k.refund_losses += amount
+        self.w.kpi.refund_paid(amount, self.w.env.now - initiated, fraud=fraud)
         return True
 
     # ------------------------------------------------------------------ end of run
@@ -538,5 +552,5 @@ class OnlineOrders:
         k = self.w.kpi
         for order in self.orders.values():
             if order.promise_h <= self.w.horizon_h:
-                k.otif_eligible += 1
+                k.online_order_open_past_promise()
                 self._missed_promise(order)

@@ -61,6 +61,7 @@ from sim.kpis import KpiCollector
 from sim.ledger import ConservationError, EventLedger
 from sim.network import build_network
 from sim.orders import OnlineOrders
+from sim.progress import EVERY_H, RunProgress
 from sim.rng import Streams, lognormal
 from sim.supply import Supply
 
@@ -101,7 +102,7 @@ class World:
         replication: int = 0,
         *,
         event_log: EventLog | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[RunProgress], None] | None = None,
     ):
         self.s = scenario
         self.replication = replication
@@ -146,6 +147,9 @@ class World:
         self._was_empty = self.on_hand <= 0
         #: per channel: the time before which its availability API refuses calls (Retry-After)
         self.retry_after_until: dict[str, float] = {}
+        self._started = False
+        #: the collector's thresholds before :meth:`prepare` (None: not prepared)
+        self._gc_threshold: tuple[int, int, int] | None = None
         #: ids of dead-lettered events (few), for the Jepsen-style accounting
         self.dead_lettered_ids: list[int] = []
         self.daily: list[dict[str, Any]] = []
@@ -182,14 +186,16 @@ class World:
         controller.attach(self)
 
     # ------------------------------------------------------------------ events out
-    def emit(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
+    def emit(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
         """Create an event now and deliver it to the orchestration model (synchronously)."""
-        return self.publish(self.make(cls, correlation, **fields))
+        return self.publish(self.make(cls, correlation, *args, **fields))
 
-    def make(self, cls: type[Event], correlation: str, **fields: Any) -> Event:
-        """Create an event without delivering it, so state it refers to can be stored first."""
+    def make(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
+        """Create an event without delivering it, so state it refers to can be stored first.
+
+        The event's own fields follow, by name or, on hot paths, in declaration order."""
         self._event_seq += 1
-        return cls(id=self._event_seq, t=self.env.now, correlation=correlation, **fields)
+        return cls(self._event_seq, self.env.now, correlation, *args, **fields)
 
     def publish(self, event: Event) -> Event:
         correlation = event.correlation
@@ -425,16 +431,12 @@ class World:
             t0 = day * HOURS_PER_DAY
             uplift, price_f = d.promo(day)
             for ch in ONLINE_CHANNELS:
-                env.process(
-                    self.orders.arrivals(d.draw_online(day, ch, uplift), net.price * price_f)
-                )
+                self.orders.start_arrivals(d.draw_online(day, ch, uplift), net.price * price_f)
             env.process(self._discount_requests(day))
             yield env.timeout(t0 + close_h - env.now)
             self._pos_day(day, uplift, price_f)
             yield env.timeout(t0 + DAY_END_H - env.now)
             self._day_end(day, ns)
-            if self.progress is not None:
-                self.progress(day + 1, self.s.horizon_days)
             yield env.timeout(t0 + HOURS_PER_DAY - env.now)
 
     def _pos_day(self, day: int, uplift: np.ndarray, price_f: np.ndarray) -> None:
@@ -556,37 +558,68 @@ class World:
 
     # ------------------------------------------------------------------ running
     def start(self) -> None:
-        """Start the world's processes; then ``env.run(until=...)`` advances it (``run`` does
-        it to the horizon in one go; a live twin steps it)."""
+        """Start the world's processes (once); then ``env.run(until=...)`` advances it (``run``
+        does it to the horizon in one go; a live twin steps it)."""
+        if self._started:
+            return
         if self.controller is None:
             raise RuntimeError("attach an orchestration model before running the world")
+        self._started = True
         self.env.process(self._days())
         self.env.process(self._sample_backlog())
         if self.log.enabled and self.faults.timeline:
             self.env.process(self.faults.record_timeline(self.env, self.log))
 
-    def run(self) -> None:
+    def prepare(self) -> None:
+        """:meth:`start`, and set the garbage collector up for a run to the horizon (called by
+        :meth:`run` if not yet done; a caller timing the simulation loop calls it first)."""
         self.start()
+        if self._gc_threshold is not None:
+            return
         # The cyclic garbage collector is a large share of a SimPy model's time when many objects
         # live long (PERF.md): freeze the world built so far and collect young objects rarely.
         gc.collect()
         gc.freeze()
-        old = gc.get_threshold()
+        self._gc_threshold = gc.get_threshold()
         gc.set_threshold(50_000, 20, 20)
+
+    def run(self) -> None:
+        self.prepare()
+        old = self._gc_threshold
         try:
             self.env.run(until=self.horizon_h)
         finally:
             gc.set_threshold(*old)
             gc.unfreeze()
+        if self.progress is not None:
+            self.progress(
+                RunProgress(
+                    self.horizon_h, self.horizon_h, self.s.start_date, self.kpi.online_orders_placed
+                )
+            )
         self.finish()
 
     def _sample_backlog(self):
         """The backlog (events emitted, not yet settled by the orchestration layer) every hour,
-        from t = 0: read only, so sampling changes no result."""
-        pending, out = self.ledger.pending, self.backlog_hourly
+        from t = 0, and the run's progress every ``EVERY_H`` hours: read only, so sampling and
+        reporting change no result."""
+        pending, out, env, report = (
+            self.ledger.pending,
+            self.backlog_hourly,
+            self.env,
+            self.progress,
+        )
+        hour = 0
         while True:
             out.append(len(pending))
-            yield self.env.timeout(1.0)
+            if report is not None and hour % EVERY_H == 0 and hour:
+                report(
+                    RunProgress(
+                        env.now, self.horizon_h, self.s.start_date, self.kpi.online_orders_placed
+                    )
+                )
+            hour += 1
+            yield env.timeout(1.0)
 
     def finish(self) -> None:
         self.orders.close()

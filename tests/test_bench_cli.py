@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from experiments import bench
+from experiments.bench import cases, order_cost
 
 BASE = {
     "twin_to_bare_baseline": 0.10,
@@ -170,8 +171,19 @@ def _fake_cases() -> dict:
         {"factor": f, **run(1.0 * f * 1.1 ** (f // 2), 10_000 * f, 20_000 * f, 7)}
         for f in (1, 2, 4)
     ]
+    cost_runs = {
+        label: {
+            model: {**run(1.0, 10_000, 5_000, 5), "loop_us_per_online_order": 120.0 + i}
+            for i, model in enumerate(order_cost.MODELS)
+        }
+        for label in order_cost.SCENARIOS
+    }
+    for per_model in cost_runs.values():
+        for r in per_model.values():
+            r["order_cost_bare_events"] = r["loop_us_per_online_order"] / 1.2
     return {
         "throughput": thr,
+        "order_cost": {"bare_us_per_event": 1.2, "runs": cost_runs},
         "size_scaling": {
             "points": size,
             "per_order_time_ratio": size[-1]["us_per_order"] / size[0]["us_per_order"],
@@ -223,6 +235,60 @@ def test_ratios_and_targets_of_a_result():
     assert "cpu_s_peak_season" not in t  # an absolute target of full mode only
     full = fake_result("full")
     assert full["targets"]["cpu_s_peak_season"] == {"value": 2.0, "target": "< 60", "met": True}
+
+
+def test_order_cost_is_a_ratio_per_scenario_and_model_with_the_issue_target():
+    """Issue 17: bare events per online order, every model on baseline and peak_season."""
+    res = fake_result()
+    for scn in order_cost.SCENARIOS:
+        for i, model in enumerate(order_cost.MODELS):
+            name = f"order_cost_{scn}_{model}"
+            assert res["ratios"][name] == pytest.approx((120.0 + i) / 1.2, abs=1e-3)
+            assert res["targets"][name]["target"] == "<= 15"
+            assert res["targets"][name]["met"] is False
+    assert bench.RATIOS["order_cost_peak_season_hybrid"].higher_is_better is False
+    # a 31% rise regresses, a 29% rise does not
+    by = _by_name(
+        bench.compare_ratios(
+            {"order_cost_baseline_hybrid": 131.0}, {"order_cost_baseline_hybrid": 100.0}, 0.30
+        )
+    )
+    assert not by["order_cost_baseline_hybrid"].ok
+    by = _by_name(
+        bench.compare_ratios(
+            {"order_cost_baseline_hybrid": 129.0}, {"order_cost_baseline_hybrid": 100.0}, 0.30
+        )
+    )
+    assert by["order_cost_baseline_hybrid"].ok
+    rows = {(r[0], r[1]): r for r in bench.table_rows(res)}
+    assert rows[("order cost peak_season", "hybrid: bare events per order")][3] == "<= 15"
+
+
+def test_the_built_in_models_are_the_ones_whose_order_cost_is_measured():
+    from orchestration.models import model_names
+
+    assert set(order_cost.MODELS) <= set(model_names())
+
+
+def test_order_cost_divides_loop_cpu_per_online_order_by_the_bare_event(monkeypatch):
+    """measure() with fake runs: the cost is us per online order / bare us per event (best)."""
+    bares = iter([2e5, 5e5, 4e5])  # events per CPU second: the best gives 2 us per event
+
+    def fake_bare(processes, events):
+        return {"events_per_cpu_s": next(bares)}
+
+    def fake_twin(workload, extra, repeats):
+        return {"workload": workload.describe(extra), "loop_us_per_online_order": 30.0}
+
+    monkeypatch.setattr(cases, "bare_simpy", fake_bare)
+    monkeypatch.setattr(cases, "twin_run", fake_twin)
+    monkeypatch.setattr(cases, "warm_up", lambda: None)
+    case = order_cost.measure(bench.config("quick"))
+    assert case["bare_us_per_event"] == pytest.approx(2.0)
+    assert order_cost.costs(case)["peak_season"]["hybrid"] == pytest.approx(15.0)
+    assert set(order_cost.costs(case)) == set(order_cost.SCENARIOS)
+    run = case["runs"]["baseline"]["manual"]
+    assert "orchestration.model=manual" in run["workload"]
 
 
 def test_table_rows_cover_every_case_and_mark_targets():

@@ -50,3 +50,29 @@ def test_the_same_attempts_hit_every_model():
     a = _run("orchestration.model=manual")
     b = _run("orchestration.model=hybrid")
     assert a["security_attempts_total"] == b["security_attempts_total"]
+
+
+def test_every_blocked_attempt_is_on_the_audit_trail_and_the_event_log(tmp_path):
+    """Issue 16 case 9: a blocked attack leaves a sealed audit record (kind ``security``,
+    ``denied`` for a scope, ``blocked`` otherwise) and an event-log row; the chain verifies."""
+    import json
+
+    import pandas as pd
+
+    from orchestration.approvals.audit import verify
+
+    res = run_replication(load_scenario("tiny", ATTACKS), 0, tmp_path)
+    blocked = res.kpis["security_blocked_total"]
+    records = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    security = [r for r in records if r["kind"] == "security"]
+    assert len(security) == blocked > 20
+    assert {r["action"] for r in security} == {"blocked", "denied"}
+    assert all("scope_check" in r["reason"] for r in security if r["action"] == "denied")
+    assert all(
+        r["reason"].split(":")[0] == "scope_misuse" for r in security if r["action"] == "denied"
+    )
+    assert verify(tmp_path / "audit.jsonl").ok
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    rows = events[events["kind"].isin(["security.blocked", "security.denied"])]
+    assert len(rows) == blocked
+    assert set(rows["key"]) == {r["request"] for r in security}

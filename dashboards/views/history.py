@@ -23,7 +23,10 @@ RUN_COLUMNS = [
 
 ui.intro("history", "Run history")
 root = ui.results_dir()
-runs, sweeps = service.history(root)
+skipped: list[tuple[str, str]] = []
+runs, sweeps = service.history(root, skipped)
+for path, reason in skipped:
+    st.warning(f"Skipped `{path}`: {reason}", icon=":material/warning:")
 
 if runs.empty and sweeps.empty:
     st.info(

@@ -19,6 +19,10 @@ Cases (:func:`run_bench` runs them all; each is also a public function that
   before, between and after the twin's throughput runs and the best rate is kept.
 - ``throughput``: the twin on ``baseline`` and ``peak_season`` — SimPy events/s, customer
   orders/s, sim-days/s and the ratio twin events/s / bare events/s (target >= 0.40).
+- ``order_cost`` (issue 17, :mod:`~experiments.bench.order_cost`): ``baseline`` and
+  ``peak_season`` under every model — CPU of the simulation loop per online order, in bare SimPy
+  events (target <= 15); the result's ``order_cost_bare_events`` holds ``{scenario: {model:
+  cost}}``.
 - ``size_scaling``: the same scenario at 1x, 2x and 4x ``network.stores.count`` — time per
   simulated customer order (POS baskets + online orders) at each size and the 4x/1x ratio
   (target <= 1.3: cost grows with the work, not faster).
@@ -39,6 +43,7 @@ issue's sizes (several minutes). Wall-clock time is measured here, never inside 
 
 from __future__ import annotations
 
+from experiments.bench import order_cost
 from experiments.bench.cases import (
     bare_simpy,
     horizon_rss,
@@ -100,6 +105,7 @@ __all__ = [
     "horizon_rss",
     "load_baseline",
     "machine",
+    "order_cost",
     "parallel",
     "peak_rss_kib",
     "ratios_of",

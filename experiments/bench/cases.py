@@ -90,7 +90,9 @@ def twin_run(workload: Workload, extra: tuple[str, ...] = (), repeats: int = 1) 
     eng, k = best.engine, best.kpis
     wall = max(float(eng["wall_s"]), 1e-9)
     cpu = max(best_cpu, 1e-9)
+    loop_cpu = max(float(eng["cpu_s"]), 1e-9)
     orders = int(k["orders_total"])
+    online = int(k["online_orders_total"])
     events = int(eng["sim_events"])
     return {
         "workload": workload.describe(extra),
@@ -98,9 +100,10 @@ def twin_run(workload: Workload, extra: tuple[str, ...] = (), repeats: int = 1) 
         "horizon_days": scenario.horizon_days,
         "sim_events": events,
         "orders": orders,
-        "online_orders": int(k["online_orders_total"]),
+        "online_orders": online,
         "wall_s": wall,
         "cpu_s": cpu,
+        "loop_cpu_s": loop_cpu,
         "events_per_s": events / wall,
         "events_per_cpu_s": events / cpu,
         "orders_per_s": orders / wall,
@@ -109,6 +112,7 @@ def twin_run(workload: Workload, extra: tuple[str, ...] = (), repeats: int = 1) 
         "sim_days_per_cpu_s": scenario.horizon_days / cpu,
         "us_per_order": 1e6 * cpu / orders if orders else math.nan,
         "us_per_order_wall": 1e6 * wall / orders if orders else math.nan,
+        "loop_us_per_online_order": 1e6 * loop_cpu / online if online else math.nan,
     }
 
 

@@ -60,6 +60,8 @@ class BenchConfig:
     repeats: int = 1
     #: absolute targets on the throughput runs' CPU seconds (issue 7: peak_season < 60 s)
     cpu_targets_s: tuple[tuple[str, float], ...] = ()
+    #: (label, workload) of the order-cost case, each run under every model (issue 17)
+    order_cost: tuple[tuple[str, Workload], ...] = ()
 
 
 QUICK = BenchConfig(
@@ -78,6 +80,10 @@ QUICK = BenchConfig(
     parallel_replications=8,
     parallel_workers=(1, 2),
     repeats=2,
+    order_cost=(
+        ("baseline", Workload("baseline", ("horizon_days=5",))),
+        ("peak_season", Workload("peak_season", ("horizon_days=5",))),
+    ),
 )
 
 FULL = BenchConfig(
@@ -94,6 +100,7 @@ FULL = BenchConfig(
     parallel_workers=(1, 2),
     repeats=1,
     cpu_targets_s=(("peak_season", 60.0),),
+    order_cost=(("baseline", Workload("baseline")), ("peak_season", Workload("peak_season"))),
 )
 
 

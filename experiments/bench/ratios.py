@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from experiments.bench import order_cost as oc
 from experiments.bench.config import MODES, SCHEMA, BenchConfig, BenchError
 
 DEFAULT_TOLERANCE = 0.30
@@ -57,6 +58,16 @@ RATIOS: dict[str, RatioSpec] = {
         RatioSpec("per_order_time_4x_1x", False, 1.3, "time per order, 4x stores / 1x stores"),
         RatioSpec("peak_rss_360_90", False, 1.3, "peak RSS, 360-day run / 90-day run"),
         RatioSpec("speedup_2_workers", True, 1.8, "8 replications: 1-worker wall / 2-worker wall"),
+        *(
+            RatioSpec(
+                oc.ratio_name(scn, model),
+                False,
+                oc.TARGET,
+                f"{scn} under {model}: loop CPU per online order / CPU per bare SimPy event",
+            )
+            for scn in oc.SCENARIOS
+            for model in oc.MODELS
+        ),
     )
 }
 
@@ -74,6 +85,8 @@ def ratios_of(cases: Mapping[str, Any]) -> dict[str, float]:
         r["peak_rss_360_90"] = cases["horizon_rss"]["peak_rss_ratio"]
     if cases.get("parallel"):
         r["speedup_2_workers"] = cases["parallel"]["speedup"]
+    if cases.get("order_cost"):
+        r.update(oc.ratios(cases["order_cost"]))
     # a ratio that could not be computed (no orders, a zero time) is left out, never NaN
     return {k: round(float(v), 4) for k, v in r.items() if math.isfinite(float(v))}
 

@@ -17,6 +17,7 @@ import numpy
 import simpy
 
 from experiments.backends import default_workers
+from experiments.bench import order_cost as oc
 from experiments.bench.cases import horizon_rss, parallel, size_scaling, throughput
 from experiments.bench.config import SCHEMA, BenchConfig, BenchError, Progress, config
 from experiments.bench.ratios import ratios_of, targets
@@ -35,7 +36,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-CASES = ("throughput", "size_scaling", "horizon_rss", "parallel")
+CASES = ("throughput", "order_cost", "size_scaling", "horizon_rss", "parallel")
 
 
 def run_bench(
@@ -51,11 +52,12 @@ def run_bench(
         "size_scaling": size_scaling,
         "horizon_rss": horizon_rss,
         "parallel": parallel,
+        "order_cost": oc.measure,
     }
     started = time.perf_counter()
     results = {c: funcs[c](cfg, progress) for c in cases}
     ratios = ratios_of(results)
-    return {
+    doc = {
         "schema": SCHEMA,
         "mode": cfg.mode,
         "machine": machine(),
@@ -65,6 +67,9 @@ def run_bench(
         "targets": targets(ratios, results, cfg),
         "cases": _rounded(results),
     }
+    if "order_cost" in results:
+        doc[oc.JSON_KEY] = _rounded(oc.costs(results["order_cost"]))
+    return doc
 
 
 def _rounded(obj: Any) -> Any:
@@ -120,6 +125,14 @@ def table_rows(result: Mapping[str, Any]) -> list[tuple[str, str, str, str, bool
             else:
                 info(case, "CPU s", run["cpu_s"])
             target_row(case, "twin / bare events/s", f"twin_to_bare_{label}")
+    cost = cases.get("order_cost")
+    if cost:
+        info("order cost", "bare SimPy loop: CPU us per event", cost["bare_us_per_event"])
+        for label, per_model in cost["runs"].items():
+            for model, run in per_model.items():
+                case = f"order cost {label}"
+                info(case, f"{model}: CPU us per online order", run["loop_us_per_online_order"])
+                target_row(case, f"{model}: bare events per order", oc.ratio_name(label, model))
     size = cases.get("size_scaling")
     if size:
         for p in size["points"]:

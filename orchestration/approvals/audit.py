@@ -43,6 +43,7 @@ __all__ = [
     "ACTIONS",
     "GENESIS",
     "KINDS",
+    "RECORD_KINDS",
     "TIERS",
     "AuditLog",
     "AuditRecord",
@@ -57,6 +58,9 @@ __all__ = [
 
 GENESIS = "0" * 64
 KINDS: tuple[str, ...] = APPROVAL_TYPES
+#: what a record may be about: an approval type, or ``security``, an attempt the security
+#: controls stopped (:mod:`orchestration.security.threats`; ``blocked``, ``denied`` for a scope)
+RECORD_KINDS: tuple[str, ...] = (*KINDS, "security")
 TIERS = ("low", "medium", "high")
 ACTIONS = (
     "requested",
@@ -66,6 +70,8 @@ ACTIONS = (
     "delegated",
     "reminded",
     "auto_approved",
+    "blocked",
+    "denied",
 )
 FIELDS = ("seq", "t_h", "request", "kind", "tier", "actor", "action", "reason", "prev_hash")
 _KEYS = frozenset({*FIELDS, "hash"})
@@ -146,8 +152,8 @@ class AuditLog:
         """Seal one step onto the chain and return it; time may not run backwards."""
         if self._closed:
             raise ValueError("the audit log is closed")
-        if kind not in KINDS:
-            raise ValueError(f"unknown approval kind {kind!r}; expected one of {KINDS}")
+        if kind not in RECORD_KINDS:
+            raise ValueError(f"unknown record kind {kind!r}; expected one of {RECORD_KINDS}")
         if tier not in TIERS:
             raise ValueError(f"unknown tier {tier!r}; expected one of {TIERS}")
         if action not in ACTIONS:
@@ -337,7 +343,8 @@ def verify(path: Path, head: Path | None = None) -> VerifyReport:
                 if canonical_json(obj) != line:
                     return _bad(e, e, "malformed", f"line {e} is not in canonical form")
                 return _bad(e, e, "edited", f"line {e} does not match its own hash")
-            if obj["kind"] not in KINDS or obj["tier"] not in TIERS or obj["action"] not in ACTIONS:
+            vocab = obj["kind"] in RECORD_KINDS and obj["tier"] in TIERS
+            if not vocab or obj["action"] not in ACTIONS:
                 return _bad(e, e, "malformed", f"line {e} uses an unknown kind, tier or action")
             if obj["seq"] == e and obj["prev_hash"] == prev:
                 prev2, prev = prev, obj["hash"]

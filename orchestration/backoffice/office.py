@@ -85,7 +85,7 @@ class Backoffice:
                 world.kpi,
             )
         self.gen = world.streams.get(f"orch.{model}.pickup")
-        self.threats = ThreatModel(world) if scenario.security.attacks_per_day else None
+        self.threats = ThreatModel(world, audit) if scenario.security.attacks_per_day else None
         self.approvals = ApprovalRequests(self, audit, escalate=escalate)
         self.exceptions = ExceptionQueue(self)
         self._seq = 0

@@ -94,6 +94,17 @@ class CircuitBreakerConfig:
         minimum_calls: outcomes needed in the window before it may trip, in [1, window_size].
         open_duration_s: how long OPEN rejects every call, simulated seconds, > 0.
         half_open_probes: trial calls admitted in HALF_OPEN, >= 1.
+
+    Defaults against resilience4j's (``failureRateThreshold`` 50 %, count-based
+    ``slidingWindowSize`` 100, ``minimumNumberOfCalls`` 100, ``waitDurationInOpenState`` 60 s,
+    ``permittedNumberOfCallsInHalfOpenState`` 10): the threshold and the open duration are
+    theirs; the window (20), the minimum (10) and the probes (3) are smaller on purpose. A
+    breaker may trip only once ``minimum_calls`` outcomes are in its window, so at a hop's rate
+    of N calls per simulated hour the first trip comes at the earliest ``minimum_calls / N``
+    hours into an outage: with resilience4j's 100 a hop called a few dozen times an hour (a
+    carrier API of a small retailer) would keep failing for hours, most of a fault window of the
+    resilience lab, before its breaker opened. Ten probes would likewise hold a recovered hop
+    half-open for ten calls. Scenarios with busier hops can raise all three.
     """
 
     failure_rate_threshold: float = 0.5

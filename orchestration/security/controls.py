@@ -47,7 +47,12 @@ from orchestration.security.credentials import (
     ScopeGuard,
     default_credentials,
 )
-from orchestration.security.replay import ReplayedDelivery, ReplayGuard, ReplayStoreFull
+from orchestration.security.replay import (
+    DEFAULT_MAX_IDS,
+    ReplayedDelivery,
+    ReplayGuard,
+    ReplayStoreFull,
+)
 from orchestration.security.signatures import (
     DEFAULT_TOLERANCE_S,
     HEADER_ID,
@@ -138,7 +143,7 @@ class ControlBoard:
         secrets: Sequence[str] = (SIMULATION_SECRET,),
         credentials: Mapping[str, Credential] | None = None,
         tolerance_s: float = DEFAULT_TOLERANCE_S,
-        replay_max_ids: int | None = None,
+        replay_max_ids: int | None = DEFAULT_MAX_IDS,
     ) -> None:
         self.on = frozenset(Control(c) for c in on)
         self.clock = clock

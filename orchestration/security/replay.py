@@ -8,13 +8,19 @@ Standard Webhooks closes the gap with two checks that work together:
    delivery whose signed ``webhook-timestamp`` is more than the tolerance (300 s) from the clock;
 2. this *replay guard* remembers each accepted ``webhook-id`` and refuses it a second time.
 
-The guard need only remember an id while its delivery could still pass check 1, that is until
-``timestamp_s + tolerance_s``; after that a copy fails the timestamp check, so the id is evicted
-and memory stays bounded by the deliveries accepted within one tolerance window. A timestamp
-that was not verified (signature check switched off) is clamped into
-``[now - tolerance, now + tolerance]`` first, so an id is never kept more than ``2 x
-tolerance_s``. ``max_ids`` optionally caps the store: when full it *fails closed* (raises
-:class:`ReplayStoreFull`) rather than forget an id that could still be replayed.
+A *copy* of a delivery stops passing check 1 at ``timestamp_s + tolerance_s``. But the sender
+itself retries with the same ``webhook-id`` and a *new* timestamp and signature whenever it did
+not see our 2xx (a lost acknowledgement): such a retry passes check 1 for as long as the sender
+keeps retrying. So an id is kept until the later of ``timestamp_s + tolerance_s`` and ``now +
+retry_horizon_s``, the sender's retry horizon (default :data:`DEFAULT_RETRY_HORIZON_S`, the
+Standard Webhooks / Svix schedule: retries after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h,
+27.6 h in all); ``retry_horizon_s=0`` gives the timestamp-only window. A timestamp that was not
+verified (signature check switched off) is clamped into ``[now - tolerance, now + tolerance]``
+first, so an id is never kept more than ``max(2 x tolerance_s, retry_horizon_s)``.
+
+Memory is bounded by ``max_ids`` (default :data:`DEFAULT_MAX_IDS`; ``None`` for no cap): when
+full the guard *fails closed* (raises :class:`ReplayStoreFull`, the delivery is refused and the
+sender retries later) rather than forget an id that could still be replayed.
 
 Record an id only after its signature verified (a forged delivery must not be able to claim the
 id of a genuine one that is still to come), and :meth:`ReplayGuard.forget` it if the handler
@@ -31,7 +37,18 @@ import heapq
 from orchestration.resilience.clock import Clock
 from orchestration.security.signatures import DEFAULT_TOLERANCE_S
 
-__all__ = ["ReplayGuard", "ReplayStoreFull", "ReplayedDelivery"]
+__all__ = [
+    "DEFAULT_MAX_IDS",
+    "DEFAULT_RETRY_HORIZON_S",
+    "ReplayGuard",
+    "ReplayStoreFull",
+    "ReplayedDelivery",
+]
+
+#: Standard Webhooks / Svix retry schedule: 5 s + 5 min + 30 min + 2 h + 5 h + 10 h + 10 h
+DEFAULT_RETRY_HORIZON_S = 5 + 5 * 60 + 30 * 60 + (2 + 5 + 10 + 10) * 3600.0
+#: live ids kept at most (about 100 MB of Python strings and floats at the cap)
+DEFAULT_MAX_IDS = 1_000_000
 
 
 class ReplayedDelivery(Exception):
@@ -53,15 +70,19 @@ class ReplayGuard:
         self,
         clock: Clock,
         tolerance_s: float = DEFAULT_TOLERANCE_S,
-        max_ids: int | None = None,
+        max_ids: int | None = DEFAULT_MAX_IDS,
+        retry_horizon_s: float = DEFAULT_RETRY_HORIZON_S,
     ) -> None:
         if tolerance_s < 0:
             raise ValueError(f"tolerance_s must be >= 0, got {tolerance_s}")
+        if not 0 <= retry_horizon_s <= 30 * 86_400:
+            raise ValueError(f"retry_horizon_s must be in [0, 30 days], got {retry_horizon_s}")
         if max_ids is not None and max_ids < 1:
             raise ValueError(f"max_ids must be >= 1 or None, got {max_ids}")
         self.clock = clock
         self.tolerance_s = float(tolerance_s)
         self.max_ids = max_ids
+        self.retry_horizon_s = float(retry_horizon_s)
         self._first_seen: dict[str, float] = {}
         self._expiry: dict[str, float] = {}
         self._heap: list[tuple[float, str]] = []  # (expiry_s, id); stale entries skipped
@@ -91,7 +112,9 @@ class ReplayGuard:
                 f"{len(self._expiry)} ids live within the window (max_ids={self.max_ids})"
             )
         tol = self.tolerance_s
-        expiry = min(max(float(timestamp_s), now - tol), now + tol) + tol
+        expiry = max(
+            min(max(float(timestamp_s), now - tol), now + tol) + tol, now + self.retry_horizon_s
+        )
         self._first_seen[delivery_id] = now
         self._expiry[delivery_id] = expiry
         heapq.heappush(self._heap, (expiry, delivery_id))

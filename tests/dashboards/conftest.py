@@ -253,6 +253,7 @@ def app(
     monkeypatch.setattr(service, "explore", fake_explore)
     monkeypatch.setattr(service, "compare", fake_compare)
     monkeypatch.setattr(service, "resilience", fake_resilience)
+    monkeypatch.setenv("RETAILTWIN_RESULTS_ROOT", str(tmp_path / "runs"))
 
     def make() -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)

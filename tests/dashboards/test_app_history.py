@@ -37,7 +37,7 @@ def test_reopens_a_run_and_a_comparison(app, canned, monkeypatch, tmp_path):
         canned.summary(("manual", "hybrid"), 3), pd.DataFrame(),
     )  # fmt: skip
     opened = []
-    monkeypatch.setattr(service, "history", lambda root: (runs, sweeps))
+    monkeypatch.setattr(service, "history", lambda root, skipped=None: (runs, sweeps))
     monkeypatch.setattr(service, "open_run", lambda d: opened.append(d) or run)
     monkeypatch.setattr(service, "open_sweep", lambda d: opened.append(d) or comp)
     at = app().run().switch_page("views/history.py").run()
