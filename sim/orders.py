@@ -1,5 +1,8 @@
 """Online orders (eCommerce and marketplace): checkout, payment, allocation, shipping, returns.
 
+Why one long module: an online order's life (checkout, payment, allocation, backorder, pick,
+label, transit, delivery, return, tickets) is one state machine over shared per-order draws.
+
 An online customer sees the channel's *published* availability, which the orchestration layer
 refreshes with some latency: a line shown unavailable is demand not filled; the rest is ordered.
 Payment may be declined (issuer decline rate, or a payment-gateway outage); the customer then

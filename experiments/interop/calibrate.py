@@ -1,5 +1,8 @@
 """``retail-twin calibrate``: fit a scenario's parameters to a retailer's history.
 
+Why one long module: every fitted parameter is one short, documented fit beside the others, so
+the report and the YAML it writes are read in one place.
+
 Input: a base scenario and a :class:`~experiments.interop.history.History` (tables or OCEL 2.0).
 Output: a scenario directory with ``scenario.yaml`` that ``extends:`` the base and sets only
 fitted fields, by the schema's own paths, and ``calibration.json`` / ``calibration.txt``: one

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from orchestration.models.flow import Flow
 from orchestration.policies.tickets import TicketCase
 from sim.clock import HOURS_PER_DAY
 from sim.events import (
@@ -23,22 +24,10 @@ from sim.events import (
 )
 
 if TYPE_CHECKING:
-    from orchestration.models.wiring import AutomatedModel
+    pass
 
 
-class CustomerFlow:
-    def __init__(self, model: AutomatedModel):
-        self.w = model.w
-        self.env = model.env
-        self.s = model.s
-        self.p = model.p
-        self.bo = model.bo
-        self.kpi = model.kpi
-        self.table = model.table
-        self.stack = model.stack
-        self._settle = model._settle
-        self._fail = model._fail
-
+class CustomerFlow(Flow):
     def notify_node(self, item: tuple[int, str]) -> tuple[int, str]:
         order_id, reason = item
         self.stack.command(

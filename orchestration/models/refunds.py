@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orchestration.backoffice import Request
+from orchestration.models.flow import Flow
 from orchestration.policies.refund import RefundCase
 from orchestration.policies.route import tier
 from sim.events import IssueRefund, ReturnInitiated, ReturnReceived
@@ -21,18 +22,9 @@ if TYPE_CHECKING:
     from orchestration.models.wiring import AutomatedModel
 
 
-class RefundFlow:
+class RefundFlow(Flow):
     def __init__(self, model: AutomatedModel):
-        self.w = model.w
-        self.env = model.env
-        self.s = model.s
-        self.p = model.p
-        self.bo = model.bo
-        self.kpi = model.kpi
-        self.table = model.table
-        self.stack = model.stack
-        self._settle = model._settle
-        self._fail = model._fail
+        super().__init__(model)
         self._awaiting_return: dict[int, ReturnInitiated] = {}
 
     def initiated(self, e: ReturnInitiated) -> None:

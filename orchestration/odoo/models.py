@@ -1,5 +1,8 @@
 """Recordsets: the mocked ORM's view of a model's records (Odoo's ``models.Model``).
 
+Why one long module: Odoo's recordset API (browse, search, read, write, create, unlink, the
+domain and field hooks) is one class whose methods call each other; it mirrors ``models.py``.
+
 Concept: a ``Model`` instance is an ordered set of record ids of one model bound to an ``Env``,
 exactly like an Odoo recordset. The class declares the model's ``_name`` and its ``Field``s; the
 rows live in the ``Env`` (``env._tables``), so a recordset is a cheap view.
