@@ -431,10 +431,11 @@ def test_bare_simpy_counts_its_events_and_refuses_a_bad_size():
 
 def test_a_child_reports_its_own_peak_rss_not_its_parents():
     """Linux carries ru_maxrss across exec; the horizon case must see the child's own peak."""
-    big = bytearray(200 * 1024 * 1024)  # touch 200 MiB in this (parent) process
+    big = bytearray(500 * 1024 * 1024)  # touch 500 MiB in this (parent) process
     big[::4096] = b"\x01" * len(big[::4096])
-    assert bench.peak_rss_kib() > 200 * 1024
+    assert bench.peak_rss_kib() > 500 * 1024
     code = "from experiments.bench import peak_rss_kib; print(peak_rss_kib())"
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     del big
-    assert 0 < int(child.stdout) < 150 * 1024  # a bare interpreter, far below the parent's peak
+    # the child imports the twin (about 170 MiB), far below the parent's peak
+    assert 0 < int(child.stdout) < 350 * 1024
