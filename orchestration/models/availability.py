@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from orchestration.models.flow import Flow
 from sim.clock import HOURS_PER_DAY
 from sim.events import UpdateChannelAvailability
 from sim.world import CommandResult
@@ -24,14 +25,9 @@ if TYPE_CHECKING:
 ONLINE = ("ecommerce", "marketplace")
 
 
-class AvailabilityFlow:
+class AvailabilityFlow(Flow):
     def __init__(self, model: AutomatedModel):
-        self.m = model
-        self.w = model.w
-        self.env = model.env
-        self.s = model.s
-        self.bo = model.bo
-        self.rec = model.rec
+        super().__init__(model)
         self.policy = model.table.availability
         self.dirty = np.zeros(self.w.net.n_skus, dtype=bool)
 

@@ -24,6 +24,7 @@ from orchestration.backoffice.replenishment import (
     order_quantities,
     store_transfers,
 )
+from orchestration.models.flow import Flow
 from orchestration.policies.purchase import PurchaseCase
 from orchestration.policies.route import tier
 from sim.clock import HOURS_PER_DAY
@@ -49,16 +50,9 @@ class PurchaseOrderRecord:
     location: int
 
 
-class ReplenishmentFlow:
+class ReplenishmentFlow(Flow):
     def __init__(self, model: AutomatedModel):
-        self.m = model
-        self.w = model.w
-        self.env = model.env
-        self.s = model.s
-        self.p = model.p
-        self.bo = model.bo
-        self.rec = model.rec
-        self.kpi = model.kpi
+        super().__init__(model)
         self.drafts: dict[tuple[int, int], set[int]] = {}
         self.pos: dict[str, PurchaseOrderRecord] = {}
         self.sent_as: dict[str, str] = {}  # supplier-side key -> ERP PO name
