@@ -92,6 +92,8 @@ class Backoffice:
         self.payables = Payables(self)
         self.gen_gov = world.streams.get(f"orch.{model}.governance")
         self.kpi.exception_slas(dict(scenario.governance.exception_sla_h))
+        if scenario.policy.late_supplier.escalate_to:  # late-supplier escalations land here
+            self.kpi.exception_team(scenario.policy.late_supplier.escalate_to)
         self.tickets = TicketDesk(self)
 
     # ------------------------------------------------------------------ helpers

@@ -297,7 +297,7 @@ class AutomatedModel:
     def _late_supplier(self, e: SupplierConfirmationLate) -> None:
         route = self.table.late_supplier.decide(LateSupplierCase(e.po_key, e.supplier))
         if route.team:
-            self.bo.exceptions.open(route.team, e, reason=route.rule)
+            self.bo.exceptions.open(route.team, e, reason=route.rule, escalate=self.late.escalation)
         else:
             self._settle(e)
 
