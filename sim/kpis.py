@@ -170,6 +170,8 @@ class KpiCollector:
     proactive_delay_notices: int = 0
     supplier_delay_escalations: int = 0
     supplier_delay_finance_notices: int = 0
+    reconciliation_findings: int = 0
+    invoice_overpaid_recovered: float = 0.0
     orders_late: int = 0
     orders_late_without_notice: int = 0
     # supplier invoices through the 3-way match
@@ -312,6 +314,14 @@ class KpiCollector:
     def supplier_delay_finance_notice(self) -> None:
         """Finance was told that a late PO's receipt and payable move."""
         self.supplier_delay_finance_notices += 1
+
+    def reconciliation_finding(self) -> None:
+        """The reconciliation scan raised a bill paid above what was received."""
+        self.reconciliation_findings += 1
+
+    def overpayment_recovered(self, amount: float) -> None:
+        """Finance claimed back ``amount`` paid over a bill's receipt (a debit note)."""
+        self.invoice_overpaid_recovered += amount
 
     def invoice_checked(self, *, matched: bool) -> None:
         """A supplier bill went through the 3-way match (PO price, receipt quantity)."""
@@ -675,6 +685,8 @@ class KpiCollector:
             "tickets_auto_resolved_rate": _ratio(self.tickets_auto_resolved, self.tickets_resolved),
             "ticket_touches_total": self.ticket_touches,
             "invoice_overpaid": round(self.invoice_overpaid, 2),
+            "invoice_overpaid_recovered": round(self.invoice_overpaid_recovered, 2),
+            "reconciliation_findings_total": self.reconciliation_findings,
             "ticket_resolution_p50_h": _pct(self.ticket_resolution_h, 50),
             "ticket_resolution_p95_h": _pct(self.ticket_resolution_h, 95),
         }

@@ -25,13 +25,18 @@ Server actions (``fn(env)``, run in the cron's transaction):
   re-post crosses the same lossy hop; the n8n flow sends the PO to its supplier with its
   idempotency key, so a PO already sent is not ordered twice.
 
-Named in the issue but not honoured yet, so rejected with the reason (they act on the model's
-approval requests and records, which the per-area policy objects will expose):
-``overdue_approval_reminders``, ``reconciliation_scan``.
+- ``reconciliation_scan`` (:mod:`orchestration.backoffice.reconciliation`): bills paid as billed
+  by a rule although they failed the 3-way match are checked against their receipt; one paid
+  above it is an exception for ``finance``, who claims the overpayment back. Rejected at load
+  when the scenario has no ``finance`` pool to raise it to.
+
+Named in the issue but not honoured yet, so rejected with the reason (it acts on the model's
+approval requests, which the per-area policy objects will expose):
+``overdue_approval_reminders``.
 
 KPIs: ``odoo_time_rule_fires_total`` (records processed by time rules),
 ``odoo_scheduled_action_runs_total`` (runs of the scenario's scheduled actions),
-``po_watchdog_resends_total``.
+``po_watchdog_resends_total``, ``reconciliation_findings_total``, ``invoice_overpaid_recovered``.
 """
 
 from __future__ import annotations
@@ -53,13 +58,13 @@ if TYPE_CHECKING:
 RUN_MODELS = ("purchase.order", "purchase.order.line", "stock.picking", "stock.move")
 #: orchestration models that run no Odoo (no rule or scheduled action can act there)
 MODELS_WITHOUT_ODOO = ("manual",)
-SERVER_ACTIONS = ("po_watchdog",)
+SERVER_ACTIONS = ("po_watchdog", "reconciliation_scan")
 NOT_HONOURED = {
     "overdue_approval_reminders": "the approval requests live in the model's back office, "
     "not in the mocked Odoo (not honoured yet)",
-    "reconciliation_scan": "the records reconciled live in the model, not in the mocked Odoo "
-    "(not honoured yet)",
 }
+#: server actions that raise exceptions for a team: the approver pool they need
+NEEDS_POOL = {"reconciliation_scan": "finance"}
 
 
 def _noop(env: Env) -> None:  # pragma: no cover - validation only
@@ -103,6 +108,16 @@ def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
                 )
             )
     for k, job in enumerate(auto.scheduled_actions):
+        pool = NEEDS_POOL.get(job.callable)
+        if pool is not None and pool not in scenario.approvals.pools:
+            out.append(
+                (
+                    f"automation.scheduled_actions[{k}].callable",
+                    f"a scenario with the approver pool {pool!r} its findings go to "
+                    f"(approvals.pools: {sorted(scenario.approvals.pools)})",
+                    job.callable,
+                )
+            )
         if job.callable in NOT_HONOURED:
             out.append(
                 (
@@ -139,7 +154,8 @@ class ScheduledAutomation:
     def install(self, extra: dict[str, Callable[..., Any]]) -> None:
         """Build the declared rules and jobs, count time-rule fires, start the cron worker."""
         env, world = self.erp.env, self.erp.w
-        build_automation(env, world.s.automation, {**extra, **self.callables()})
+        counted = {name: self._counted(name, fn) for name, fn in extra.items()}
+        build_automation(env, world.s.automation, {**counted, **self.callables()})
         job = env.cron.automation_job
         if job is not None:
             job.callback = self._counting_time_rules(job.callback)

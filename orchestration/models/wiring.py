@@ -326,6 +326,8 @@ class AutomatedModel:
             self.kpi.invoice_touchless()
             if route.as_billed and case.payable is not None:
                 self.kpi.invoice_overpaid_by(max(e.amount - case.payable, 0.0))
+            if route.as_billed:
+                self.bo.reconciliation.paid_unchecked(e, case.payable)
             pay()
             self.bo.exceptions.auto_resolved(e, route.reason)
             return
