@@ -24,6 +24,7 @@ import numpy as np
 
 from orchestration.approvals.audit import AuditLog
 from orchestration.backoffice import Backoffice, Request
+from orchestration.integration.odoo_match import OdooThreeWayMatch
 from orchestration.integration.stack import IntegrationStack
 from orchestration.models.availability import AvailabilityFlow
 from orchestration.models.customers import CustomerFlow
@@ -99,6 +100,8 @@ class AutomatedModel:
         self.refunds = RefundFlow(self)
         self.customers = CustomerFlow(self)
         self.late = LateSupplierFlow(self)
+        # Odoo matches the bills of the POs it holds (receipts validated there, account.move)
+        self.bo.payables.erp = OdooThreeWayMatch(self.stack.erp, self.replenishment.sent_as)
         self.stack.install(
             {
                 "wf-po": self.replenishment.send_po,
