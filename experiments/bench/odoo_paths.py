@@ -162,7 +162,7 @@ def odoo_path_costs(n: int = 100, lines: int = 8, n_products: int = 400) -> dict
     from sim.kpis import KpiCollector
 
     pay = Payables.__new__(Payables)
-    pay.kpi, pay._po_lines, pay._receipts = KpiCollector(), {}, {}
+    pay.kpi, pay._po_lines, pay._receipts, pay.erp = KpiCollector(), {}, {}, None
     skus = np.arange(lines)
     qty = np.full(lines, 12, dtype=np.int64)
     cost = np.full(lines, 10.0)
