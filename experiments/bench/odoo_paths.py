@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from types import SimpleNamespace
 
 import numpy as np
 
+from orchestration.backoffice.payables import Payables
 from orchestration.odoo import Env, ManualClock
+from sim.kpis import KpiCollector
 
 START = datetime(2025, 9, 1, 8, 0, 0)
 
@@ -158,11 +161,6 @@ def odoo_path_costs(n: int = 100, lines: int = 8, n_products: int = 400) -> dict
     ticket_ms = _ms(t0, n)
 
     # --- the twin's own 3-way match on numpy arrays, for comparison
-    from types import SimpleNamespace
-
-    from orchestration.backoffice.payables import Payables
-    from sim.kpis import KpiCollector
-
     pay = Payables.__new__(Payables)
     pay.kpi, pay._po_lines, pay._receipts, pay.erp = KpiCollector(), {}, {}, None
     skus = np.arange(lines)
