@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orchestration.approvals.audit import AuditLog
+from orchestration.approvals.matrix import ApprovalMatrix
 from orchestration.backoffice.workdesk import Task
 from orchestration.policies.route import tier
 from scenarios.schema import LogNormal
@@ -51,6 +52,8 @@ class Request:
     #: draw pickup and handling times from ``orch.<model>.governance`` (flows added later, so
     #: the desks' own streams and the results of the older flows stay as they were)
     own_stream: bool = False
+    #: each step's own deadline from the approval matrix, hours waiting (None: the tier's)
+    deadlines_h: tuple[float | None, ...] = ()
 
 
 class ApprovalRequests:
@@ -72,6 +75,10 @@ class ApprovalRequests:
             self.env.process(self._absence_waves())
         self._request_seq = 0
         self.pending = 0
+        #: the scenario's approval matrix over the model's proposed steps (roles, dual control)
+        self.matrix = ApprovalMatrix(
+            self.s.governance, {name: d.size for name, d in bo.desks.items()}
+        )
 
     def request(self, req: Request, pickup: LogNormal | None = None) -> None:
         """Open a request; with no steps it is decided by policy at once (touchless)."""
@@ -81,9 +88,13 @@ class ApprovalRequests:
         req.id = f"{req.kind}-{self._request_seq}"
         if not req.subject:
             req.subject = self.bo.subject
+        plan = self.matrix.plan(req.kind, req.tier, req.steps)
+        req.steps, req.deadlines_h = plan.steps, plan.deadlines_h
         self._audit(req, req.requester, "requested")
         if self.w.tracing:
             self.bo.link(req.subject, req.id)
+            if plan.note:
+                self.w.trace("approval.matrix", req.id, plan.note)
             steps = " > ".join(req.steps) if req.steps else "none (decided by policy)"
             self.w.trace(
                 "approval.requested",
@@ -141,20 +152,26 @@ class ApprovalRequests:
             exclude=(req.requester, *req.approvers),
             note=note,
         )
-        if self.escalation is not None:
+        if self.escalation is not None or req.deadlines_h[i] is not None:
             self.env.process(self._watch(req, i, pool, task))
 
     def _watch(self, req: Request, i: int, pool: str, task: Task):
         """BPMN-style timers on a waiting step: reminders, then escalation at the deadline.
 
+        The deadline is the step's own (approval matrix) or its tier's (``escalation``);
+        reminders run only where escalation is enabled. A reminder acts: an approver who has
+        not yet opened the task (its pickup delay) opens it at the next working moment.
         Timers are absolute from the moment the step was submitted: a reminder or the
         escalation never fires early, and the reminder cycle fires its count exactly (fewer
         only if the step is taken or escalated first).
         """
-        esc, env = self.escalation, self.env
+        esc, env = self.s.governance.escalation, self.env
         start = env.now
-        deadline = start + esc.deadline_h[req.tier]
-        for k in range(1, esc.reminders + 1):
+        own = req.deadlines_h[i]
+        limit = own if own is not None else esc.deadline_h[req.tier]
+        deadline = start + limit
+        reminders = esc.reminders if self.escalation is not None else 0
+        for k in range(1, reminders + 1):
             at = start + k * esc.reminder_every_h
             if at >= deadline:
                 break
@@ -162,8 +179,12 @@ class ApprovalRequests:
             if task.started or task.cancelled:
                 return
             self.reminders_sent += 1
+            self.kpi.approval_reminded(req.kind)
+            read = task.remind()
             self._audit(req, "system", "reminded", pool)
-            self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}")
+            if self.w.tracing:
+                what = "opened at the next working moment" if read else "already read"
+                self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}: {what}")
         yield env.timeout(deadline - env.now)
         target = esc.escalate_to.get(pool)
         if target is None or target not in self.bo.desks or not task.cancel():
@@ -173,7 +194,7 @@ class ApprovalRequests:
         self._audit(req, "system", "delegated" if away else "escalated", f"{pool}->{target}")
         if self.w.tracing:
             what = "delegation" if away else "escalation"
-            why = "whole pool away" if away else f"deadline {esc.deadline_h[req.tier]} h"
+            why = "whole pool away" if away else f"deadline {limit} h"
             self.w.trace(f"approval.{what}", req.id, f"{pool} -> {target} ({why})")
         self._step(req, i, None, target)
 
