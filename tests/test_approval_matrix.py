@@ -190,3 +190,17 @@ def test_reminders_shorten_the_approval_cycle():
     without = _kpis("hybrid", 21, esc, "governance.escalation.reminders=0")
     assert with_reminders["approval_reminders_total"] > 0 == without["approval_reminders_total"]
     assert with_reminders["approval_cycle_time_mean_h"] < without["approval_cycle_time_mean_h"]
+
+
+def test_an_overdue_approval_reminder_declared_as_a_scheduled_action_runs_and_acts():
+    """The scenario's ir.cron job reminds overdue steps hourly: unread ones are opened early."""
+    job = (
+        "automation.scheduled_actions=[{name: overdue, callable: overdue_approval_reminders, "
+        "interval_number: 1, interval_type: hours}]"
+    )
+    before = _kpis("approval_centric", 14)
+    after = _kpis("approval_centric", 14, job)
+    assert after["odoo_scheduled_action_runs_total"] >= 14 * 24 - 1
+    assert before["approval_reminders_total"] == 0 < after["approval_reminders_total"]
+    assert after["approval_cycle_time_mean_h"] < before["approval_cycle_time_mean_h"]
+    assert after["approval_cycle_time_p95_h"] < before["approval_cycle_time_p95_h"]

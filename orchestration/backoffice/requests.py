@@ -75,6 +75,8 @@ class ApprovalRequests:
             self.env.process(self._absence_waves())
         self._request_seq = 0
         self.pending = 0
+        #: steps submitted to a desk and not yet finished or withdrawn
+        self.waiting: dict[Task, Request] = {}
         #: the scenario's approval matrix over the model's proposed steps (roles, dual control)
         self.matrix = ApprovalMatrix(
             self.s.governance, {name: d.size for name, d in bo.desks.items()}
@@ -132,6 +134,7 @@ class ApprovalRequests:
                 self.w.trace(f"approval.{what}", req.id, f"step {i + 1}/{n} at {pool}: {who}")
 
         def done(person: str, _t: float) -> None:
+            self.waiting.pop(task, None)
             req.approvers = (*req.approvers, person)
             self._audit(req, person, "approved" if req.approve else "refused", req.steps[i])
             if self.w.tracing:
@@ -152,6 +155,7 @@ class ApprovalRequests:
             exclude=(req.requester, *req.approvers),
             note=note,
         )
+        self.waiting[task] = req
         if self.escalation is not None or req.deadlines_h[i] is not None:
             self.env.process(self._watch(req, i, pool, task))
 
@@ -189,6 +193,7 @@ class ApprovalRequests:
         target = esc.escalate_to.get(pool)
         if target is None or target not in self.bo.desks or not task.cancel():
             return
+        self.waiting.pop(task, None)
         req.escalations += 1
         away = len(self.bo.desks[pool].absent) >= self.bo.desks[pool].size
         self._audit(req, "system", "delegated" if away else "escalated", f"{pool}->{target}")
@@ -197,6 +202,26 @@ class ApprovalRequests:
             why = "whole pool away" if away else f"deadline {limit} h"
             self.w.trace(f"approval.{what}", req.id, f"{pool} -> {target} ({why})")
         self._step(req, i, None, target)
+
+    def remind_overdue(self, _odoo_env: object = None) -> int:
+        """The overdue-approval reminder (a scenario's scheduled action): every step still
+        waiting for a person, of a request older than its tier's target (``policy.deadline_h``),
+        is reminded; an unread one is opened at the next working moment. Returns how many were
+        reminded."""
+        now, target = self.env.now, self.s.policy.deadline_h
+        sent = 0
+        for task, req in list(self.waiting.items()):
+            if task.started or task.cancelled or now - req.created <= target[req.tier]:
+                continue
+            sent += 1
+            self.reminders_sent += 1
+            self.kpi.approval_reminded(req.kind)
+            read = task.remind()
+            self._audit(req, "system", "reminded", "overdue")
+            if self.w.tracing:
+                what = "opened at the next working moment" if read else "already read"
+                self.w.trace("approval.reminder", req.id, f"overdue-approval reminder: {what}")
+        return sent
 
     def _vacations(self):
         """Each day, take the scenario's absent share of every pool out of its desk."""
