@@ -102,6 +102,8 @@ def test_dual_approval_from_adds_a_distinct_second_approver_from_its_tier_on():
         "store_managers",
     )
     assert m.plan("purchase", "high", ("buyers", "finance")).steps == ("buyers", "finance")
+    # one finance person and nobody up the line: another pool granted po.approve
+    assert m.plan("purchase", "high", ("finance",)).steps == ("finance", "buyers")
     assert m.plan("purchase", "high", ()).steps == ()  # a rule decision stays touchless
     default = ApprovalMatrix(Governance(), SIZES)  # no dual rule: the model's single step stays
     assert default.plan("discount", "high", ("store_managers",)).steps == ("store_managers",)

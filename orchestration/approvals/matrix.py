@@ -13,7 +13,8 @@ A model's policy objects propose the steps of a request (pools, in order): that 
    first pool of the scenario that does.
 3. **Dual control** (``governance.dual_approval_from``): from that tier on, a request decided by
    people needs two distinct approvers; one with a single step gets a second approver of the
-   same role when the pool has two people or more, else of the pool up its escalation line.
+   same role when the pool has two people or more, else of the pool up its escalation line
+   (else of another pool granted the area).
 
 Areas outside the matrix (supplier bank changes, whose fraud-detection model depends on its
 checks) keep their policy's steps. Pure: no clock, no random numbers; deadlines are hours.
@@ -79,8 +80,12 @@ class ApprovalMatrix:
         return p
 
     def second(self, pool: str, area: str) -> str:
-        """Where the second approver of a dual-controlled single-step request comes from."""
+        """Where the second approver of a dual-controlled single-step request comes from: the
+        same role when it has two people or more, else up its escalation line, else any other
+        pool granted the area (a one-person pool cannot give two distinct approvers)."""
         if self.sizes.get(pool, 0) >= 2:
             return pool
-        up = self.gov.escalation.escalate_to.get(pool)
-        return self.holder(up, area) if up in self.sizes else pool
+        up = self.gov.escalation.escalate_to.get(pool, "")
+        if up in self.sizes and (found := self.holder(up, area)) != pool:
+            return found
+        return next((q for q in self.sizes if q != pool and self.gov.holds(q, area)), pool)
