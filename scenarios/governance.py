@@ -1,11 +1,16 @@
-"""Governance of approvals as scenario data: roles, vacations and escalation.
+"""Governance of approvals as scenario data: roles, the approval matrix, vacations, escalation.
 
-Concept: who may do what (``roles``: approver pool -> permission names), which requests need two
-distinct approvers (``dual_approval_from``: the lowest risk tier that does), when part of a pool
-is away (``vacations``), and what happens to a request left waiting at a step (``escalation``).
-The controls that act on this data live in ``orchestration.approvals``; the role table is
-checked for segregation-of-duties conflicts there (``check_governance``) when a scenario is
-loaded. The defaults are SoD-clean for the default pools (``store_managers``, ``buyers``,
+Concept: who may do what (``roles``: approver pool -> permission names; a step of an approval
+request is offered only to a pool whose role grants its area, ``AREA_PERMISSION``), who approves
+which request (``matrix``: area -> tier -> ordered steps, each a role, a count of distinct
+approvers and an optional deadline; an undeclared cell is the model's own routing, its default
+matrix), which requests need two distinct approvers (``dual_approval_from``: the lowest risk
+tier that does, unset = as the matrix says), when part of a pool is away (``vacations``), and
+what happens to a request left waiting at a step (``escalation``). The controls that act on
+this data live in ``orchestration.approvals`` (``matrix``: the steps a request walks); the role
+table and the matrix are checked at load (``problems``: SoD conflicts, a matrix step whose role
+may not approve the area or also creates what it approves, more approvers than people).
+The defaults are SoD-clean for the default pools (``store_managers``, ``buyers``,
 ``finance``, ``customer_service``, ``inventory_control``), give every pool that approves
 something in the models the permission it needs, and send no one on vacation, so adding
 governance to a scenario changes nothing until its data says so.
