@@ -206,3 +206,42 @@ def test_an_overdue_approval_reminder_declared_as_a_scheduled_action_runs_and_ac
     assert before["approval_reminders_total"] == 0 < after["approval_reminders_total"]
     assert after["approval_cycle_time_mean_h"] < before["approval_cycle_time_mean_h"]
     assert after["approval_cycle_time_p95_h"] < before["approval_cycle_time_p95_h"]
+
+
+def test_an_escalated_step_goes_up_the_line_to_a_pool_granted_its_area():
+    """Discounts escalate store managers -> buyers; buyers without discount.approve pass it on
+    to finance rather than take work their role does not grant."""
+    from orchestration.backoffice import Backoffice, Request
+    from sim.world import World
+
+    roles = {**DEFAULT_ROLES, "buyers": ["vendor.create", "item.maintain", "po.approve"]}
+    s = load_scenario(
+        "tiny",
+        [
+            "horizon_days=5",
+            _roles(roles),
+            "governance.escalation.enabled=true",
+            "governance.escalation.deadline_h.medium=2",
+        ],
+    )
+    world = World(s)
+
+    class Idle:
+        def attach(self, w): ...
+        def on_event(self, e):
+            world.ack(e)
+
+        def snapshot(self):
+            return {}
+
+        def finish(self): ...
+
+    world.attach(Idle())
+    bo = Backoffice(world, s, "test", escalate=True)
+    for _ in range(3):  # every store manager busy for 100 h
+        bo.desks["store_managers"].submit(lambda p, t: None, handling_h=100.0)
+    req = Request("discount", "medium", 0.0, "pos", ("store_managers",), lambda ok: None)
+    bo.approvals.request(req)
+    world.env.run(until=100.0)
+    assert req.escalations == 1
+    assert req.approvers[0].startswith("finance:")

@@ -21,6 +21,7 @@ from orchestration.approvals.audit import AuditLog
 from orchestration.approvals.matrix import ApprovalMatrix
 from orchestration.backoffice.workdesk import Task
 from orchestration.policies.route import tier
+from scenarios.governance import AREA_PERMISSION
 from scenarios.schema import LogNormal
 from sim.clock import HOURS_PER_DAY
 from sim.rng import lognormal
@@ -191,7 +192,9 @@ class ApprovalRequests:
                 self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}: {what}")
         yield env.timeout(deadline - env.now)
         target = esc.escalate_to.get(pool)
-        if target is None or target not in self.bo.desks or not task.cancel():
+        if target in self.bo.desks and req.kind in AREA_PERMISSION:
+            target = self.matrix.holder(target, req.kind)  # roles: up to one granted the area
+        if target is None or target == pool or target not in self.bo.desks or not task.cancel():
             return
         self.waiting.pop(task, None)
         req.escalations += 1
