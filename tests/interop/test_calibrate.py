@@ -40,7 +40,7 @@ from cli.main import app
 from experiments.interop import synthetic
 from experiments.interop.fidelity import KPI_TOLERANCE
 from experiments.replicate import run_scenario
-from scenarios.loader import load_scenario
+from scenarios.loader import ScenarioError, load_scenario
 
 SOURCE = {
     "horizon_days": 56,
@@ -166,7 +166,14 @@ def test_calibration_from_tables_recovers_what_generated_them(example):
     # approvals: handling per role, in working minutes; the inbox roles' pickup pooled
     assert s.approvals.pools["store_managers"].handling_min.median == pytest.approx(3.0, rel=0.2)
     assert s.approvals.pools["buyers"].handling_min.median == pytest.approx(10.0, rel=0.25)
-    assert 4.0 <= s.orchestration.manual.email_pickup_h.median <= 8.0  # buyers 8 h, service 4 h
+    # each inbox role keeps its own pickup (buyers 8 working h, customer service 4); pooled,
+    # they set the default for pools the log does not show; the till's manager is 0.1 h away
+    by_pool = s.orchestration.manual.email_pickup_by_pool
+    assert by_pool["buyers"].median == pytest.approx(8.0, rel=0.2)
+    assert by_pool["customer_service"].median == pytest.approx(4.0, rel=0.2)
+    assert "store_managers" not in by_pool
+    assert s.orchestration.manual.till_pickup_h.median == pytest.approx(0.1, rel=0.3)
+    assert 3.5 <= s.orchestration.manual.email_pickup_h.median <= 8.0
     fits = _fits(example / "cal" / "calibration.json")
     assert fits["pickup of buyers (working h)"]["value"]["median"] == pytest.approx(8.0, rel=0.2)
     assert fits["network.suppliers[V-Beta].lead_time_days"]["value"]["median"] == pytest.approx(
@@ -191,3 +198,9 @@ def test_calibrate_rejects_bad_input_with_exit_2_and_writes_nothing(example, tmp
     assert res.exit_code == 2
     assert "exists and is not empty" in res.output
     assert not out.exists()
+
+
+def test_a_pickup_for_a_pool_that_does_not_exist_is_rejected_at_load():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("tiny", ["orchestration.manual.email_pickup_by_pool={nobody: {median: 1}}"])
+    assert "orchestration.manual.email_pickup_by_pool.nobody" in str(err.value)
