@@ -112,3 +112,15 @@ def test_a_bad_row_in_a_partition_is_named_by_its_file_and_row(both, tmp_path):
     assert f"{april}: row 7, column units: expected a whole number >= 0" in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_only_sales_may_be_a_directory(both, tmp_path):
+    single, _ = both
+    bad = tmp_path / "bad"
+    shutil.copytree(single, bad)
+    (bad / "skus.csv").rename(tmp_path / "skus.csv")
+    (bad / "skus").mkdir()
+    pd.read_csv(tmp_path / "skus.csv").to_parquet(bad / "skus" / "part-0.parquet")
+    res = CliRunner().invoke(app, ["import", str(bad), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2, res.output
+    assert "only sales may be partitioned" in res.output
