@@ -8,7 +8,8 @@ task, in working hours) and its scheduled checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 from orchestration.policies.availability import PushOnChange
@@ -74,10 +75,19 @@ class PolicyTable:
     po_watchdog_h: float | None = None
     #: reminders and deadline escalation on waiting approval steps (``governance.escalation``)
     escalate: bool = False
+    #: per area (a field name above), an approval channel other than ``approval_pickup``: a
+    #: phased rollout keeps the manual areas on e-mail pickup (None: at once)
+    pickups: Mapping[str, LogNormal | None] = field(default_factory=dict)
+
+    def pickup(self, area: str) -> LogNormal | None:
+        """How long before an approver opens a task of ``area`` (working hours)."""
+        return self.pickups.get(area, self.approval_pickup)
 
     def initialise(self, ctx: PolicyContext) -> None:
         """Hand the run's context to every policy that asks for it (once, at attach)."""
         for f in fields(self):
+            if f.name == "pickups":
+                continue
             policy: Any = getattr(self, f.name)
             init = getattr(policy, "initialise", None)
             if init is not None:
