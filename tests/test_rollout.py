@@ -110,3 +110,51 @@ def test_automating_availability_alone_cuts_oversell_below_the_nightly_file():
     pushed = _kpis(load_scenario("tiny", [_table(availability="event"), *SHORT_FC]))
     assert pushed["oversell_rate"] < nightly["oversell_rate"] / 2
     assert nightly["oversell_rate"] == pytest.approx(manual["oversell_rate"], rel=0.2)
+
+
+def test_compare_puts_the_library_rollout_beside_the_presets_with_its_labour_cost():
+    """`compare rollout_first --models manual,hybrid,rollout`: the scenario's table is the
+    rollout entry; a second table shows each model's labour cost against manual's, paired,
+    beside the service KPIs. (Run on tiny with the library file's table for speed.)"""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    table = "orchestration.model={purchase: hybrid, refund: exception}"
+    args = ["compare", "tiny", "--models", "manual,hybrid,rollout", "--replications", "2"]
+    args += ["--set", "horizon_days=5", "--set", table, "--workers", "1", "--kpi", "fill_rate"]
+    res = CliRunner().invoke(app, args, env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    assert "labour cost against service · reference manual" in res.stdout
+    assert "rollout − manual (paired)" in res.stdout
+    for kpi in ("labour_cost_per_approval", "labour_fte", "approval_cycle_time_p95_h"):
+        assert kpi in res.stdout
+    rollout_first = load_scenario("rollout_first")
+    assert rollout_first.orchestration.model == "rollout"
+    assert rollout_first.orchestration.rollout.automated() == {
+        "purchase": "hybrid",
+        "refund": "exception_driven",
+    }
+
+
+def test_the_cost_table_gives_the_reference_means_and_the_others_paired_differences():
+    from rich.console import Console
+
+    from experiments.report import cost_table
+
+    diff = {"mean": 12.5, "ci95": [2.0, 23.0], "significant": True, "n": 3}
+    comp = {
+        "reference": "manual",
+        "paired": True,
+        "runs": {
+            "manual": {"kpis": {"fill_rate": 0.9, "labour_cost": 100.0}},
+            "rollout": {"kpis": {"fill_rate": 0.95, "labour_cost": 112.5}},
+        },
+        "differences": {"rollout": {"labour_cost": diff, "fill_rate": {}}},
+    }
+    console = Console(width=120, record=True)
+    console.print(cost_table(comp, "t"))
+    text = console.export_text()
+    assert "100.0" in text
+    assert "+12.5 [2.0000, 23.0]" in text
+    assert cost_table({**comp, "runs": {"manual": {"kpis": {"fill_rate": 0.9}}}}, "t") is None
