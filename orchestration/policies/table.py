@@ -4,6 +4,14 @@ The four automated models share one wiring (:mod:`orchestration.models.wiring`) 
 in their table; ``hybrid``'s table takes its entries from the others'. Besides the nine area
 policies a table carries the model's approval channel (how long before an approver opens a
 task, in working hours) and its scheduled checks.
+
+A phased rollout (:mod:`orchestration.models.rollout`) fills some areas with the manual model's
+policies; those carry their human channel as attributes the wiring reads where it has a choice
+to make: ``batch_hour`` (purchase: RFQs raised by a nightly run), ``pushes`` (availability:
+pushed changes or a nightly file), ``entry_h``/``review_hour`` (invoices keyed by hand,
+mismatches to the daily spreadsheet), ``by_email`` (bank changes), ``pickup`` (tickets: the
+shared inbox), ``review_hour`` (late suppliers), and ``pickups`` below (per-area approval pickup).
+The presets' policies leave them unset, so the presets run as they always did.
 """
 
 from __future__ import annotations
