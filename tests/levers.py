@@ -252,6 +252,16 @@ HEARS_PICKING = {
 HEARS_BUYER = rule(trigger="on_write", trigger_fields=["user_id"])
 #: confirmations lost on the webhook hop; the po_watchdog scheduled action posts them again
 LOSSY = ("faults.integration.drop_rate=0.3",)
+#: a time rule cancelling confirmed POs at each 4-hourly run of Odoo's automation job
+CANCEL_CONFIRMED = {
+    "name": "Cancel confirmed",
+    "model": "purchase.order",
+    "trigger": "on_time",
+    "trg_date_field": "date_approve",
+    "delay": {"number": 0, "unit": "hour"},
+    "filter_domain": [["state", "=", "purchase"]],
+    "actions": [{"state": "object_write", "values": {"state": "cancel"}}],
+}
 WATCHDOG = {"name": "PO watchdog", "callable": "po_watchdog", "interval_number": 4,
             "interval_type": "hours"}  # fmt: skip
 
@@ -1498,7 +1508,7 @@ CASES: list[Lever] = [
         "approval_cycle_time_p95_h",
         "up",
         model="hybrid",
-        days=21,
+        days=14,
         why="more POs are high risk: a buyer and finance",
     ),
     L(
@@ -1524,7 +1534,7 @@ CASES: list[Lever] = [
         "escalations_total",
         "up",
         model="hybrid",
-        days=21,
+        days=14,
         base=ESCALATING,
     ),
     L(
@@ -1946,6 +1956,16 @@ CASES: list[Lever] = [
         why="po_watchdog, the server action the twin honours (others are rejected at load)",
     ),
     L(
+        "automation.scheduled_actions[].priority",
+        auto((CANCEL_CONFIRMED,), ({**WATCHDOG, "priority": 0},)),
+        "po_watchdog_resends_total",
+        "up",
+        model="hybrid",
+        base=(*LOSSY, auto((CANCEL_CONFIRMED,), (WATCHDOG,))),
+        why="the PO watchdog due in the same cron poll as a time rule cancelling confirmed POs "
+        "runs first (priority 0): it resends the lost confirmations before they are cancelled",
+    ),
+    L(
         "automation.scheduled_actions[].active",
         auto(jobs=({**WATCHDOG, "active": False},)),
         "odoo_scheduled_action_runs_total",
@@ -2006,9 +2026,6 @@ INERT: dict[str, str] = {
     "slo.bounds[].relative.delta_min": "read by `retail-twin check`, not by a run",
     "slo.bounds[].relative.ratio_max": "read by `retail-twin check`, not by a run",
     "slo.bounds[].relative.ratio_min": "read by `retail-twin check`, not by a run",
-    "automation.scheduled_actions[].priority": "orders jobs due in the same cron poll; jobs take "
-    "no simulated time and po_watchdog, the one server action a scenario can schedule, does the "
-    "same whichever job runs first",
 }
 
 DEAD: list[Lever] = [
