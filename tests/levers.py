@@ -1386,8 +1386,7 @@ CASES: list[Lever] = [
         "oversell_rate",
         "up",
         model="event_driven",
-        days=21,
-        base=(MARKET_HEAVY,),
+        base=(MARKET_HEAVY, "inventory.initial_cover_days_dc=3"),
     ),
     L(
         "channels.mix.*",
