@@ -4,7 +4,9 @@ Each sensitivity case of ``tests/levers.py`` runs a small scenario twice — wit
 override, same seed and replication (common random numbers) — and requires its KPI to move in
 the declared direction. The register test requires every schema leaf to be in exactly one of
 the register's lists, so a new field cannot arrive without its case. Known dead levers run as
-strict expected failures: when one is fixed, the suite says so.
+strict expected failures: when one is fixed, the suite says so. A field the twin rejects at
+load whatever its value must be reported naming it; the README's lever table must match the
+register (``python -m tests.levers`` regenerates it).
 """
 
 from __future__ import annotations
