@@ -2009,6 +2009,33 @@ CASES: list[Lever] = [
         base=(*LOSSY, auto(jobs=(WATCHDOG,))),
         why="the PO watchdog's first run after 50 h",
     ),
+    # --- i14 ---
+    L(
+        "orchestration.manual.till_pickup_h.median",
+        "orchestration.manual.till_pickup_h={median: 2.0, p90: 6.0}",
+        "approval_cycle_time_p50_h",
+        "up",
+    ),
+    L(
+        "orchestration.manual.till_pickup_h.p90",
+        "orchestration.manual.till_pickup_h.p90=20.0",
+        "approval_cycle_time_mean_h",
+        "up",
+        base=("orchestration.manual.till_pickup_h={median: 1.0, p90: 2.0}",),
+    ),
+    L(
+        "orchestration.manual.email_pickup_by_pool.*.median",
+        "orchestration.manual.email_pickup_by_pool={buyers: {median: 30.0, p90: 60.0}}",
+        "pending_approvals_at_end",
+        "up",
+    ),
+    L(
+        "orchestration.manual.email_pickup_by_pool.*.p90",
+        "orchestration.manual.email_pickup_by_pool.buyers.p90=200.0",
+        "approval_cycle_time_mean_h",
+        "up",
+        base=("orchestration.manual.email_pickup_by_pool={buyers: {median: 8.0, p90: 30.0}}",),
+    ),
     # --- a18 ---
     L(
         "governance.roles.*",
