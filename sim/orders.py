@@ -51,7 +51,6 @@ from sim.events import (
     TicketOpened,
 )
 from sim.rng import Buffered
-from sim.wake import wake_after
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -166,7 +165,7 @@ class Arrivals:
             dt = t[i] - env.now
             if dt > 0:
                 self.i = i
-                wake_after(env, dt, self.next, None)
+                self.orders.w.calendar.after(dt, self.next, None)
                 return
             a, b = start[i], start[i + 1]
             checkout(
@@ -300,7 +299,7 @@ class OnlineOrders:
         failed = w.make(PaymentFailed, order.key, order.id, channel, order.value)
         p = self.pay
         if u_path < p.retry_other_card:
-            wake_after(w.env, RETRY_OTHER_CARD_H, self._retry, (order, u_retry))
+            self.w.calendar.after(RETRY_OTHER_CARD_H, self._retry, (order, u_retry))
         elif u_path < p.retry_other_card + p.abandon:
             self._abandon(order)
         else:
@@ -330,7 +329,7 @@ class OnlineOrders:
         if self.w.env.now > deadline:
             self._abandon(order)
             return True
-        wake_after(self.w.env, RETRY_AFTER_NOTICE_H, self._retry, (order, u_retry))
+        self.w.calendar.after(RETRY_AFTER_NOTICE_H, self._retry, (order, u_retry))
         return True
 
     def _delay_notice(self, order_id: int) -> bool:
@@ -389,7 +388,7 @@ class OnlineOrders:
             self.ticket(order.id, "wismo", self.tk.wismo_if_late, after_h=BACKORDER_TICKET_H)
         else:
             order.state = "fulfilling"  # _start_fulfilment, written out on the order path
-            wake_after(w.env, order.draws[1], self._label, order)
+            self.w.calendar.after(order.draws[1], self._label, order)
         self.ticket(order.id, "other", self.tk.other_per_order)
 
     # ------------------------------------------------------------------ tickets
@@ -402,7 +401,7 @@ class OnlineOrders:
         if after_h <= 0:
             self._open_ticket(tid, order_id, topic)
             return
-        wake_after(self.w.env, after_h, self._open_ticket_later, (tid, order_id, topic))
+        self.w.calendar.after(after_h, self._open_ticket_later, (tid, order_id, topic))
 
     def _open_ticket_later(self, ticket: tuple[int, int, str]) -> None:
         self._open_ticket(*ticket)
@@ -418,7 +417,7 @@ class OnlineOrders:
     def _after(self, delay_h: float, fn, order: Order) -> None:
         """Call ``fn(order)`` after ``delay_h``: a wake-up (:mod:`sim.wake`), cheaper than a
         process or a timeout."""
-        wake_after(self.w.env, delay_h, fn, order)
+        self.w.calendar.after(delay_h, fn, order)
 
     def fill_backorders(self, skus: np.ndarray) -> None:
         """Serve waiting orders FIFO from stock that just arrived at the fulfilment centre."""
@@ -516,8 +515,8 @@ class OnlineOrders:
         _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:
             fraud = u_fraud < self.ret.fraud_share
-            wake_after(
-                w.env, ret_days * HOURS_PER_DAY, self._return, (order, fraud, u_sig, inspect_h)
+            self.w.calendar.after(
+                ret_days * HOURS_PER_DAY, self._return, (order, fraud, u_sig, inspect_h)
             )
 
     def _return(self, ret: tuple[Order, bool, float, float]) -> None:
@@ -537,7 +536,9 @@ class OnlineOrders:
         )
         self.ticket(order.id, "return_request", self.tk.return_query)
         # the parcel comes back, then it is inspected
-        wake_after(env, RETURN_TRANSIT_H + inspect_h, self._return_received, (order, fraud, rid))
+        self.w.calendar.after(
+            RETURN_TRANSIT_H + inspect_h, self._return_received, (order, fraud, rid)
+        )
 
     def _return_received(self, ret: tuple[Order, bool, int]) -> None:
         order, fraud, rid = ret

@@ -64,6 +64,7 @@ from sim.orders import OnlineOrders
 from sim.progress import EVERY_H, RunProgress
 from sim.rng import Streams, lognormal
 from sim.supply import Supply
+from sim.wake import Calendar
 
 DAY_END_H = 23.0
 DISCOUNT_PATIENCE_H = 0.25
@@ -107,6 +108,8 @@ class World:
         self.s = scenario
         self.replication = replication
         self.env = simpy.Environment()
+        #: wake-ups of the order path (:mod:`sim.wake`): far ones wait off SimPy's heap
+        self.calendar = Calendar(self.env)
         self.streams = Streams(scenario.seed, replication)
         self.net = build_network(scenario, self.streams)
         self.faults = FaultPlan(scenario, self.net.supplier_names)
