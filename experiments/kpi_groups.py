@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "approval_",
         "touchless_rate",
         "escalations_total",
+        "dual_approvals_total",
         "pending_approvals_at_end",
         "sod_violations_total",
         "discount_requests_timed_out_total",

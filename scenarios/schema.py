@@ -801,7 +801,7 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     str(br.minimum_calls),
                 )
             )
-    problems += s.governance.problems(list(s.approvals.pools))
+    problems += s.governance.problems({n: p.size for n, p in s.approvals.pools.items()})
     problems += s.faults.problems(list(s.approvals.pools), s.horizon_days)
     problems += _imported_problems(s)
     inv = s.inventory
