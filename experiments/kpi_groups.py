@@ -65,6 +65,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "invoice_overpaid",
     ),
     "security": ("security_", "bank_fraud_", "supplier_bank_changes_", "supplier_payment"),
+    "labour": ("labour_", "team_"),
 }
 
 

@@ -618,7 +618,7 @@ class KpiCollector:
             "odoo_time_rule_fires_total": self.odoo_time_rule_fires,
             "odoo_scheduled_action_runs_total": self.odoo_scheduled_action_runs,
             "po_watchdog_resends_total": self.po_watchdog_resends,
-            **self.workload.kpis(self.pos_baskets + self.online_orders_placed),
+            **self.workload.kpis(self.pos_baskets + self.online_orders_placed, created),
         }
 
     def _late_supplier_kpis(self) -> dict[str, float | int | None]:
