@@ -611,7 +611,9 @@ class IntegrationParams(Strict):
     n8n_workers: Annotated[int, Field(ge=1, le=64)] = 2
     n8n_concurrency: Annotated[int, Field(ge=1, le=100)] = 10
     retry_max_tries: Annotated[int, Field(ge=1, le=10)] = 3
-    retry_wait_ms: Annotated[float, Field(ge=0.0, le=3_600_000.0)] = 1_000.0
+    #: n8n's Wait Between Tries, capped at 5,000 ms by n8n itself (a longer wait would be
+    #: accepted and run as 5 s, so it is rejected here)
+    retry_wait_ms: Annotated[float, Field(ge=0.0, le=5_000.0)] = 1_000.0
     connector_retry: ConnectorRetry = ConnectorRetry()
     #: circuit breakers by outbound target (none by default: every call reaches its target)
     breakers: dict[BreakerTarget, BreakerParams] = {}
