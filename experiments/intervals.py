@@ -53,6 +53,7 @@ _MONEY = frozenset(
         "security_losses",
         "bank_fraud_losses",
         "invoice_overpaid",
+        "invoice_overpaid_recovered",
     }
 )
 #: net amounts: sales minus refunds can in principle be negative
