@@ -37,7 +37,7 @@ from cli.app import (
 )
 from experiments.compare import compare_models
 from experiments.plan import parse_models
-from experiments.report import comparison_table, failures_table, task_progress
+from experiments.report import comparison_table, cost_table, failures_table, task_progress
 from scenarios.loader import ScenarioError, load_scenario
 
 
@@ -98,6 +98,9 @@ def compare(
         )
         names = list(next(iter(comp["runs"].values()))["kpis"]) if comp["runs"] else []
         out.print(comparison_table(comp, title, pick_kpis(names, kpi)))
+        cost = cost_table(comp, f"labour cost against service · reference {comp['reference']}")
+        if cost is not None:
+            out.print(cost)
         if comp["failed"]:
             out.print(failures_table(comp["failed"]))
         if out_dir is not None:

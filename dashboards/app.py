@@ -32,6 +32,12 @@ PAGES = [
         url_path="comparison",
     ),
     st.Page(
+        HERE / "views" / "workload.py",
+        title="Team workload",
+        icon=":material/groups:",
+        url_path="workload",
+    ),
+    st.Page(
         HERE / "views" / "resilience.py",
         title="Resilience lab",
         icon=":material/bolt:",

@@ -268,6 +268,43 @@ def queue_depth(daily: pd.DataFrame, series: Sequence[str] = ("queue_depth",)) -
     return fig
 
 
+def team_series(long: pd.DataFrame, what: str = "queue") -> go.Figure:
+    """Per team, one daily series of :func:`dashboards.teams.daily_long` over time: ``queue``
+    (tasks waiting for a person at the day's close) or ``worked_h`` (hours worked that day);
+    one line per team (and per model, dashed after the first)."""
+    fig = go.Figure()
+    dashes = ("solid", "dot", "dash", "dashdot")
+    for j, (model, m) in enumerate(long.groupby("model", sort=False)):
+        for i, (team, g) in enumerate(m.groupby("team", sort=False)):
+            dated = g["date"].notna().all()
+            x = [dt.date.fromordinal(int(d)) for d in g["date"]] if dated else g["day"]
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=g[what],
+                    name=_name(str(model), str(team)),
+                    mode="lines",
+                    line={"color": FALLBACK[i % len(FALLBACK)], "dash": dashes[j % len(dashes)]},
+                )
+            )
+    title = "Queue length by team" if what == "queue" else "Hours worked per day by team"
+    fig.update_layout(title=title, **LAYOUT)
+    fig.update_yaxes(title_text="tasks waiting at close" if what == "queue" else "hours")
+    return fig
+
+
+def team_utilisation(teams: pd.DataFrame) -> go.Figure:
+    """Utilisation of each team's scheduled hours, one bar group per model."""
+    fig = go.Figure()
+    for i, (model, g) in enumerate(teams.groupby("model", sort=False)):
+        fig.add_trace(
+            go.Bar(x=g["team"], y=g["utilisation"], name=str(model), marker_color=color(model, i))
+        )
+    fig.update_layout(title="Utilisation by team", barmode="group", **LAYOUT)
+    fig.update_yaxes(title_text="share of scheduled hours worked", tickformat=".0%")
+    return fig
+
+
 # ------------------------------------------------------------------------------ comparison
 def tradeoff_radar(scores: pd.DataFrame) -> go.Figure:
     """Each model's score (1 = best of those compared) on the speed/control/resilience KPIs."""

@@ -65,8 +65,23 @@ CATALOGUE: dict[str, Kpi] = {
         Kpi("queue_depth_max", "Peak queue depth", "count", "lower"),
         Kpi("integration_retries_total", "Integration retries", "count", "lower"),
         Kpi("exceptions_total", "Exceptions", "count", "lower"),
+        Kpi("labour_worked_h", "Hours worked", "hours", "lower", "all teams' task hours"),
+        Kpi("labour_fte", "FTE", "count", "lower", "worked hours / 40 h per week of horizon"),
+        Kpi("labour_cost", "Labour cost", "money", "lower", "worked hours x pool hourly cost"),
+        Kpi("labour_cost_per_order", "Labour cost per order", "money", "lower"),
+        Kpi("labour_cost_per_approval", "Labour cost per approval", "money", "lower"),
     )
 }
+
+#: what a model costs in people, shown beside the service KPIs (comparison, workload)
+SERVICE = ("fill_rate", "otif_rate", "oversell_rate", "approval_cycle_time_p95_h")
+LABOUR = (
+    "labour_worked_h",
+    "labour_fte",
+    "labour_cost",
+    "labour_cost_per_order",
+    "labour_cost_per_approval",
+)
 
 #: the cards of the scenario explorer, in reading order
 HEADLINE = (
@@ -137,8 +152,13 @@ def fmt_value(name: str, v: Any, currency: str = "USD") -> str:
     if unit == "hours":
         return f"{v:,.1f} h"
     if unit == "money":
-        return f"{v:,.0f} {currency}"
+        return f"{v:,.{_cents(v)}f} {currency}"
     return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
+
+
+def _cents(v: float) -> int:
+    """Money under 100 (a cost per order) keeps its cents; larger amounts are whole."""
+    return 2 if 0 < abs(v) < 100 else 0
 
 
 def is_nil(name: str, d: Any) -> bool:
@@ -164,7 +184,7 @@ def fmt_delta(name: str, d: Any, currency: str = "USD") -> str:
     if unit == "hours":
         return f"{sign}{a:,.1f} h"
     if unit == "money":
-        return f"{sign}{a:,.0f} {currency}"
+        return f"{sign}{a:,.{_cents(a)}f} {currency}"
     return f"{sign}{a:,.0f}" if a == int(a) else f"{sign}{a:,.1f}"
 
 

@@ -66,6 +66,7 @@ Progress = Callable[[float, str], None]
 
 REFERENCE = "manual"
 DEFAULT_MODEL = "hybrid"
+ROLLOUT = "rollout"
 DEFAULT_SCENARIO = "baseline"
 FAST_SCENARIO = "tiny"
 SUBDIR = "dashboard"
@@ -101,8 +102,23 @@ def models() -> list[tuple[str, str]]:
 
 
 def shipped_models() -> list[str]:
-    """The five models RetailTwin ships (a comparison's default selection)."""
-    return shipped_model_names()
+    """The five preset models RetailTwin ships (a comparison's default selection)."""
+    return [m for m in shipped_model_names() if m != ROLLOUT]
+
+
+def names_rollout(base: dict[str, Any]) -> bool:
+    """Does the scenario give a phased-rollout table (``orchestration.model`` as a table)?"""
+    return base["orchestration"]["model"] == ROLLOUT
+
+
+def default_models(base: dict[str, Any]) -> list[str]:
+    """A comparison's default selection: the presets, and the scenario's rollout if it has one."""
+    return shipped_models() + ([ROLLOUT] if names_rollout(base) else [])
+
+
+def default_model(base: dict[str, Any]) -> str:
+    """One model's page default: the scenario's rollout if it has one, else ``hybrid``."""
+    return ROLLOUT if names_rollout(base) else DEFAULT_MODEL
 
 
 @st.cache_data(show_spinner=False)

@@ -35,6 +35,7 @@ _SUFFIXES: tuple[tuple[str, Unit], ...] = (
     ("_fte", "count"),  # full-time equivalents (worked hours / 40 h weeks)
     ("_queue_mean", "count"),  # a time-weighted queue length
     ("_per_order", "money"),
+    ("_per_approval", "money"),
     ("_h", "duration"),
     ("_s", "duration"),
     ("_days", "duration"),

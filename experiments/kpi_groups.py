@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "approval_",
         "touchless_rate",
         "escalations_total",
+        "dual_approvals_total",
         "pending_approvals_at_end",
         "sod_violations_total",
         "discount_requests_timed_out_total",
@@ -64,6 +65,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "invoice_overpaid",
     ),
     "security": ("security_", "bank_fraud_", "supplier_bank_changes_", "supplier_payment"),
+    "labour": ("labour_", "team_"),
 }
 
 

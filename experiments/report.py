@@ -37,6 +37,17 @@ HEADLINE_KPIS = (
 )
 
 
+#: the cost-against-service view of ``compare``: service first, then what it costs in people
+SERVICE_KPIS = ("fill_rate", "otif_rate", "oversell_rate", "approval_cycle_time_p95_h")
+LABOUR_KPIS = (
+    "labour_worked_h",
+    "labour_fte",
+    "labour_cost",
+    "labour_cost_per_order",
+    "labour_cost_per_approval",
+)
+
+
 def fmt(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
@@ -110,6 +121,34 @@ def comparison_table(
         for label in others:
             row.append(_short_diff(comp["differences"][label].get(k, {}), False))
         table.add_row(*row)
+    return table
+
+
+def cost_table(comp: dict[str, Any], title: str) -> Table | None:
+    """Each model's labour cost beside its service, as differences to the reference (paired).
+
+    One row per KPI — the service KPIs first, then hours, FTE, labour cost, cost per order and
+    per approval — with the reference's mean and each other model's difference to it. None
+    when the runs carry no labour KPIs.
+    """
+    runs, ref = comp["runs"], comp["reference"]
+    first = next(iter(runs.values()), {"kpis": {}})["kpis"]
+    if not any(k in first for k in LABOUR_KPIS):
+        return None
+    kind = "paired" if comp.get("paired") else "unpaired"
+    table = Table(title=title, caption="n.s.: no significant difference (the interval holds 0)")
+    table.add_column("KPI", no_wrap=True)
+    table.add_column(f"{ref} (mean)", justify="right", no_wrap=True)
+    others = [label for label in runs if label != ref]
+    for label in others:
+        table.add_column(f"{label} − {ref} ({kind})", justify="right", no_wrap=True)
+    for group in (SERVICE_KPIS, LABOUR_KPIS):
+        for k in group:
+            if k not in first:
+                continue
+            diffs = [_short_diff(comp["differences"][o].get(k, {}), False) for o in others]
+            table.add_row(k, fmt(runs[ref]["kpis"].get(k)), *diffs)
+        table.add_section()
     return table
 
 

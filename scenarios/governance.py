@@ -1,11 +1,16 @@
-"""Governance of approvals as scenario data: roles, vacations and escalation.
+"""Governance of approvals as scenario data: roles, the approval matrix, vacations, escalation.
 
-Concept: who may do what (``roles``: approver pool -> permission names), which requests need two
-distinct approvers (``dual_approval_from``: the lowest risk tier that does), when part of a pool
-is away (``vacations``), and what happens to a request left waiting at a step (``escalation``).
-The controls that act on this data live in ``orchestration.approvals``; the role table is
-checked for segregation-of-duties conflicts there (``check_governance``) when a scenario is
-loaded. The defaults are SoD-clean for the default pools (``store_managers``, ``buyers``,
+Concept: who may do what (``roles``: approver pool -> permission names; a step of an approval
+request is offered only to a pool whose role grants its area, ``AREA_PERMISSION``), who approves
+which request (``matrix``: area -> tier -> ordered steps, each a role, a count of distinct
+approvers and an optional deadline; an undeclared cell is the model's own routing, its default
+matrix), which requests need two distinct approvers (``dual_approval_from``: the lowest risk
+tier that does, unset = as the matrix says), when part of a pool is away (``vacations``), and
+what happens to a request left waiting at a step (``escalation``). The controls that act on
+this data live in ``orchestration.approvals`` (``matrix``: the steps a request walks); the role
+table and the matrix are checked at load (``problems``: SoD conflicts, a matrix step whose role
+may not approve the area or also creates what it approves, more approvers than people).
+The defaults are SoD-clean for the default pools (``store_managers``, ``buyers``,
 ``finance``, ``customer_service``, ``inventory_control``), give every pool that approves
 something in the models the permission it needs, and send no one on vacation, so adding
 governance to a scenario changes nothing until its data says so.
@@ -22,7 +27,7 @@ module imports nothing else of RetailTwin.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -144,11 +149,48 @@ class BankChangeChecks(_Spec):
     email_detection: Annotated[float, Field(ge=0.0, le=1.0)] = 0.3
 
 
+#: The process areas of the approval matrix (the ``kind`` of an approval request) and the
+#: permission a role needs to fill a step of each (``orchestration.approvals.sod`` uses the same).
+AREA_PERMISSION: dict[str, Permission] = {
+    "purchase": "po.approve",
+    "discount": "discount.approve",
+    "refund": "refund.approve",
+    "inventory_adjustment": "inventory.adjust",
+}
+#: The permission that *creates* what an area approves: a matrix step whose role holds it would
+#: let one role raise a thing and approve it (segregation of duties), so it is rejected at load.
+AREA_CREATES: dict[str, Permission] = {
+    "purchase": "po.create",
+    "refund": "customer.create",
+    "inventory_adjustment": "item.maintain",
+}
+Area = Literal["purchase", "discount", "refund", "inventory_adjustment"]
+
+
+class Step(_Spec):
+    """One step of the approval matrix: ``approvers`` distinct people of ``role`` (a pool whose
+    role grants the area's permission) approve in turn; with ``deadline_h`` the step is
+    escalated (``escalation.escalate_to``) after that many hours waiting, in every model."""
+
+    role: Name
+    approvers: Annotated[int, Field(ge=1, le=3)] = 1
+    deadline_h: Positive | None = None
+
+
+#: area -> tier -> ordered steps; ``[]`` means decided by rule (touchless)
+Matrix = dict[Area, dict[Tier, list[Step]]]
+
+
 class Governance(_Spec):
-    """Roles, dual approval, vacations and escalation: the approval controls of a scenario."""
+    """Roles, the approval matrix, dual approval, vacations and escalation of a scenario."""
 
     roles: dict[Name, list[Permission]] = DEFAULT_ROLES
-    dual_approval_from: Literal["medium", "high"] = "high"
+    #: the approval matrix: a declared (area, tier) cell replaces the model's own routing of
+    #: that cell (its default matrix, the policy objects) in every model
+    matrix: Matrix = {}
+    #: from this tier on a request decided by people needs two distinct approvers (None: as the
+    #: matrix says — each model's default matrix has dual approval where it always had)
+    dual_approval_from: Literal["medium", "high"] | None = None
     vacations: dict[Name, list[Vacation]] = {}
     escalation: Escalation = Escalation()
     #: resolution target of each team's exception queue, hours (see DEFAULT_EXCEPTION_SLA_H)
@@ -190,6 +232,7 @@ class Governance(_Spec):
                             f"{a} + {b}",
                         )
                     )
+        out += self._matrix_problems(pools)
         esc = self.escalation
         missing = [t for t in TIERS if t not in esc.deadline_h]
         if missing:
@@ -208,4 +251,39 @@ class Governance(_Spec):
                 out.append((path, known, dst))
             elif dst == src:
                 out.append((path, "a pool other than the one escalating", dst))
+        return out
+
+    def holds(self, pool: str, area: str) -> bool:
+        """Whether ``pool``'s role grants filling a step of ``area`` requests."""
+        return AREA_PERMISSION[area] in self.roles.get(pool, ())
+
+    def _matrix_problems(self, pools: Collection[str]) -> list[Problem]:
+        """Every area needs a role that may approve it; every matrix step a pool whose role
+        grants the area's permission and does not also create what it approves (SoD)."""
+        out: list[Problem] = []
+        for area, perm in AREA_PERMISSION.items():
+            if not any(self.holds(p, area) for p in pools):
+                out.append(("governance.roles", f"a pool granted {perm} ({area} steps)", "none"))
+        for area, tiers in self.matrix.items():
+            perm, creates = AREA_PERMISSION[area], AREA_CREATES.get(area)
+            for t, steps in tiers.items():
+                for i, step in enumerate(steps):
+                    path = f"governance.matrix.{area}.{t}[{i}].role"
+                    granted = self.roles.get(step.role, [])
+                    if step.role not in pools:
+                        out.append((path, f"a pool of approvals.pools {sorted(pools)}", step.role))
+                    elif perm not in granted:
+                        out.append((path, f"a role granted {perm}", f"{step.role}: {granted}"))
+                    elif creates is not None and creates in granted:
+                        out.append(
+                            (path, f"a role that does not also hold {creates} (SoD)", step.role)
+                        )
+                    elif isinstance(pools, Mapping) and step.approvers > pools[step.role]:
+                        out.append(
+                            (
+                                f"governance.matrix.{area}.{t}[{i}].approvers",
+                                f"at most the {pools[step.role]} people of {step.role}",
+                                str(step.approvers),
+                            )
+                        )
         return out

@@ -26,7 +26,7 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from scenarios.automation import AutomationConfig
 from scenarios.bounds import (
@@ -636,10 +636,77 @@ class HybridParams(ExceptionDrivenParams):
     approval_pickup_h: LogNormal = LogNormal(median=2.0, p90=8.0)
 
 
+#: the process areas a phased rollout automates one by one (``orchestration.rollout``)
+ROLLOUT_AREAS = (
+    "purchase",
+    "discount",
+    "refund",
+    "inventory_adjustment",
+    "invoice",
+    "bank_change",
+    "tickets",
+    "availability",
+    "supplier_delay",
+)
+#: a rollout area's mode: ``manual`` or the preset whose policy the area takes
+RolloutMode = Literal["manual", "event_driven", "approval_centric", "exception_driven", "hybrid"]
+#: the short names of the presets a rollout table may use (``purchase: approval``)
+ROLLOUT_ALIASES = {
+    "event": "event_driven",
+    "approval": "approval_centric",
+    "exception": "exception_driven",
+}
+
+
+def _rollout_mode(value: Any) -> Any:
+    return ROLLOUT_ALIASES.get(value, value) if isinstance(value, str) else value
+
+
+Mode = Annotated[RolloutMode, BeforeValidator(_rollout_mode)]
+
+
+class Rollout(Strict):
+    """A phased rollout: per process area, ``manual`` or the preset whose policy it takes.
+
+    Read by the ``rollout`` model (``orchestration.model: rollout``, or ``model:`` given as this
+    table). Areas left out stay ``manual``: the manual model's decision and its human channel
+    (e-mail pickup, the daily exceptions spreadsheet, nightly files) inside the automated
+    wiring — see :mod:`orchestration.models.rollout` for what that means and its limits.
+    """
+
+    purchase: Mode = "manual"
+    discount: Mode = "manual"
+    refund: Mode = "manual"
+    inventory_adjustment: Mode = "manual"
+    invoice: Mode = "manual"
+    bank_change: Mode = "manual"
+    tickets: Mode = "manual"
+    availability: Mode = "manual"
+    supplier_delay: Mode = "manual"
+
+    def automated(self) -> dict[str, str]:
+        """The areas not left manual, and their preset."""
+        return {a: m for a in ROLLOUT_AREAS if (m := getattr(self, a)) != "manual"}
+
+
 class Orchestration(Strict):
-    """Which orchestration model runs, and each model's parameters."""
+    """Which orchestration model runs, and each model's parameters.
+
+    ``model`` names a registered model, or is a per-area table (a phased rollout), which is
+    read as ``model: rollout`` with that table as the whole ``rollout`` block.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _table_as_rollout(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("model"), dict):
+            # the table is the whole statement: it replaces any ``rollout`` block (a resolved
+            # scenario spells one out), areas it leaves out are manual
+            data = {**data, "model": "rollout", "rollout": data["model"]}
+        return data
 
     model: Name = "manual"
+    rollout: Rollout = Rollout()
     manual: ManualParams = ManualParams()
     integration: IntegrationParams = IntegrationParams()
     event_driven: EventDrivenParams = EventDrivenParams()
@@ -801,7 +868,7 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     str(br.minimum_calls),
                 )
             )
-    problems += s.governance.problems(list(s.approvals.pools))
+    problems += s.governance.problems({n: p.size for n, p in s.approvals.pools.items()})
     problems += s.faults.problems(list(s.approvals.pools), s.horizon_days)
     problems += _imported_problems(s)
     inv = s.inventory

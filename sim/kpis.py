@@ -51,6 +51,8 @@ class _ApprovalTally:
     breached: int = 0
     escalations: int = 0
     approved: int = 0
+    dual: int = 0  # decided by two or more distinct people (dual control)
+    reminders: int = 0
     cycle_h: array = field(default_factory=lambda: array("d"))
 
 
@@ -398,6 +400,7 @@ class KpiCollector:
         tally.approved += int(approved)
         tally.touchless += int(touchless)
         tally.escalations += escalations
+        tally.dual += int(len(set(approvers)) >= 2)
         cycle = decided_h - created_h
         tally.cycle_h.append(cycle)
         if cycle > deadline_h:
@@ -406,6 +409,10 @@ class KpiCollector:
             approvers
         ):
             self.sod_violations += 1
+
+    def approval_reminded(self, kind: str) -> None:
+        """A reminder was sent to the approver of a waiting ``kind`` request step."""
+        self.approvals[kind].reminders += 1
 
     def exception_slas(self, sla_h: dict[str, float]) -> None:
         """Declare the team queues and their resolution targets (their KPIs exist, even at 0)."""
@@ -527,8 +534,10 @@ class KpiCollector:
         units = self.pos_units_demanded + self.online_units_demanded
         filled = self.pos_units_filled + self.online_units_filled_first
         all_cycles = array("d")
-        created = decided = approved = touchless = breached = escalations = 0
+        created = decided = approved = touchless = breached = escalations = dual = reminders = 0
         for t in self.approvals.values():
+            dual += t.dual
+            reminders += t.reminders
             all_cycles.extend(t.cycle_h)
             created += t.created
             decided += t.decided
@@ -551,6 +560,8 @@ class KpiCollector:
             "touchless_rate": _ratio(touchless, created),
             "approval_sla_breach_rate": _ratio(breached, decided),
             "escalations_total": escalations,
+            "dual_approvals_total": dual,
+            "approval_reminders_total": reminders,
             "pending_approvals_at_end": created - decided,
             "approvals_refused_total": decided - approved,
             "sod_violations_total": self.sod_violations,
@@ -607,7 +618,7 @@ class KpiCollector:
             "odoo_time_rule_fires_total": self.odoo_time_rule_fires,
             "odoo_scheduled_action_runs_total": self.odoo_scheduled_action_runs,
             "po_watchdog_resends_total": self.po_watchdog_resends,
-            **self.workload.kpis(self.pos_baskets + self.online_orders_placed),
+            **self.workload.kpis(self.pos_baskets + self.online_orders_placed, created),
         }
 
     def _late_supplier_kpis(self) -> dict[str, float | int | None]:

@@ -44,6 +44,7 @@ class _Team:
     queue_max: int = 0
     queue_area: float = 0.0  # task-hours spent waiting for a person
     last_t: float = 0.0
+    worked_at_row: float = 0.0  # worked_h at the previous daily row
 
 
 class Workload:
@@ -73,6 +74,18 @@ class Workload:
         team.worked_h += worked_h
         team.tasks += 1
 
+    def day_row(self) -> dict[str, float | int]:
+        """The daily series' columns (at a day's close): per team, the queue length then (tasks
+        waiting for a person, a level sampled at the close) and the hours worked since the
+        previous row."""
+        row: dict[str, float | int] = {}
+        for name in sorted(self.teams):
+            t = self.teams[name]
+            row[f"team_{name}_queue"] = t.waiting
+            row[f"team_{name}_worked_h"] = round(t.worked_h - t.worked_at_row, 4)
+            t.worked_at_row = t.worked_h
+        return row
+
     def close(self, now_h: float) -> None:
         """At the horizon: the queue's area runs to the end (idempotent)."""
         for team in self.teams.values():
@@ -80,7 +93,7 @@ class Workload:
             team.last_t = now_h
         self.end_h = now_h
 
-    def kpis(self, orders_total: int) -> dict[str, float | int | None]:
+    def kpis(self, orders_total: int, approvals_total: int = 0) -> dict[str, float | int | None]:
         horizon = self.end_h
         fte_h = STANDARD_WEEK_H * horizon / HOURS_PER_WEEK
         out: dict[str, float | int | None] = {}
@@ -107,5 +120,8 @@ class Workload:
         out["labour_cost"] = round(cost, 2)
         out["labour_cost_per_order"] = (
             None if orders_total <= 0 or not self.teams else round(cost / orders_total, 6)
+        )
+        out["labour_cost_per_approval"] = (
+            None if approvals_total <= 0 or not self.teams else round(cost / approvals_total, 6)
         )
         return out

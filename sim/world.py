@@ -552,6 +552,7 @@ class World:
         row["backorders_open"] = sum(
             1 for o in self.orders.orders.values() if o.state == "backordered"
         )
+        row.update(k.workload.day_row())  # per team: queue at the close, hours worked that day
         if self.controller is not None:
             row.update(self.controller.snapshot())
         self.daily.append(row)

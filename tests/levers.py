@@ -122,6 +122,14 @@ SUPPLIER_DELAY = (
     "extra_days: 5}]"
 )
 
+#: default roles, except that store managers may not approve price overrides (issue 18)
+ROLES_NO_STORE_DISCOUNTS = (
+    "governance.roles={store_managers: [customer.create, po.create], buyers: [vendor.create, "
+    "item.maintain, po.approve, discount.approve], finance: [vendor.pay, vendor.confirm, "
+    "po.approve, refund.approve, inventory.adjust, discount.approve], customer_service: "
+    "[refund.approve], inventory_control: [inventory.adjust, po.create]}"
+)
+
 CASES: list[Lever] = [
     # the run itself
     L("horizon_days", "horizon_days=10", "orders_total", "up"),
@@ -1218,6 +1226,143 @@ CASES: list[Lever] = [
         "security_attempts_total",
         "up",
     ),
+    # --- a18 ---
+    L(
+        "governance.roles.*",
+        ROLES_NO_STORE_DISCOUNTS,
+        "approval_cycle_time_p95_h",
+        "up",
+        model="hybrid",
+        why="store managers lose discount.approve: price overrides go up the line to the buyer",
+    ),
+    L(
+        "governance.dual_approval_from",
+        "governance.dual_approval_from=medium",
+        "dual_approvals_total",
+        "up",
+        model="hybrid",
+        why="medium-risk single-step requests get a second, distinct approver",
+    ),
+    L(
+        "governance.escalation.reminders",
+        "governance.escalation.reminders=0",
+        "approval_cycle_time_mean_h",
+        "up",
+        model="hybrid",
+        days=21,
+        base=ESC,
+        why="no reminder: an unread approval waits its whole pickup delay",
+    ),
+    L(
+        "governance.escalation.reminder_every_h",
+        "governance.escalation.reminder_every_h=1.0",
+        "approval_reminders_total",
+        "up",
+        model="hybrid",
+        days=21,
+        base=ESC,
+    ),
+    L(
+        "governance.matrix.*.*[].role",
+        "governance.matrix={purchase: {low: [{role: buyers}], medium: [{role: buyers}]}}",
+        "touchless_rate",
+        "down",
+        model="event_driven",
+        why="the matrix puts a buyer on POs the model confirms by rule",
+    ),
+    L(
+        "governance.matrix.*.*[].approvers",
+        "governance.matrix={discount: {medium: [{role: store_managers, approvers: 2}]}}",
+        "dual_approvals_total",
+        "up",
+        model="hybrid",
+        base=("governance.matrix={discount: {medium: [{role: store_managers}]}}",),
+    ),
+    L(
+        "governance.matrix.*.*[].deadline_h",
+        "governance.matrix={purchase: {low: [{role: buyers, deadline_h: 1.0}]}}",
+        "escalations_total",
+        "up",
+        model="hybrid",
+        base=("governance.matrix={purchase: {low: [{role: buyers}]}}",),
+        why="a step deadline escalates (buyers -> finance) even with escalation reminders off",
+    ),
+    # --- b18 ---
+    # a phased rollout: each area automated alone against the all-manual table
+    L(
+        "orchestration.rollout.purchase",
+        "orchestration.rollout.purchase=event",
+        "touchless_rate",
+        "up",
+        model="rollout",
+    ),
+    L(
+        "orchestration.rollout.discount",
+        "orchestration.rollout.discount=event_driven",
+        "margin_leakage",
+        "up",
+        model="rollout",
+        why="no margin check up to auto_discount_limit",
+    ),
+    L(
+        "orchestration.rollout.refund",
+        "orchestration.rollout.refund=event",
+        "refunds_paid",
+        "up",
+        model="rollout",
+        days=21,
+        why="paid at initiation, not after the parcel is back",
+    ),
+    L(
+        "orchestration.rollout.inventory_adjustment",
+        "orchestration.rollout.inventory_adjustment=event",
+        "approval_cycle_time_p95_h",
+        "down",
+        model="rollout",
+        days=14,
+        base=("inventory.cycle_count_interval_days=3",),
+    ),
+    L(
+        "orchestration.rollout.invoice",
+        "orchestration.rollout.invoice=exception",
+        "supplier_payments_total",
+        "up",
+        model="rollout",
+        days=14,
+        why="mismatches triaged at once instead of keyed by hand then reviewed daily",
+    ),
+    L(
+        "orchestration.rollout.bank_change",
+        "orchestration.rollout.bank_change=event",
+        "bank_fraud_confirmed_total",
+        "up",
+        model="rollout",
+        base=BANK,
+    ),
+    L(
+        "orchestration.rollout.tickets",
+        "orchestration.rollout.tickets=exception",
+        "triage_tickets_total",
+        "up",
+        model="rollout",
+    ),
+    L(
+        "orchestration.rollout.availability",
+        "orchestration.rollout.availability=event",
+        "integration_calls_total",
+        "up",
+        model="rollout",
+        why="pushes instead of a nightly file",
+    ),
+    L(
+        "orchestration.rollout.supplier_delay",
+        "orchestration.rollout.supplier_delay=exception",
+        "supplier_delays_detected_total",
+        "up",
+        model="rollout",
+        days=14,
+        base=(SUPPLIER_DELAY,),
+    ),
 ]
 
 INERT: dict[str, str] = {
@@ -1245,47 +1390,8 @@ INERT: dict[str, str] = {
     "slo.bounds[].relative.ratio_min": "read by `retail-twin check`, not by a run",
 }
 
-DEAD: list[Lever] = [
-    L(
-        "governance.roles.*",
-        "governance.roles={buyers: [po.approve], finance: [po.approve, refund.approve, "
-        "inventory.adjust, discount.approve, vendor.pay], store_managers: [discount.approve], "
-        "customer_service: [refund.approve], inventory_control: [inventory.adjust]}",
-        "approvals_total",
-        "moves",
-        model="hybrid",
-        why="issue 18: who approves is Python code, roles only feed the SoD check at load",
-    ),
-    L(
-        "governance.dual_approval_from",
-        "governance.dual_approval_from=medium",
-        "approval_cycle_time_p95_h",
-        "moves",
-        model="hybrid",
-        days=21,
-        why="issue 18: the dual-approval tier is fixed in the models' Python",
-    ),
-    L(
-        "governance.escalation.reminders",
-        "governance.escalation.reminders=0",
-        "approval_cycle_time_p95_h",
-        "moves",
-        model="hybrid",
-        days=21,
-        base=ESC,
-        why="a reminder is traced and counted internally but changes no pickup and no KPI",
-    ),
-    L(
-        "governance.escalation.reminder_every_h",
-        "governance.escalation.reminder_every_h=1.0",
-        "approval_cycle_time_p95_h",
-        "moves",
-        model="hybrid",
-        days=21,
-        base=ESC,
-        why="a reminder is traced and counted internally but changes no pickup and no KPI",
-    ),
-]
+#: every known dead lever of issue 18 was fixed by a18 (the approval matrix as data): none left
+DEAD: list[Lever] = []
 
 N8N = "n8n workflow import and node profiles (main, merged at the end of issue 18): case to write"
 BREAKERS = "circuit breakers and DLQ re-drive, reported in runs since 0b17bd4: case to write"

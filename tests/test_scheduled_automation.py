@@ -120,11 +120,6 @@ def test_a_declared_po_watchdog_resends_lost_confirmations(tmp_path):
         ),
         (
             "hybrid",
-            {"scheduled_actions": [{"name": "r", "callable": "overdue_approval_reminders"}]},
-            "automation.scheduled_actions[0].callable",
-        ),
-        (
-            "hybrid",
             {"scheduled_actions": [{"name": "x", "callable": "do_magic"}]},
             "automation.scheduled_actions[0].callable",
         ),

@@ -38,7 +38,7 @@ def test_one_person_two_tasks_hand_computed():
         desk.submit(lambda person, t: finished.append(t), handling_h=2.0)
     env.run(until=10.0)
     kpi.close(10.0)
-    out = kpi.workload.kpis(orders_total=8)
+    out = kpi.workload.kpis(orders_total=8, approvals_total=4)
     assert finished == [2.0, 4.0]
     assert out["team_desk_worked_h"] == 4.0
     assert out["team_desk_utilisation_rate"] == pytest.approx(0.4)
@@ -47,6 +47,23 @@ def test_one_person_two_tasks_hand_computed():
     assert out["team_desk_fte"] == pytest.approx(4.0 / (40.0 * 10.0 / 168.0), rel=1e-4)
     assert out["labour_cost"] == 200.0
     assert out["labour_cost_per_order"] == 25.0
+    assert out["labour_cost_per_approval"] == 50.0
+
+
+def test_the_daily_row_samples_each_queue_and_the_hours_worked_that_day():
+    """Two 2-hour tasks at t=0 for one person: at t=1 one waits and none is finished (hours
+    count when a task is done); at t=5 the queue is empty and both tasks' 4 h were worked."""
+    env = simpy.Environment()
+    kpi = KpiCollector()
+    desk = WorkDesk(env, "desk", 1, WorkCalendar.always(), 0.0, 0.1, np.random.default_rng(0), kpi)
+    for _ in range(2):
+        desk.submit(lambda person, t: None, handling_h=2.0)
+    env.run(until=1.0)
+    first = kpi.workload.day_row()
+    env.run(until=5.0)
+    second = kpi.workload.day_row()
+    assert first == {"team_desk_queue": 1, "team_desk_worked_h": 0.0}  # counted when done
+    assert second == {"team_desk_queue": 0, "team_desk_worked_h": 4.0}
 
 
 def test_a_withdrawn_task_leaves_the_queue():
@@ -64,6 +81,7 @@ def test_a_withdrawn_task_leaves_the_queue():
     assert out["team_desk_queue_mean"] == pytest.approx(0.1)  # 1 task-hour over 10 h
     assert out["team_desk_worked_h"] == 5.0
     assert out["labour_cost_per_order"] is None
+    assert out["labour_cost_per_approval"] is None
 
 
 def test_a_pools_hourly_cost_prices_its_hours_and_nothing_else():

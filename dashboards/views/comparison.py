@@ -20,7 +20,7 @@ all_models = [m for m, _ in service.models()]
 chosen = st.sidebar.multiselect(
     "Models",
     all_models,
-    default=service.shipped_models(),
+    default=service.default_models(base),
     key=f"{PAGE}_models",
     help="manual is the reference",
 )
@@ -106,6 +106,10 @@ if comp is not None:
         ui.plot(figures.kpi_bars(comp.summary, focus))
         if len(comp.models) > 1:
             ui.plot(figures.paired_differences(comp.summary, focus))
+    labour = [k for k in kpis.LABOUR if k in set(comp.summary["kpi"])]
+    if labour:
+        st.markdown("#### What it costs in people, beside the service (paired vs manual)")
+        st.dataframe(kpis.comparison_table(comp.summary, (*kpis.SERVICE, *labour)), hide_index=True)
     st.markdown("#### Every KPI: mean [95% CI] and paired difference vs manual")
     st.dataframe(
         kpis.comparison_table(comp.summary, tuple(k for k in kpis.CATALOGUE)),

@@ -9,8 +9,10 @@ One concept per module; times are SIMULATED HOURS (``env.now``):
   conflicting permission pair), ``pick_approver`` / ``assign`` (never the requester, never one
   person on two steps of a request), ``BankChangeGuard`` (a supplier bank-detail change blocks
   payments until somebody else confirms it).
+* ``matrix``: ``ApprovalMatrix``, the steps a request walks: the scenario's declared cells over
+  each model's proposed steps (its default matrix), roles that route work, the dual-control tier.
 
-The data these controls read (roles, dual approval tier, vacations, escalation) is
+The data these controls read (roles, matrix, dual approval tier, vacations, escalation) is
 ``scenarios.governance.Governance``.
 """
 

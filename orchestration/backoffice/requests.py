@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from orchestration.approvals.audit import AuditLog
+from orchestration.approvals.matrix import ApprovalMatrix
 from orchestration.backoffice.workdesk import Task
 from orchestration.policies.route import tier
+from scenarios.governance import AREA_PERMISSION
 from scenarios.schema import LogNormal
 from sim.clock import HOURS_PER_DAY
 from sim.rng import lognormal
@@ -51,6 +53,8 @@ class Request:
     #: draw pickup and handling times from ``orch.<model>.governance`` (flows added later, so
     #: the desks' own streams and the results of the older flows stay as they were)
     own_stream: bool = False
+    #: each step's own deadline from the approval matrix, hours waiting (None: the tier's)
+    deadlines_h: tuple[float | None, ...] = ()
 
 
 class ApprovalRequests:
@@ -72,6 +76,12 @@ class ApprovalRequests:
             self.env.process(self._absence_waves())
         self._request_seq = 0
         self.pending = 0
+        #: steps submitted to a desk and not yet finished or withdrawn
+        self.waiting: dict[Task, Request] = {}
+        #: the scenario's approval matrix over the model's proposed steps (roles, dual control)
+        self.matrix = ApprovalMatrix(
+            self.s.governance, {name: d.size for name, d in bo.desks.items()}
+        )
 
     def request(self, req: Request, pickup: LogNormal | None = None) -> None:
         """Open a request; with no steps it is decided by policy at once (touchless)."""
@@ -81,9 +91,13 @@ class ApprovalRequests:
         req.id = f"{req.kind}-{self._request_seq}"
         if not req.subject:
             req.subject = self.bo.subject
+        plan = self.matrix.plan(req.kind, req.tier, req.steps)
+        req.steps, req.deadlines_h = plan.steps, plan.deadlines_h
         self._audit(req, req.requester, "requested")
         if self.w.tracing:
             self.bo.link(req.subject, req.id)
+            if plan.note:
+                self.w.trace("approval.matrix", req.id, plan.note)
             steps = " > ".join(req.steps) if req.steps else "none (decided by policy)"
             self.w.trace(
                 "approval.requested",
@@ -121,6 +135,7 @@ class ApprovalRequests:
                 self.w.trace(f"approval.{what}", req.id, f"step {i + 1}/{n} at {pool}: {who}")
 
         def done(person: str, _t: float) -> None:
+            self.waiting.pop(task, None)
             req.approvers = (*req.approvers, person)
             self._audit(req, person, "approved" if req.approve else "refused", req.steps[i])
             if self.w.tracing:
@@ -141,20 +156,27 @@ class ApprovalRequests:
             exclude=(req.requester, *req.approvers),
             note=note,
         )
-        if self.escalation is not None:
+        self.waiting[task] = req
+        if self.escalation is not None or req.deadlines_h[i] is not None:
             self.env.process(self._watch(req, i, pool, task))
 
     def _watch(self, req: Request, i: int, pool: str, task: Task):
         """BPMN-style timers on a waiting step: reminders, then escalation at the deadline.
 
+        The deadline is the step's own (approval matrix) or its tier's (``escalation``);
+        reminders run only where escalation is enabled. A reminder acts: an approver who has
+        not yet opened the task (its pickup delay) opens it at the next working moment.
         Timers are absolute from the moment the step was submitted: a reminder or the
         escalation never fires early, and the reminder cycle fires its count exactly (fewer
         only if the step is taken or escalated first).
         """
-        esc, env = self.escalation, self.env
+        esc, env = self.s.governance.escalation, self.env
         start = env.now
-        deadline = start + esc.deadline_h[req.tier]
-        for k in range(1, esc.reminders + 1):
+        own = req.deadlines_h[i]
+        limit = own if own is not None else esc.deadline_h[req.tier]
+        deadline = start + limit
+        reminders = esc.reminders if self.escalation is not None else 0
+        for k in range(1, reminders + 1):
             at = start + k * esc.reminder_every_h
             if at >= deadline:
                 break
@@ -162,20 +184,47 @@ class ApprovalRequests:
             if task.started or task.cancelled:
                 return
             self.reminders_sent += 1
+            self.kpi.approval_reminded(req.kind)
+            read = task.remind()
             self._audit(req, "system", "reminded", pool)
-            self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}")
+            if self.w.tracing:
+                what = "opened at the next working moment" if read else "already read"
+                self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}: {what}")
         yield env.timeout(deadline - env.now)
         target = esc.escalate_to.get(pool)
-        if target is None or target not in self.bo.desks or not task.cancel():
+        if target in self.bo.desks and req.kind in AREA_PERMISSION:
+            target = self.matrix.holder(target, req.kind)  # roles: up to one granted the area
+        if target is None or target == pool or target not in self.bo.desks or not task.cancel():
             return
+        self.waiting.pop(task, None)
         req.escalations += 1
         away = len(self.bo.desks[pool].absent) >= self.bo.desks[pool].size
         self._audit(req, "system", "delegated" if away else "escalated", f"{pool}->{target}")
         if self.w.tracing:
             what = "delegation" if away else "escalation"
-            why = "whole pool away" if away else f"deadline {esc.deadline_h[req.tier]} h"
+            why = "whole pool away" if away else f"deadline {limit} h"
             self.w.trace(f"approval.{what}", req.id, f"{pool} -> {target} ({why})")
         self._step(req, i, None, target)
+
+    def remind_overdue(self, _odoo_env: object = None) -> int:
+        """The overdue-approval reminder (a scenario's scheduled action): every step still
+        waiting for a person, of a request older than its tier's target (``policy.deadline_h``),
+        is reminded; an unread one is opened at the next working moment. Returns how many were
+        reminded."""
+        now, target = self.env.now, self.s.policy.deadline_h
+        sent = 0
+        for task, req in list(self.waiting.items()):
+            if task.started or task.cancelled or now - req.created <= target[req.tier]:
+                continue
+            sent += 1
+            self.reminders_sent += 1
+            self.kpi.approval_reminded(req.kind)
+            read = task.remind()
+            self._audit(req, "system", "reminded", "overdue")
+            if self.w.tracing:
+                what = "opened at the next working moment" if read else "already read"
+                self.w.trace("approval.reminder", req.id, f"overdue-approval reminder: {what}")
+        return sent
 
     def _vacations(self):
         """Each day, take the scenario's absent share of every pool out of its desk."""

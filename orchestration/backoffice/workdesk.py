@@ -14,7 +14,8 @@ request), and waits for an eligible person rather than take an ineligible one â€
 duties is preventive. People on vacation are taken out of the eligible set for the day.
 
 ``submit`` returns a :class:`Task` handle: until a person has started it, the task can be
-withdrawn (``cancel``), which is how a request is escalated to another desk.
+withdrawn (``cancel``), which is how a request is escalated to another desk; while it is still
+unread, a reminder (``remind``) ends its pickup delay at the next working moment.
 
 Workload: the desk reports to the KPI collector's :class:`sim.workload.Workload` that it exists
 (people, calendar), when its queue of tasks waiting for a person grows or shrinks, and the
@@ -39,12 +40,23 @@ Done = Callable[[str, float], None]
 class Task:
     """A submitted piece of work; ``started`` once a person has taken it."""
 
-    __slots__ = ("cancelled", "proc", "started")
+    __slots__ = ("cancelled", "proc", "started", "unread")
 
     def __init__(self) -> None:
         self.started = False
         self.cancelled = False
+        self.unread = False  # still in its pickup delay (the email not yet opened)
         self.proc: simpy.Process | None = None
+
+    def remind(self) -> bool:
+        """A reminder: an unread task is read at the next working moment instead of at the end
+        of its pickup delay; True if it was still unread. A task already read and queued for a
+        free person is not hastened (the reminder does not free anybody)."""
+        if not self.unread or self.cancelled or self.proc is None or not self.proc.is_alive:
+            return False
+        self.unread = False
+        self.proc.interrupt("reminded")
+        return True
 
     def cancel(self) -> bool:
         """Withdraw the task if nobody has started it; True if it was withdrawn."""
@@ -158,7 +170,14 @@ class WorkDesk:
         env, cal = self.env, self.calendar
         try:
             if pickup_h > 0:
-                yield env.timeout(cal.add_working(env.now, pickup_h) - env.now)
+                task.unread = True
+                try:
+                    yield env.timeout(cal.add_working(env.now, pickup_h) - env.now)
+                except simpy.Interrupt as why:
+                    if why.cause != "reminded":
+                        raise
+                    yield env.timeout(cal.add_working(env.now, 0.0) - env.now)
+                task.unread = False
             get = self.store.get(lambda p: p not in banned and p not in self.absent)
             if self.kpi is not None:
                 self.kpi.queue_depth(len(self.store.get_queue))

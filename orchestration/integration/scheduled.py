@@ -25,9 +25,13 @@ Server actions (``fn(env)``, run in the cron's transaction):
   re-post crosses the same lossy hop; the n8n flow sends the PO to its supplier with its
   idempotency key, so a PO already sent is not ordered twice.
 
-Named in the issue but not honoured yet, so rejected with the reason (they act on the model's
-approval requests and records, which the per-area policy objects will expose):
-``overdue_approval_reminders``, ``reconciliation_scan``.
+- ``overdue_approval_reminders`` (:meth:`orchestration.backoffice.requests.ApprovalRequests.
+  remind_overdue`): every approval step still waiting for a person, of a request older than its
+  tier's target (``policy.deadline_h``), is reminded; an approver who had not opened it yet
+  opens it at the next working moment (counted in ``approval_reminders_total``).
+
+Named in the issue but not honoured yet, so rejected with the reason (it acts on the model's
+records): ``reconciliation_scan``.
 
 KPIs: ``odoo_time_rule_fires_total`` (records processed by time rules),
 ``odoo_scheduled_action_runs_total`` (runs of the scenario's scheduled actions),
@@ -53,10 +57,8 @@ if TYPE_CHECKING:
 RUN_MODELS = ("purchase.order", "purchase.order.line", "stock.picking", "stock.move")
 #: orchestration models that run no Odoo (no rule or scheduled action can act there)
 MODELS_WITHOUT_ODOO = ("manual",)
-SERVER_ACTIONS = ("po_watchdog",)
+SERVER_ACTIONS = ("po_watchdog", "overdue_approval_reminders")
 NOT_HONOURED = {
-    "overdue_approval_reminders": "the approval requests live in the model's back office, "
-    "not in the mocked Odoo (not honoured yet)",
     "reconciliation_scan": "the records reconciled live in the model, not in the mocked Odoo "
     "(not honoured yet)",
 }
@@ -139,7 +141,8 @@ class ScheduledAutomation:
     def install(self, extra: dict[str, Callable[..., Any]]) -> None:
         """Build the declared rules and jobs, count time-rule fires, start the cron worker."""
         env, world = self.erp.env, self.erp.w
-        build_automation(env, world.s.automation, {**extra, **self.callables()})
+        counted = {name: self._counted(name, fn) for name, fn in extra.items()}
+        build_automation(env, world.s.automation, {**counted, **self.callables()})
         job = env.cron.automation_job
         if job is not None:
             job.callback = self._counting_time_rules(job.callback)

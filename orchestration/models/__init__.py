@@ -7,6 +7,8 @@
 * ``manual``: today's retailer — the manual policies over the batch world's wiring.
 * ``event_driven``, ``approval_centric``, ``exception_driven``, ``hybrid``: a table each;
   hybrid's takes its entries from the others'.
+* ``rollout``: a phased rollout — per process area a preset's policy or the manual one
+  (``orchestration.rollout``).
 
 Importing this package registers the five shipped models.
 """
@@ -18,6 +20,7 @@ from orchestration.models import (
     exception_driven,
     hybrid,
     manual,
+    rollout,
 )
 from orchestration.models.registry import (
     ModelParamsError,
@@ -48,6 +51,7 @@ __all__ = [
     "model_params",
     "plugin_params_problems",
     "register",
+    "rollout",
     "shipped_model_names",
     "spec",
 ]

@@ -75,6 +75,32 @@ class AvailabilityFlow(Flow):
                 stack.gate.limited(ch, ch_skus, now, retry_after)
         return skus
 
+    def nightly_file(self):
+        """Scheduled job (a rollout's manual area): the ERP's full availability file on both
+        channels at the policy's hour, straight from the ERP; a failed file is not retried."""
+        env, pol = self.env, self.policy
+        skus = np.arange(self.w.net.n_skus)
+        t = pol.sync_hour
+        while t < self.w.horizon_h:
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
+            avail = self.rec.available(self.w.net.fc)
+            for ch in ONLINE:
+                safety = getattr(self.s.channels, ch).safety_stock_units
+                res = self.bo.submit(
+                    UpdateChannelAvailability(
+                        key=self.bo.key(f"SYNC-{ch}"),
+                        need=f"sync:{ch}",
+                        channel=ch,
+                        skus=skus,
+                        qty=pol.published(avail, safety),
+                    )
+                )
+                failed = res in (CommandResult.FAILED, CommandResult.RATE_LIMITED)
+                self.kpi.integration_call(dead_lettered=failed)
+            t += pol.interval_h
+
     def nightly_repair(self, hour: float):
         """Scheduled action: a full availability file every night catches lost pushes."""
         env = self.env

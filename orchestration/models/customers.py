@@ -85,5 +85,13 @@ class CustomerFlow(Flow):
 
     def ticket(self, e: TicketOpened) -> None:
         """Route a ticket (classifier, rules or people) and have it worked."""
-        route = self.table.tickets.route(TicketCase(e.correlation, e.topic))
-        self.bo.tickets.work(e, route.tasks, first_done=route.on_first_done, settle=self._settle)
+        policy = self.table.tickets
+        route = policy.route(TicketCase(e.correlation, e.topic))
+        inbox = getattr(policy, "pickup", None)  # a rollout's manual area: the shared inbox
+        self.bo.tickets.work(
+            e,
+            route.tasks,
+            0.0 if inbox is None else self.bo.pickup_gov(inbox),
+            first_done=route.on_first_done,
+            settle=self._settle,
+        )

@@ -70,7 +70,7 @@ class RefundFlow(Flow):
                 subject=init.correlation,
                 rule=route.rule,
             ),
-            pickup=self.table.approval_pickup if route.steps else None,
+            pickup=self.table.pickup("refund") if route.steps else None,
         )
 
     def _pay_refund(self, e: ReturnInitiated, approved: bool) -> None:

@@ -82,9 +82,17 @@ class ReplenishmentFlow(Flow):
             draft = self.drafts.get(key)
             if draft is None:
                 draft = self.drafts[key] = set()
-                ev = self.env.timeout(self.p.rfq_merge_window_h)
+                ev = self.env.timeout(self._merge_h())
                 ev.callbacks.append(lambda _e, k=key: self._confirm_rfq(k))
             draft.update(below[sup == supplier].tolist())
+
+    def _merge_h(self) -> float:
+        """How long a new draft RFQ collects lines: the merge window, or (a purchase policy
+        with a nightly ``batch_hour``) until the next nightly requisition run."""
+        hour = getattr(self.table.purchase, "batch_hour", None)
+        if hour is None:
+            return self.p.rfq_merge_window_h
+        return (hour - self.env.now) % HOURS_PER_DAY or HOURS_PER_DAY
 
     def _confirm_rfq(self, key: tuple[int, int]) -> None:
         supplier, location = key
@@ -138,7 +146,7 @@ class ReplenishmentFlow(Flow):
                 subject=name,
                 rule="purchase_steps",
             ),
-            pickup=self.m.table.approval_pickup,
+            pickup=self.m.table.pickup("purchase"),
         )
 
     # ------------------------------------------------------------------ n8n node

@@ -130,7 +130,10 @@ class AutomatedModel:
         self._handling: dict[type, Callable[[Event], None]] = {}
         env, t = self.env, self.table
         env.process(self.replenishment.daily())
-        env.process(self.availability.pusher())
+        if t.availability.pushes:
+            env.process(self.availability.pusher())
+        else:  # a rollout's manual availability area: the nightly file
+            env.process(self.availability.nightly_file())
         if t.po_watchdog_h is not None:
             env.process(self.replenishment.watchdog(t.po_watchdog_h))
         if t.availability.nightly_repair_hour is not None:
@@ -288,7 +291,7 @@ class AutomatedModel:
                 approve=route.approve,
                 rule=route.rule,
             ),
-            pickup=self.table.approval_pickup if route.steps else None,
+            pickup=self.table.pickup("variance") if route.steps else None,
         )
 
     # ------------------------------------------------------------------ price overrides
@@ -335,13 +338,22 @@ class AutomatedModel:
         self._settle(e)
 
     def _late_supplier(self, e: SupplierConfirmationLate) -> None:
-        route = self.table.late_supplier.decide(LateSupplierCase(e.po_key, e.supplier))
+        policy = self.table.late_supplier
+        route = policy.decide(LateSupplierCase(e.po_key, e.supplier))
         if route.team:
-            self.bo.exceptions.open(route.team, e, reason=route.rule)
+            review = getattr(policy, "review_hour", None)
+            pickup = (
+                0.0 if review is None else self.bo.next_review(self.bo.desks[route.team], review)
+            )
+            self.bo.exceptions.open(route.team, e, pickup_h=pickup, reason=route.rule)
         else:
             self._settle(e)
 
     def _invoice(self, e: InvoiceReceived) -> None:
+        entry = getattr(self.table.invoice, "entry_h", None)
+        if entry is not None:  # a rollout's manual invoice area: keyed by hand first
+            self._keyed_invoice(e, entry, self.table.invoice.review_hour)
+            return
         payables = self.bo.payables
         if payables.three_way_match(e):
             self.kpi.invoice_touchless()
@@ -381,10 +393,43 @@ class AutomatedModel:
             return
         self.bo.exceptions.open(route.team, e, pay, reason=route.reason)
 
+    def _keyed_invoice(self, e: InvoiceReceived, entry, review_hour: float) -> None:
+        """Finance keys the bill after ``entry`` working hours, matches it then; a mismatch
+        goes to the exceptions spreadsheet (as the manual model does)."""
+        bo = self.bo
+
+        def keyed(_person: str, _t: float) -> None:
+            if bo.payables.three_way_match(e):
+                bo.payables.pay_invoice(e)
+                self._settle(e)
+            else:
+                desk = bo.desks["finance"]
+                bo.exceptions.open(
+                    "finance",
+                    e,
+                    lambda: bo.payables.pay_invoice(e),
+                    pickup_h=bo.next_review(desk, review_hour),
+                    reason="3-way match failed (spreadsheet)",
+                )
+
+        bo.desks["finance"].submit(keyed, pickup_h=bo.pickup(entry))
+
     def _bank_change(self, e: SupplierBankChangeRequested) -> None:
         """Vendor master change (high risk): the model's checks decide; payments wait meanwhile."""
         steps = self.table.bank_change.steps(BankChangeCase(e.change_id, e.supplier))
         checks = self.s.governance.bank_change_checks
+        if getattr(self.table.bank_change, "by_email", False):  # a rollout's manual area
+            fraud = self.w.bank_change_is_fraudulent(e.change_id)
+            self.bo.payables.bank_change(
+                e,
+                steps,
+                not (fraud and self.bo.chance(checks.email_detection)),
+                self.table.pickup("bank_change"),
+                hold=False,
+                rule="e-mail to accounts payable, single clerk",
+                settle=self._settle,
+            )
+            return
         caught = False
         if steps and self.w.bank_change_is_fraudulent(e.change_id):
             # the first person calls the supplier back on the number on file; each further
@@ -397,7 +442,7 @@ class AutomatedModel:
             e,
             steps,
             not caught,
-            self.table.approval_pickup if steps else None,
+            self.table.pickup("bank_change") if steps else None,
             rule=f"bank_change_steps: {' > '.join(steps) or 'applied by rule'}",
             settle=self._settle,
         )

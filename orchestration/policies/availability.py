@@ -20,6 +20,22 @@ class PushOnChange:
 
     push_every_min: float
     nightly_repair_hour: float | None = None
+    pushes = True
+
+    def published(self, available: np.ndarray, safety_units: int) -> np.ndarray:
+        return np.maximum(available - safety_units, 0)
+
+
+@dataclass(frozen=True)
+class NightlyFile:
+    """Manual: the ERP's full availability file re-published on both channels at
+    ``sync_hour`` and every ``interval_h`` after, straight from the ERP (no middleware); a
+    failed file is not retried — the feed stays stale until the next one."""
+
+    sync_hour: float
+    interval_h: float
+    pushes = False
+    nightly_repair_hour = None
 
     def published(self, available: np.ndarray, safety_units: int) -> np.ndarray:
         return np.maximum(available - safety_units, 0)

@@ -31,6 +31,16 @@ class DualControl:
         return ("buyers", "finance")
 
 
+class EmailClerk:
+    """Manual: the change arrives by e-mail and one finance clerk keys it after answering the
+    thread (``governance.bank_change_checks.email_detection``); payments are not held."""
+
+    by_email = True
+
+    def steps(self, case: BankChangeCase) -> tuple[str, ...]:
+        return ("finance",)
+
+
 class FinanceCallback:
     """An anomaly for finance: one person calls the supplier back."""
 

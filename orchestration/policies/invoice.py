@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from orchestration.policies.context import PolicyContext
 from orchestration.triage import AUTO, INVOICES, Case, TriageRouter, invoice_rules
+from scenarios.schema import LogNormal
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,16 @@ class MismatchToFinance:
 
     def route(self, case: InvoiceCase) -> InvoiceRoute:
         return InvoiceRoute("finance", "3-way match failed")
+
+
+@dataclass(frozen=True)
+class KeyedByFinance(MismatchToFinance):
+    """Manual: finance keys every bill by hand (picked up after ``entry_h`` working hours, a
+    lognormal) and matches it then; a mismatch goes to the exceptions spreadsheet, worked after
+    the daily review at ``review_hour``. No bill is touchless."""
+
+    entry_h: LogNormal
+    review_hour: float
 
 
 class InvoiceTriage:

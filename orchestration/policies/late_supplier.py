@@ -36,9 +36,11 @@ class NoFlow:
 
 @dataclass(frozen=True)
 class ExceptionFor:
-    """An exception for ``team`` (the manual spreadsheet logs it for the buyers)."""
+    """An exception for ``team`` (the manual spreadsheet logs it for the buyers); with
+    ``review_hour`` it is worked after the spreadsheet's next daily review at that hour."""
 
     team: str = "buyers"
+    review_hour: float | None = None
     watches_promises = False
 
     def decide(self, case: LateSupplierCase) -> Route:

@@ -49,9 +49,14 @@ class RiskTieredPurchase:
 @dataclass(frozen=True)
 class EmailPurchase:
     """Manual: a buyer manager approves by e-mail (finance too when high), except POs under
-    the ERP's own approval threshold, which are confirmed directly."""
+    the ERP's own approval threshold, which are confirmed directly.
+
+    ``batch_hour``: in the automated wiring (a phased rollout's manual purchase area), the
+    hour of the nightly requisition run that turns the day's reorder-point breaches into
+    RFQs (the manual model has its own nightly job and leaves it None)."""
 
     auto_approve_below: float
+    batch_hour: float | None = None
 
     def steps(self, case: PurchaseCase) -> tuple[str, ...]:
         if case.value < self.auto_approve_below:

@@ -4,11 +4,20 @@ The four automated models share one wiring (:mod:`orchestration.models.wiring`) 
 in their table; ``hybrid``'s table takes its entries from the others'. Besides the nine area
 policies a table carries the model's approval channel (how long before an approver opens a
 task, in working hours) and its scheduled checks.
+
+A phased rollout (:mod:`orchestration.models.rollout`) fills some areas with the manual model's
+policies; those carry their human channel as attributes the wiring reads where it has a choice
+to make: ``batch_hour`` (purchase: RFQs raised by a nightly run), ``pushes`` (availability:
+pushed changes or a nightly file), ``entry_h``/``review_hour`` (invoices keyed by hand,
+mismatches to the daily spreadsheet), ``by_email`` (bank changes), ``pickup`` (tickets: the
+shared inbox), ``review_hour`` (late suppliers), and ``pickups`` below (per-area approval pickup).
+The presets' policies leave them unset, so the presets run as they always did.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 from orchestration.policies.availability import PushOnChange
@@ -74,10 +83,19 @@ class PolicyTable:
     po_watchdog_h: float | None = None
     #: reminders and deadline escalation on waiting approval steps (``governance.escalation``)
     escalate: bool = False
+    #: per area (a field name above), an approval channel other than ``approval_pickup``: a
+    #: phased rollout keeps the manual areas on e-mail pickup (None: at once)
+    pickups: Mapping[str, LogNormal | None] = field(default_factory=dict)
+
+    def pickup(self, area: str) -> LogNormal | None:
+        """How long before an approver opens a task of ``area`` (working hours)."""
+        return self.pickups.get(area, self.approval_pickup)
 
     def initialise(self, ctx: PolicyContext) -> None:
         """Hand the run's context to every policy that asks for it (once, at attach)."""
         for f in fields(self):
+            if f.name == "pickups":
+                continue
             policy: Any = getattr(self, f.name)
             init = getattr(policy, "initialise", None)
             if init is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from orchestration.policies.context import PolicyContext
 from orchestration.triage import AUTO, TICKETS, Case, TriageRouter
+from scenarios.schema import LogNormal
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,18 @@ class TicketRoute:
 class PeopleRoute:
     """People read, route and work every ticket (no classifier): one task each."""
 
+    router: TriageRouter | None = None
+
+    def route(self, case: TicketCase) -> TicketRoute:
+        return TicketRoute(1)
+
+
+@dataclass(frozen=True)
+class SharedInbox:
+    """Manual: customer e-mails sit in the shared inbox ``pickup`` working hours (a lognormal,
+    the governance stream), then an agent reads and answers each (one task)."""
+
+    pickup: LogNormal
     router: TriageRouter | None = None
 
     def route(self, case: TicketCase) -> TicketRoute:

@@ -55,6 +55,10 @@ def daily_frame(model: str = "hybrid", reps: int = 1, days: int = 5, shift: floa
                     "queue_depth": 2 * d,
                     "pending_approvals": d,
                     "open_exceptions": d + 1,
+                    "team_buyers_queue": d % 3,
+                    "team_buyers_worked_h": 2.0 + d,
+                    "team_finance_queue": 0,
+                    "team_finance_worked_h": 1.0,
                     "model": model,
                 }
             )
@@ -92,13 +96,24 @@ KPI_BASE = {
     "integration_retries_total": 3,
     "queue_depth_max": 6,
     "webhook_latency_p95_s": None,
+    "team_buyers_utilisation_rate": 0.4,
+    "team_buyers_worked_h": 25.0,
+    "team_buyers_labour_cost": 875.0,
+    "team_finance_utilisation_rate": 0.2,
+    "team_finance_worked_h": 15.0,
+    "team_finance_labour_cost": 525.0,
+    "labour_worked_h": 40.0,
+    "labour_fte": 1.2,
+    "labour_cost": 1400.0,
+    "labour_cost_per_order": 1.17,
+    "labour_cost_per_approval": 9.5,
 }
 EFFECT = {  # per model: what it does to some KPIs (added to the manual value)
     "manual": {},
     "event_driven": {"approval_cycle_time_p95_h": -20.0, "oversell_rate": -0.008},
     "approval_centric": {"approval_cycle_time_p95_h": 25.0, "margin_leakage": -30.0},
     "exception_driven": {"approval_cycle_time_p95_h": -10.0},
-    "hybrid": {"approval_cycle_time_p95_h": -15.0, "oversell_rate": -0.006},
+    "hybrid": {"approval_cycle_time_p95_h": -15.0, "oversell_rate": -0.006, "labour_cost": 200.0},
 }
 
 

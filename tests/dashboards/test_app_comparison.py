@@ -28,8 +28,15 @@ def test_compares_the_five_models_with_replications_by_default(app, calls):
     assert at.title[0].value == "Model comparison"
     charts = at.get("plotly_chart")
     assert len(charts) == 3  # trade-off radar, KPI bars, paired differences
-    assert len(at.dataframe) == 1
-    table = at.dataframe[0].value
+    assert len(at.dataframe) == 2  # labour cost beside service, and every KPI
+    labour = at.dataframe[0].value
+    assert list(labour["KPI"])[-3:] == [
+        "Labour cost",
+        "Labour cost per order",
+        "Labour cost per approval",
+    ]
+    assert "+200 USD" in labour.loc[labour["KPI"] == "Labour cost", "hybrid Δ"].iloc[0]
+    table = at.dataframe[1].value
     assert {"manual", "hybrid", "hybrid Δ"} <= set(table.columns)
 
 
