@@ -533,6 +533,12 @@ class ManualParams(Strict):
     backorder_cancel_after_days: Positive = 7.0
     store_manager_discount_limit: Fraction = 0.20
     invoice_entry_h: LogNormal = LogNormal(median=12.0, p90=40.0)
+    #: working hours before a store manager reaches the till for a price override (issue 14:
+    #: calibrated from a retailer's approval log); unset, the manager is at hand at once
+    till_pickup_h: LogNormal | None = None
+    #: the email pickup of one approver pool (its requests' first step), where it differs from
+    #: ``email_pickup_h`` (issue 14: calibrated per role from a retailer's approval log)
+    email_pickup_by_pool: dict[Name, LogNormal] = {}
 
 
 class ConnectorRetry(Strict):
@@ -593,7 +599,9 @@ class IntegrationParams(Strict):
     n8n_workers: Annotated[int, Field(ge=1, le=64)] = 2
     n8n_concurrency: Annotated[int, Field(ge=1, le=100)] = 10
     retry_max_tries: Annotated[int, Field(ge=1, le=10)] = 3
-    retry_wait_ms: Annotated[float, Field(ge=0.0, le=3_600_000.0)] = 1_000.0
+    #: n8n's Wait Between Tries, capped at 5,000 ms by n8n itself (a longer wait would be
+    #: accepted and run as 5 s, so it is rejected here)
+    retry_wait_ms: Annotated[float, Field(ge=0.0, le=5_000.0)] = 1_000.0
     connector_retry: ConnectorRetry = ConnectorRetry()
     #: circuit breakers by outbound target (none by default: every call reaches its target)
     breakers: dict[BreakerTarget, BreakerParams] = {}
@@ -866,6 +874,15 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     f"orchestration.integration.breakers.{target}.minimum_calls",
                     f"<= window_size ({br.window_size})",
                     str(br.minimum_calls),
+                )
+            )
+    for name in s.orchestration.manual.email_pickup_by_pool:
+        if name not in s.approvals.pools:  # a pickup for nobody would be ignored: refused
+            problems.append(
+                (
+                    f"orchestration.manual.email_pickup_by_pool.{name}",
+                    f"a pool of approvals.pools {sorted(s.approvals.pools)}",
+                    name,
                 )
             )
     problems += s.governance.problems({n: p.size for n, p in s.approvals.pools.items()})

@@ -6,7 +6,8 @@ command key), ``location``, ``sku`` (-1 when a record spans several SKUs), ``qty
 ``detail`` (free text of a trace: the decision, the rule that applied, the attempt; empty for
 events and commands)). Traces are what the orchestration layer decided about an event or a
 request (:meth:`sim.world.World.trace`); faults are the start and end of a fault window. Rows
-are buffered in plain lists and flushed every ``batch_rows`` rows, so memory stays bounded
+are buffered as tuples (one append a row; the columns are formed in C at the flush) and written
+every ``batch_rows`` rows, so memory stays bounded
 whatever the horizon; the file is written to a temporary name and renamed when closed, so an
 interrupted run never leaves a half-written log under the final name. With no path the log is
 disabled (``enabled`` is False) and callers skip building rows at all.
@@ -42,40 +43,39 @@ class EventLog:
         self.path = path
         self.enabled = path is not None
         self.batch_rows = batch_rows
-        self.rows = 0
-        self._cols: list[list] = [[] for _ in SCHEMA]
+        self._flushed = 0  # rows written to the file so far
+        self._rows: list[tuple] = []  # buffered rows, every column but ``seq`` (their position)
         self._writer: pq.ParquetWriter | None = None
         self._tmp = path.with_name(path.name + ".partial") if path else None
 
     def append(self, t, record, kind, ident, key, location, sku, qty, value, detail="") -> None:
-        self.rows += 1
-        c = self._cols
-        c[0].append(self.rows - 1)
-        c[1].append(t)
-        c[2].append(record)
-        c[3].append(kind)
-        c[4].append(ident)
-        c[5].append(key)
-        c[6].append(location)
-        c[7].append(sku)
-        c[8].append(qty)
-        c[9].append(value)
-        c[10].append(detail)
-        if len(c[0]) >= self.batch_rows:
+        """Buffer one row: one tuple appended (the columns are formed at the flush, in C)."""
+        rows = self._rows
+        rows.append((t, record, kind, ident, key, location, sku, qty, value, detail))
+        if len(rows) >= self.batch_rows:
             self._flush()
 
+    @property
+    def rows(self) -> int:
+        """Rows appended so far (written or buffered)."""
+        return self._flushed + len(self._rows)
+
     def _flush(self) -> None:
-        if not self._cols[0]:
+        rows = self._rows
+        if not rows:
             return
+        n, start = len(rows), self._flushed
+        cols = [range(start, start + n), *zip(*rows, strict=True)]
         table = pa.Table.from_arrays(
-            [pa.array(col, type=f.type) for col, f in zip(self._cols, SCHEMA, strict=True)],
+            [pa.array(col, type=f.type) for col, f in zip(cols, SCHEMA, strict=True)],
             schema=SCHEMA,
         )
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(self._tmp, SCHEMA, compression="zstd")
         self._writer.write_table(table)
-        self._cols = [[] for _ in SCHEMA]
+        self._flushed += n
+        self._rows = []
 
     def close(self) -> None:
         if self.path is None:

@@ -80,6 +80,10 @@ def fault_windows(s: Scenario) -> list[FaultWindow]:
 class FaultPlan:
     def __init__(self, s: Scenario, supplier_names: tuple[str, ...]):
         self.windows = tuple(Window(o.target, *span(o), o.intensity) for o in s.faults.outages)
+        #: the outage windows per target (``failure_prob`` is asked on every order's path)
+        self._outages: dict[str, tuple[Window, ...]] = {}
+        for w in self.windows:
+            self._outages[w.target] = (*self._outages.get(w.target, ()), w)
         self._delays = [
             (
                 day_index(s.start_date, d.start),
@@ -107,8 +111,8 @@ class FaultPlan:
     def failure_prob(self, target: str, t: float) -> float:
         """Probability that a call to ``target`` at time ``t`` fails because of an outage."""
         p = 0.0
-        for w in self.windows:
-            if w.target == target and w.start_h <= t < w.end_h:
+        for w in self._outages.get(target, ()):
+            if w.start_h <= t < w.end_h:
                 p = max(p, w.intensity)
         return p
 

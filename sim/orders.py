@@ -105,18 +105,20 @@ class Order:
         "ql",
         "qty",
         "skus",
+        "sl",
         "state",
         "t_placed",
         "value",
     )
 
-    def __init__(self, oid, channel, t, skus, qty, price, value, draws, ql):
+    def __init__(self, oid, channel, t, skus, qty, price, value, draws, sl, ql):
         self.id = oid
         self.key = f"order:{oid}"  # the correlation of every event about this order
         self.channel = channel
         self.t_placed = t
         self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
+        self.sl = sl  # the same SKUs, as a list
         self.ql = ql  # the same quantities, as a list
         self.price = price
         self.value = value
@@ -133,14 +135,16 @@ class Order:
 
 
 class Arrivals:
-    """One channel's customers of one day, walked in time order by a chain of bare timeouts.
+    """One channel's customers of one day, walked in time order by a chain of wake-ups.
 
-    Each arrival is one SimPy timeout whose callback checks out every customer due by then and
-    schedules the next (``env.timeout(t[i] - now)``, the delay a process would have yielded):
+    Each arrival is one wake-up (:mod:`sim.wake`) that checks out every customer due by then and
+    schedules the next (after ``t[i] - now``, the delay a process would have yielded):
     no generator and no process events, the same instants and the same order of checkouts.
     """
 
-    __slots__ = ("channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t", "unit")
+    __slots__ = (
+        "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t", "ul", "unit"
+    )  # fmt: skip
 
     def __init__(self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: list):
         self.orders = orders
@@ -148,7 +152,7 @@ class Arrivals:
         self.t, self.start = day.t.tolist(), day.start.tolist()
         self.skus, self.qty = day.skus, day.qty
         self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
-        self.sl, self.ql = day.skus.tolist(), day.qty.tolist()
+        self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), self.unit.tolist()
         self.draws = draws
         self.i = 0
 
@@ -161,7 +165,7 @@ class Arrivals:
             dt = t[i] - env.now
             if dt > 0:
                 self.i = i
-                env.timeout(dt).callbacks.append(self.next)
+                self.orders.w.calendar.after(dt, self.next, None)
                 return
             a, b = start[i], start[i + 1]
             checkout(
@@ -171,6 +175,7 @@ class Arrivals:
                 self.unit[a:b],
                 self.sl[a:b],
                 self.ql[a:b],
+                self.ul[a:b],
                 self.draws[i],
             )
             i += 1
@@ -200,6 +205,8 @@ class OnlineOrders:
             "ecommerce": s.channels.ecommerce.promise_days * HOURS_PER_DAY,
             "marketplace": s.channels.marketplace.promise_days * HOURS_PER_DAY,
         }
+        #: the fulfilment centre's physical stock: a view of ``world.on_hand`` (never rebound)
+        self._fc_stock = world.on_hand[world.net.fc]
         self.orders: dict[int, Order] = {}
         self.awaiting_notice: dict[int, tuple[Order, float, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
@@ -260,10 +267,11 @@ class OnlineOrders:
         unit_price: np.ndarray,
         sl: list[int],
         ql: list[int],
+        ul: list[float],
         draws: tuple,
     ):
         """One customer at the checkout: ``skus``/``qty``/``unit_price`` are the basket's lines
-        (``sl``/``ql`` the same as lists); lines shown unavailable are demand lost."""
+        (``sl``/``ql``/``ul`` the same as lists); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = w.published[channel]
         k.online_checkout(sum(ql))
@@ -275,20 +283,12 @@ class OnlineOrders:
                 if not mask.any():
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
-                ql = qty.tolist()
+                sl, ql, ul = skus.tolist(), qty.tolist(), unit_price.tolist()
                 break
+        # a one-line basket's value is the product itself, as ``np.dot`` gives it (1.5 us)
+        value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, unit_price))
         self._seq += 1
-        order = Order(
-            self._seq,
-            channel,
-            w.env.now,
-            skus,
-            qty,
-            unit_price,
-            float(np.dot(qty, unit_price)),
-            draws,
-            ql,
-        )
+        order = Order(self._seq, channel, w.env.now, skus, qty, unit_price, value, draws, sl, ql)
         k.online_order_placed()
         decline = max(self.pay.decline_rate, w.faults.failure_prob("payment_gateway", w.env.now))
         u_decline, u_path, u_retry = draws[0]
@@ -299,7 +299,7 @@ class OnlineOrders:
         failed = w.make(PaymentFailed, order.key, order.id, channel, order.value)
         p = self.pay
         if u_path < p.retry_other_card:
-            w.env.process(self._retry(order, RETRY_OTHER_CARD_H, u_retry))
+            self.w.calendar.after(RETRY_OTHER_CARD_H, self._retry, (order, u_retry))
         elif u_path < p.retry_other_card + p.abandon:
             self._abandon(order)
         else:
@@ -310,8 +310,9 @@ class OnlineOrders:
     def _abandon(self, order: Order) -> None:
         self.w.kpi.payment_abandoned(sum(order.ql))  # the customer withdrew the demand
 
-    def _retry(self, order: Order, delay_h: float, u: float):
-        yield self.w.env.timeout(delay_h)
+    def _retry(self, retry: tuple[Order, float]) -> None:
+        """The customer tries to pay again (a wake-up: ``retry`` is the order and its draw)."""
+        order, u = retry
         if u < self.pay.retry_success_prob:
             self.accept(order)
         else:
@@ -328,7 +329,7 @@ class OnlineOrders:
         if self.w.env.now > deadline:
             self._abandon(order)
             return True
-        self.w.env.process(self._retry(order, RETRY_AFTER_NOTICE_H, u_retry))
+        self.w.calendar.after(RETRY_AFTER_NOTICE_H, self._retry, (order, u_retry))
         return True
 
     def _delay_notice(self, order_id: int) -> bool:
@@ -350,10 +351,9 @@ class OnlineOrders:
         w, k = self.w, self.w.kpi
         order.promise_h = w.env.now + self._promise_h[order.channel]
         feed = w.published[order.channel]
-        fc = w.net.fc
-        stock = w.on_hand[fc]
+        fc, stock = w.net.fc, self._fc_stock
         alloc, ql = order.alloc, order.ql
-        for i, sku in enumerate(order.skus.tolist()):
+        for i, sku in enumerate(order.sl):
             q = ql[i]
             shown = int(feed[sku])
             feed[sku] = shown - q if shown > q else 0
@@ -387,7 +387,8 @@ class OnlineOrders:
             )
             self.ticket(order.id, "wismo", self.tk.wismo_if_late, after_h=BACKORDER_TICKET_H)
         else:
-            self._start_fulfilment(order)
+            order.state = "fulfilling"  # _start_fulfilment, written out on the order path
+            self.w.calendar.after(order.draws[1], self._label, order)
         self.ticket(order.id, "other", self.tk.other_per_order)
 
     # ------------------------------------------------------------------ tickets
@@ -400,8 +401,10 @@ class OnlineOrders:
         if after_h <= 0:
             self._open_ticket(tid, order_id, topic)
             return
-        ev = self.w.env.timeout(after_h)
-        ev.callbacks.append(lambda _ev: self._open_ticket(tid, order_id, topic))
+        self.w.calendar.after(after_h, self._open_ticket_later, (tid, order_id, topic))
+
+    def _open_ticket_later(self, ticket: tuple[int, int, str]) -> None:
+        self._open_ticket(*ticket)
 
     def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
         self.w.kpi.ticket_opened()
@@ -412,9 +415,9 @@ class OnlineOrders:
         self._after(order.draws[1], self._label, order)
 
     def _after(self, delay_h: float, fn, order: Order) -> None:
-        """Call ``fn(order)`` after ``delay_h``: a bare timeout callback, cheaper than a process."""
-        ev = self.w.env.timeout(delay_h)
-        ev.callbacks.append(lambda _ev: fn(order))
+        """Call ``fn(order)`` after ``delay_h``: a wake-up (:mod:`sim.wake`), cheaper than a
+        process or a timeout."""
+        self.w.calendar.after(delay_h, fn, order)
 
     def fill_backorders(self, skus: np.ndarray) -> None:
         """Serve waiting orders FIFO from stock that just arrived at the fulfilment centre."""
@@ -511,13 +514,15 @@ class OnlineOrders:
         self.ticket(order.id, "damaged_item", self.tk.damaged_per_delivery)
         _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:
-            w.env.process(
-                self._return(order, ret_days, u_fraud < self.ret.fraud_share, u_sig, inspect_h)
+            fraud = u_fraud < self.ret.fraud_share
+            self.w.calendar.after(
+                ret_days * HOURS_PER_DAY, self._return, (order, fraud, u_sig, inspect_h)
             )
 
-    def _return(self, order: Order, days: float, fraud: bool, u_sig: float, inspect_h: float):
+    def _return(self, ret: tuple[Order, bool, float, float]) -> None:
+        """The customer sends the order back (a wake-up ``days`` after delivery)."""
+        order, fraud, u_sig, inspect_h = ret
         w, env = self.w, self.w.env
-        yield env.timeout(days * HOURS_PER_DAY)
         rid = self.returns.add(env.now, fraud)
         # what a fraud screen would see: high for most frauds, low for most genuine returns
         signal = 0.35 + 0.65 * u_sig if fraud else 0.6 * u_sig * u_sig
@@ -530,7 +535,14 @@ class OnlineOrders:
             fraud_signal=round(signal, 4),
         )
         self.ticket(order.id, "return_request", self.tk.return_query)
-        yield env.timeout(RETURN_TRANSIT_H + inspect_h)  # parcel back, then inspected
+        # the parcel comes back, then it is inspected
+        self.w.calendar.after(
+            RETURN_TRANSIT_H + inspect_h, self._return_received, (order, fraud, rid)
+        )
+
+    def _return_received(self, ret: tuple[Order, bool, int]) -> None:
+        order, fraud, rid = ret
+        w = self.w
         back = np.zeros_like(order.qty) if fraud else order.qty
         fc = w.net.fc
         np.add.at(w.on_hand[fc], order.skus, back)

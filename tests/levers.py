@@ -14,15 +14,24 @@ register ``tests/test_levers.py`` enforces:
 - ``DEAD``: levers whose case is declared and does NOT hold today (the issue's known dead
   levers); they run as strict expected failures, so fixing one turns the suite red until it is
   moved to ``CASES``;
-- ``UNCOVERED``: leaves without a case yet. The test only lets this list shrink: a new field
-  must come with its case. (Issue 18 asks for none; what is left is listed in the report.)
+- ``REJECTED``: fields the schema describes but the twin rejects at load whatever their value
+  (with the override that must be reported, naming the field).
+
+Every leaf is in exactly one list; there is no "uncovered" list any more (issue 18).
+
+The README's lever table is generated from this register:
+``.venv/bin/python -m tests.levers`` rewrites it (``--check`` only compares, exit 1 when stale);
+``tests/test_levers.py`` fails when it is out of date.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from experiments.plugins import load_plugin
 from scenarios.schema import Scenario
 
 Direction = Literal["up", "down", "moves"]
@@ -121,6 +130,141 @@ SUPPLIER_DELAY = (
     "faults.supplier_delays=[{suppliers: [alpha, beta], start: 2025-09-01, end: 2025-09-21, "
     "extra_days: 5}]"
 )
+
+# --- l18: what the cases of the schema's last 73 leaves need (import files, n8n, automation)
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().with_name("levers_data")  # written by levers_data/make_data.py
+INT = "orchestration.integration."
+#: a plugin model (``orchestration.plugins.*`` are its parameters), registered on import
+PLUGIN = "procurement_first"
+load_plugin(str(Path(__file__).resolve().parent / "models" / f"{PLUGIN}.py"))
+#: tiny's suppliers split the generated catalogue; an imported one names each SKU's supplier
+SKU_SHARES_DEFAULT = ("network.suppliers.0.sku_share=1.0", "network.suppliers.1.sku_share=1.0")
+#: the shipped n8n export with a Code node before the PO goes to its supplier
+PO_CODE = (f"{INT}n8n_workflows={DATA / 'po_code.json'}", f"{INT}n8n_node_profiles={{code: {{}}}}")
+HTTP = (f"{INT}n8n_workflows=builtin", f"{INT}n8n_node_profiles={{httpRequest: {{}}}}")
+SLOW_HTTP = (
+    f"{INT}n8n_workflows=builtin",
+    f"{INT}n8n_node_profiles={{httpRequest: {{latency_s_median: 60.0, latency_s_p95: 60.0}}}}",
+)
+SYNC_FLAKY = "faults.outages=[{target: channel_sync, start_day: 1, duration_h: 72, intensity: 0.6}]"
+BREAKER = f"{INT}breakers={{channel_sync: {{window_size: 10, minimum_calls: 5}}}}"
+REFUND_OUTAGE = (
+    "faults.outages=[{target: payment_gateway, start_day: 0, duration_h: 120, intensity: 0.8}]",
+    "demand.returns.online_return_days={median: 1.0, p90: 2.0}",
+)
+REDRIVE = (*REFUND_OUTAGE, f"{INT}dead_letters.redrive_every_h=6.0")
+MARKET_HEAVY = "channels.mix={pos: 0.5, ecommerce: 0.1, marketplace: 0.4}"
+TWO_CARRIERS = (
+    "network.carriers=[{name: post, share: 0.5}, "
+    "{name: slow, share: 0.5, transit_days: {median: 8, p90: 12}}]"
+)
+BANK_FRAUD = ("network.bank_changes.per_month=60.0", "network.bank_changes.fraud_share=0.9")
+VARIANCES = ("inventory.cycle_count_interval_days=3", "inventory.receipt_count_error_prob=0.5")
+ESCALATING = ("governance.escalation.enabled=true",)
+#: a 429 on ecommerce's availability API all week, FC stock short: the stale feed oversells
+RATE_LIMITED_WEEK = (
+    "faults.rate_limits=[{channel: ecommerce, start_day: 0, duration_h: 168, intensity: 1.0, "
+    "retry_after_s: 3600}]",
+    "inventory.initial_cover_days_dc=3",
+)
+#: a channel-sync outage ending 3.6 s after an hourly availability push: a 5 s wait between
+#: tries outlasts it (n8n caps the wait at 5 s, so this is the scale the lever acts on)
+OUTAGE_TAIL = (
+    "faults.outages=[{target: channel_sync, start_day: 0, duration_h: 24.001, intensity: 1.0}]",
+    f"{INT}availability_push_interval_min=60.0",
+    f"{INT}retry_wait_ms=0.0",
+)
+
+
+def auto(rules: tuple[dict, ...] = (), jobs: tuple[dict, ...] = ()) -> str:
+    """The override declaring ``automation:`` rules and scheduled actions."""
+    return "automation=" + json.dumps({"rules": list(rules), "scheduled_actions": list(jobs)})
+
+
+#: "Send Webhook Notification" to an outside system: every run of it is an integration call
+HOOK = {"state": "webhook", "url": "http://audit.example/po", "fields": ["name"]}
+#: the same, to n8n's PO webhook: the PO flow sends the order to its supplier (an event)
+PO_HOOK = {**HOOK, "url": "http://n8n:5678/webhook/po-confirmed"}
+
+
+def rule(**kw: Any) -> dict:
+    """A rule on purchase orders sending ``HOOK``, fields as in ``kw``."""
+    return {
+        "name": "Audit PO",
+        "model": "purchase.order",
+        "trigger": "on_create_or_write",
+        "actions": [HOOK],
+        **kw,
+    }
+
+
+def multi(*children: dict) -> dict:
+    return {"state": "multi", "children": list(children)}
+
+
+#: hybrid's drafts wait for a buyer: a time rule marks those still draft an hour after creation
+STALE = {
+    "name": "Stale RFQ",
+    "model": "purchase.order",
+    "trigger": "on_time_created",
+    "delay": {"number": 1, "unit": "hour"},
+    "filter_domain": [["state", "=", "draft"]],
+    "actions": [{"state": "object_write", "values": {"partner_ref": "STALE"}}],
+}
+#: ... and a rule hears the mark: what the time rule writes decides whether it fires
+HEARS_STALE = rule(
+    trigger="on_write",
+    trigger_fields=["partner_ref"],
+    filter_domain=[["partner_ref", "=", "STALE"]],
+)
+#: a confirmed PO creates a record (Create Record); a rule on the PO hears its buyer change
+USER = {"name": "Rule user", "login": "rule"}
+PICKING = {
+    "origin": "RULE",
+    "picking_type_code": "incoming",
+    "location_id": 1,
+    "location_dest_id": 1,
+}
+
+
+def on_confirmed(action: dict) -> dict:
+    return {
+        "name": "On confirmed",
+        "model": "purchase.order",
+        "trigger": "on_state_set",
+        "trigger_value": "purchase",
+        "actions": [action],
+    }
+
+
+def create(model: str, values: dict, link_field: str = "") -> dict:
+    return {"state": "object_create", "model": model, "values": values, "link_field": link_field}
+
+
+HEARS_PICKING = {
+    "name": "Rule receipt",
+    "model": "stock.picking",
+    "trigger": "on_create",
+    "filter_domain": [["origin", "=", "RULE"]],
+    "actions": [HOOK],
+}
+HEARS_BUYER = rule(trigger="on_write", trigger_fields=["user_id"])
+#: confirmations lost on the webhook hop; the po_watchdog scheduled action posts them again
+LOSSY = ("faults.integration.drop_rate=0.3",)
+#: a time rule cancelling confirmed POs at each 4-hourly run of Odoo's automation job
+CANCEL_CONFIRMED = {
+    "name": "Cancel confirmed",
+    "model": "purchase.order",
+    "trigger": "on_time",
+    "trg_date_field": "date_approve",
+    "delay": {"number": 0, "unit": "hour"},
+    "filter_domain": [["state", "=", "purchase"]],
+    "actions": [{"state": "object_write", "values": {"state": "cancel"}}],
+}
+WATCHDOG = {"name": "PO watchdog", "callable": "po_watchdog", "interval_number": 4,
+            "interval_type": "hours"}  # fmt: skip
+
 
 #: default roles, except that store managers may not approve price overrides (issue 18)
 ROLES_NO_STORE_DISCOUNTS = (
@@ -1226,6 +1370,672 @@ CASES: list[Lever] = [
         "security_attempts_total",
         "up",
     ),
+    # --- l18 ---
+    # imported tables (the files `retail-twin import` writes; tests/levers_data/make_data.py)
+    L(
+        "catalogue.file",
+        f"catalogue.file={DATA / 'catalogue.parquet'}",
+        "touchless_rate",
+        "down",
+        base=SKU_SHARES_DEFAULT,
+        why="an imported catalogue of dearer goods: no PO stays under manual's auto-approval limit",
+    ),
+    L(
+        "network.stores.file",
+        f"network.stores.file={DATA / 'stores.parquet'}",
+        "orders_total",
+        "up",
+        why="imported stores: one big store and two small ones instead of tiny's three",
+    ),
+    # channels and the world
+    L(
+        "channels.marketplace.feed_latency_min",
+        "channels.marketplace.feed_latency_min=600.0",
+        "oversell_rate",
+        "up",
+        model="event_driven",
+        base=(MARKET_HEAVY, "inventory.initial_cover_days_dc=3"),
+    ),
+    L(
+        "channels.mix.*",
+        "channels.mix={pos: 0.5, ecommerce: 0.3, marketplace: 0.2}",
+        "online_orders_total",
+        "up",
+        why="the shares must sum to 1, so the case sets the whole mix",
+    ),
+    L(
+        "inventory.receipt_count_error_units.p90",
+        "inventory.receipt_count_error_units.p90=40.0",
+        "lost_revenue",
+        "up",
+        days=21,
+        base=("inventory.receipt_count_error_prob=0.5",),
+    ),
+    L(
+        "network.bank_changes.discovery_days",
+        "network.bank_changes.discovery_days=1.0",
+        "bank_fraud_losses",
+        "down",
+        days=21,
+        base=BANK_FRAUD,
+        why="a diverted account found sooner stops receiving payments sooner",
+    ),
+    L(
+        "network.carriers[].share",
+        "network.carriers.1.share=3.0",
+        "otif_rate",
+        "down",
+        base=(TWO_CARRIERS,),
+        why="more parcels with the slow second carrier",
+    ),
+    L(
+        "faults.supplier_delays[].end",
+        "faults.supplier_delays.0.end=2025-09-02",
+        "fill_rate",
+        "up",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+    ),
+    L(
+        "faults.supplier_delays[].start",
+        "faults.supplier_delays.0.start=2025-09-15",
+        "fill_rate",
+        "up",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+    ),
+    L(
+        "faults.supplier_delays[].suppliers",
+        "faults.supplier_delays.0.suppliers=[beta]",
+        "fill_rate",
+        "up",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+    ),
+    L(
+        "faults.rate_limits[].channel",
+        "faults.rate_limits.0.channel=marketplace",
+        "fill_rate",
+        "up",
+        model="event_driven",
+        base=RATE_LIMITED_WEEK,
+        why="the week's 429s hit the small marketplace instead of ecommerce",
+    ),
+    L(
+        "faults.integration.reorder_hold_s.p90",
+        "faults.integration.reorder_hold_s.p90=6000.0",
+        "discount_requests_timed_out_total",
+        "up",
+        model="event_driven",
+        base=("faults.integration.reorder_rate=0.5",),
+    ),
+    # the manual model
+    L(
+        "orchestration.manual.invoice_entry_h.median",
+        "orchestration.manual.invoice_entry_h.median=60.0",
+        "supplier_payments_total",
+        "down",
+        days=21,
+    ),
+    L(
+        "orchestration.manual.invoice_entry_h.p90",
+        "orchestration.manual.invoice_entry_h.p90=200.0",
+        "invoices_total",
+        "down",
+        days=21,
+    ),
+    L(
+        "orchestration.manual.channel_sync_hour",
+        "orchestration.manual.channel_sync_hour=14.0",
+        "oversell_rate",
+        "up",
+        days=21,
+        why="the nightly file at 14:00 is staler when the evening's online orders come",
+    ),
+    L(
+        "orchestration.manual.backorder_cancel_after_days",
+        "orchestration.manual.backorder_cancel_after_days=1.0",
+        "online_orders_cancelled_total",
+        "up",
+        days=21,
+    ),
+    # policy and governance
+    L(
+        "orchestration.integration.backorder_cancel_after_days",
+        "orchestration.integration.backorder_cancel_after_days=0.5",
+        "online_orders_cancelled_total",
+        "up",
+        model="event_driven",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+    ),
+    L(
+        "policy.purchase.high_from",
+        "policy.purchase.high_from=6000.0",
+        "approval_cycle_time_p95_h",
+        "up",
+        model="hybrid",
+        days=14,
+        why="more POs are high risk: a buyer and finance",
+    ),
+    L(
+        "policy.refund.high_from",
+        "policy.refund.high_from=100.0",
+        "manual_review_rate",
+        "up",
+        model="exception_driven",
+        days=21,
+        why="refunds from 100 are policy exceptions, not auto-routed",
+    ),
+    L(
+        "policy.inventory_variance_value.high_from",
+        "policy.inventory_variance_value.high_from=50.0",
+        "team_finance_tasks_total",
+        "up",
+        base=VARIANCES,
+        why="high-value count variances need finance beside inventory control",
+    ),
+    L(
+        "governance.escalation.deadline_h.*",
+        "governance.escalation.deadline_h={low: 0.1, medium: 0.1, high: 0.1}",
+        "escalations_total",
+        "up",
+        model="hybrid",
+        days=14,
+        base=ESCALATING,
+    ),
+    L(
+        "governance.escalation.escalate_to.*",
+        "governance.escalation.escalate_to={buyers: finance}",
+        "team_finance_tasks_total",
+        "down",
+        model="hybrid",
+        days=21,
+        base=ESCALATING,
+        why="only buyers escalate now: the other pools' overdue requests stay with them",
+    ),
+    L(
+        "governance.vacations.*[].absent_share",
+        "governance.vacations.buyers.0.absent_share=0.25",
+        "team_buyers_tasks_total",
+        "up",
+        base=("approvals.pools.buyers.size=4", VACATION),
+        why="one of four buyers away instead of all four",
+    ),
+    L(
+        "governance.vacations.*[].start_day",
+        "governance.vacations.buyers.0.start_day=4",
+        "team_buyers_queue_max",
+        "up",
+        model="hybrid",
+        base=("governance.vacations={buyers: [{absent_share: 1.0, start_day: 0, days: 3}]}",),
+        why="the buyer is away in the busier end of the week",
+    ),
+    L(
+        "governance.bank_change_checks.review_detection",
+        "governance.bank_change_checks.review_detection=1.0",
+        "bank_fraud_losses",
+        "down",
+        model="approval_centric",
+        days=21,
+        base=BANK,
+    ),
+    L(
+        "security.tolerance_s",
+        "security.tolerance_s=10.0",
+        "security_losses",
+        "down",
+        model="event_driven",
+        base=(
+            "security.attacks_per_day.replayed_webhook=20.0",
+            "security.controls.replay_protection=false",
+        ),
+        why="without replay protection the timestamp window alone stops replays (1-290 s late)",
+    ),
+    # the automated models' n8n: workers, retries, imported flows and their nodes
+    L(
+        "orchestration.integration.n8n_workers",
+        "orchestration.integration.n8n_workers=1",
+        "queue_depth_max",
+        "up",
+        model="event_driven",
+        base=(f"{INT}n8n_concurrency=1",),
+    ),
+    L(
+        "orchestration.integration.n8n_concurrency",
+        "orchestration.integration.n8n_concurrency=1",
+        "queue_depth_max",
+        "up",
+        model="event_driven",
+        base=(f"{INT}n8n_workers=1",),
+    ),
+    L(
+        "orchestration.integration.retry_max_tries",
+        "orchestration.integration.retry_max_tries=1",
+        "dead_letters_total",
+        "up",
+        model="event_driven",
+        base=(
+            "faults.outages=[{target: channel_sync, start_day: 1, duration_h: 48, intensity: 0.5}]",
+        ),
+    ),
+    L(
+        "orchestration.integration.retry_wait_ms",
+        "orchestration.integration.retry_wait_ms=5000.0",
+        "dead_letters_total",
+        "down",
+        model="event_driven",
+        days=2,
+        base=OUTAGE_TAIL,
+        why="a 5 s wait between tries outlasts an outage that ends 3.6 s after a push",
+    ),
+    L(
+        "orchestration.integration.n8n_workflows",
+        f"{INT}n8n_workflows={DATA / 'po_code.json'}",
+        "events_emitted_total",
+        "down",
+        model="event_driven",
+        base=(
+            f"{INT}n8n_workflows=builtin",
+            f"{INT}n8n_node_profiles={{code: {{failure_rate: 0.5}}}}",
+        ),
+        why="an export whose PO flow has a failing Code node: fewer orders reach suppliers",
+    ),
+    L(
+        "orchestration.integration.n8n_node_profiles.*.empty_rate",
+        f"{INT}n8n_node_profiles.code.empty_rate=0.5",
+        "events_emitted_total",
+        "down",
+        model="event_driven",
+        base=PO_CODE,
+        why="a Code node that outputs nothing ends the PO flow: the order is never sent",
+    ),
+    L(
+        "orchestration.integration.n8n_node_profiles.*.failure_rate",
+        f"{INT}n8n_node_profiles.code.failure_rate=0.5",
+        "events_emitted_total",
+        "down",
+        model="event_driven",
+        base=PO_CODE,
+    ),
+    L(
+        "orchestration.integration.n8n_node_profiles.*.latency_s_median",
+        f"{INT}n8n_node_profiles.httpRequest.latency_s_median=600.0",
+        "exception_resolution_p95_h",
+        "up",
+        model="event_driven",
+        base=HTTP,
+    ),
+    L(
+        "orchestration.integration.n8n_node_profiles.*.latency_s_p95",
+        f"{INT}n8n_node_profiles.httpRequest.latency_s_p95=6000.0",
+        "exception_resolution_p95_h",
+        "up",
+        model="event_driven",
+        base=SLOW_HTTP,
+    ),
+    L(
+        "orchestration.integration.breakers.*.failure_rate_threshold",
+        f"{INT}breakers.channel_sync.failure_rate_threshold=0.95",
+        "circuit_breaker_opened_total",
+        "down",
+        model="event_driven",
+        base=(SYNC_FLAKY, BREAKER),
+    ),
+    L(
+        "orchestration.integration.breakers.*.window_size",
+        f"{INT}breakers.channel_sync.window_size=50",
+        "circuit_breaker_opened_total",
+        "down",
+        model="event_driven",
+        base=(SYNC_FLAKY, BREAKER),
+    ),
+    L(
+        "orchestration.integration.breakers.*.minimum_calls",
+        f"{INT}breakers.channel_sync.minimum_calls=100",
+        "circuit_breaker_opened_total",
+        "down",
+        model="event_driven",
+        base=(
+            "faults.outages=[{target: channel_sync, start_day: 0, duration_h: 72, intensity: 0.6}]",
+            f"{INT}breakers={{channel_sync: {{window_size: 100, minimum_calls: 2}}}}",
+        ),
+    ),
+    L(
+        "orchestration.integration.breakers.*.open_duration_s",
+        f"{INT}breakers.channel_sync.open_duration_s=3600.0",
+        "circuit_breaker_rejected_calls_total",
+        "up",
+        model="event_driven",
+        base=(SYNC_FLAKY, BREAKER),
+    ),
+    L(
+        "orchestration.integration.breakers.*.half_open_probes",
+        f"{INT}breakers.channel_sync.half_open_probes=1",
+        "circuit_breaker_opened_total",
+        "down",
+        model="event_driven",
+        base=(SYNC_FLAKY, BREAKER),
+    ),
+    L(
+        "orchestration.integration.dead_letters.redrive_every_h",
+        f"{INT}dead_letters.redrive_every_h=6.0",
+        "dead_letter_queue_redriven_total",
+        "up",
+        model="event_driven",
+        base=REFUND_OUTAGE,
+    ),
+    L(
+        "orchestration.integration.dead_letters.max_redrives",
+        f"{INT}dead_letters.max_redrives=1",
+        "dead_letter_queue_expired_total",
+        "up",
+        model="event_driven",
+        base=REDRIVE,
+    ),
+    L(
+        "orchestration.plugins.*",
+        "orchestration.plugins={procurement_first: {approval_pickup_h: {median: 20.0, p90: 60.0}}}",
+        "pending_approvals_at_end",
+        "up",
+        model=PLUGIN,
+        why="the plugin model of tests/models/procurement_first.py: buyers pick up POs later",
+    ),
+    # declared automation (hybrid: its POs wait for a buyer as drafts in the mocked Odoo)
+    L(
+        "automation.rules[].trigger",
+        auto((rule(trigger="on_create"),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(),)),),
+        why="a webhook rule on creation only, not on every write",
+    ),
+    L(
+        "automation.rules[].trigger_fields",
+        auto((rule(trigger="on_write", trigger_fields=["partner_ref"]),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(trigger="on_write"),)),),
+        why="the write rule watches a field the twin never writes",
+    ),
+    L(
+        "automation.rules[].trigger_value",
+        auto((rule(trigger="on_state_set", trigger_value="cancel"),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(trigger="on_state_set", trigger_value="purchase"),)),),
+        why='a webhook rule on "state set to cancel" instead of "... to purchase"',
+    ),
+    L(
+        "automation.rules[].filter_domain",
+        auto((rule(filter_domain=[["state", "=", "purchase"]]),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(),)),),
+        why="the webhook rule only for confirmed POs",
+    ),
+    L(
+        "automation.rules[].filter_pre_domain",
+        auto((rule(trigger="on_write", filter_pre_domain=[["state", "=", "purchase"]]),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(trigger="on_write"),)),),
+        why="the write rule only for POs confirmed before the write",
+    ),
+    L(
+        "automation.rules[].model",
+        auto((rule(model="stock.picking"),)),
+        "integration_calls_total",
+        "moves",
+        model="hybrid",
+        base=(auto((rule(),)),),
+        why="the webhook rule on receipts instead of purchase orders (how often it fires depends "
+        "on the receipts a run keeps in the mocked Odoo)",
+    ),
+    L(
+        "automation.rules[].active",
+        auto((rule(active=False),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(),)),),
+        why="the webhook rule archived",
+    ),
+    L(
+        "automation.rules[].actions[].state",
+        auto((rule(actions=[{"state": "object_write", "values": {"partner_ref": "X"}}]),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(),)),),
+        why="Update Record instead of Send Webhook Notification",
+    ),
+    L(
+        "automation.rules[].actions[].url",
+        auto((rule(trigger="on_create", actions=[PO_HOOK]),)),
+        "events_emitted_total",
+        "up",
+        model="hybrid",
+        base=(auto((rule(trigger="on_create"),)),),
+        why="posted to n8n's PO webhook, a draft is sent to its supplier before approval",
+    ),
+    L(
+        "automation.rules[].actions[].fields",
+        auto((rule(trigger="on_create", actions=[{**PO_HOOK, "fields": []}]),)),
+        "events_emitted_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(trigger="on_create", actions=[PO_HOOK]),)),),
+        why="without the PO's name in the payload the PO flow cannot send it",
+    ),
+    L(
+        "automation.rules[].actions[].values",
+        auto(
+            (
+                {**STALE, "actions": [{"state": "object_write", "values": {"partner_ref": "X"}}]},
+                HEARS_STALE,
+            )
+        ),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((STALE, HEARS_STALE)),),
+        why="what Update Record writes decides whether the rule that hears it fires",
+    ),
+    L(
+        "automation.rules[].actions[].model",
+        auto((on_confirmed(create("stock.picking", PICKING)), HEARS_PICKING)),
+        "integration_calls_total",
+        "up",
+        model="hybrid",
+        base=(auto((on_confirmed(create("res.partner", {"name": "RULE"})), HEARS_PICKING)),),
+        why="Create Record makes a receipt, which a rule on receipts hears",
+    ),
+    L(
+        "automation.rules[].actions[].link_field",
+        auto((on_confirmed(create("res.users", USER, "user_id")), HEARS_BUYER)),
+        "integration_calls_total",
+        "up",
+        model="hybrid",
+        base=(auto((on_confirmed(create("res.users", USER)), HEARS_BUYER)),),
+        why="the created user is linked as the PO's buyer, which a rule on the PO hears",
+    ),
+    L(
+        "automation.rules[].actions[].children[].state",
+        auto((rule(actions=[multi({"state": "object_write", "values": {"partner_ref": "X"}})]),)),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(actions=[multi(HOOK)]),)),),
+        why="as `actions[].state`, inside Execute Existing Actions",
+    ),
+    L(
+        "automation.rules[].actions[].children[].url",
+        auto((rule(trigger="on_create", actions=[multi(PO_HOOK)]),)),
+        "events_emitted_total",
+        "up",
+        model="hybrid",
+        base=(auto((rule(trigger="on_create", actions=[multi(HOOK)]),)),),
+        why="as `actions[].url`, inside Execute Existing Actions",
+    ),
+    L(
+        "automation.rules[].actions[].children[].fields",
+        auto((rule(trigger="on_create", actions=[multi({**PO_HOOK, "fields": []})]),)),
+        "events_emitted_total",
+        "down",
+        model="hybrid",
+        base=(auto((rule(trigger="on_create", actions=[multi(PO_HOOK)]),)),),
+        why="as `actions[].fields`, inside Execute Existing Actions",
+    ),
+    L(
+        "automation.rules[].actions[].children[].values",
+        auto(
+            (
+                {
+                    **STALE,
+                    "actions": [multi({"state": "object_write", "values": {"partner_ref": "X"}})],
+                },
+                HEARS_STALE,
+            )
+        ),
+        "integration_calls_total",
+        "down",
+        model="hybrid",
+        base=(auto(({**STALE, "actions": [multi(*STALE["actions"])]}, HEARS_STALE)),),
+        why="as `actions[].values`, inside Execute Existing Actions",
+    ),
+    L(
+        "automation.rules[].actions[].children[].model",
+        auto((on_confirmed(multi(create("stock.picking", PICKING))), HEARS_PICKING)),
+        "integration_calls_total",
+        "up",
+        model="hybrid",
+        base=(auto((on_confirmed(multi(create("res.partner", {"name": "RULE"}))), HEARS_PICKING)),),
+        why="as `actions[].model`, inside Execute Existing Actions",
+    ),
+    L(
+        "automation.rules[].actions[].children[].link_field",
+        auto((on_confirmed(multi(create("res.users", USER, "user_id"))), HEARS_BUYER)),
+        "integration_calls_total",
+        "up",
+        model="hybrid",
+        base=(auto((on_confirmed(multi(create("res.users", USER))), HEARS_BUYER)),),
+        why="as `actions[].link_field`, inside Execute Existing Actions",
+    ),
+    L(
+        "automation.rules[].delay.number",
+        auto(({**STALE, "delay": {"number": 24, "unit": "hour"}},)),
+        "odoo_time_rule_fires_total",
+        "down",
+        model="hybrid",
+        base=(auto((STALE,)),),
+        why="the stale-draft time rule after 24 h instead of 1 h",
+    ),
+    L(
+        "automation.rules[].delay.unit",
+        auto(({**STALE, "delay": {"number": 1, "unit": "day"}},)),
+        "odoo_time_rule_fires_total",
+        "down",
+        model="hybrid",
+        base=(auto((STALE,)),),
+        why="the stale-draft time rule after 1 day instead of 1 hour",
+    ),
+    L(
+        "automation.rules[].trg_date_field",
+        auto(({**STALE, "trigger": "on_time", "trg_date_field": "date_planned"},)),
+        "odoo_time_rule_fires_total",
+        "down",
+        model="hybrid",
+        base=(auto(({**STALE, "trigger": "on_time", "trg_date_field": "date_order"},)),),
+        why="no PO of the twin has a planned date: nothing is due",
+    ),
+    L(
+        "automation.scheduled_actions[].callable",
+        auto(jobs=(WATCHDOG,)),
+        "po_watchdog_resends_total",
+        "up",
+        model="hybrid",
+        base=LOSSY,
+        why="po_watchdog, the server action the twin honours (others are rejected at load)",
+    ),
+    L(
+        "automation.scheduled_actions[].priority",
+        auto((CANCEL_CONFIRMED,), ({**WATCHDOG, "priority": 0},)),
+        "po_watchdog_resends_total",
+        "up",
+        model="hybrid",
+        base=(*LOSSY, auto((CANCEL_CONFIRMED,), (WATCHDOG,))),
+        why="the PO watchdog due in the same cron poll as a time rule cancelling confirmed POs "
+        "runs first (priority 0): it resends the lost confirmations before they are cancelled",
+    ),
+    L(
+        "automation.scheduled_actions[].active",
+        auto(jobs=({**WATCHDOG, "active": False},)),
+        "odoo_scheduled_action_runs_total",
+        "down",
+        model="hybrid",
+        base=(*LOSSY, auto(jobs=(WATCHDOG,))),
+        why="the PO watchdog job archived",
+    ),
+    L(
+        "automation.scheduled_actions[].interval_number",
+        auto(jobs=({**WATCHDOG, "interval_number": 48},)),
+        "odoo_scheduled_action_runs_total",
+        "down",
+        model="hybrid",
+        base=(*LOSSY, auto(jobs=(WATCHDOG,))),
+        why="the PO watchdog every 48 h instead of 4 h",
+    ),
+    L(
+        "automation.scheduled_actions[].interval_type",
+        auto(jobs=({**WATCHDOG, "interval_type": "days"},)),
+        "odoo_scheduled_action_runs_total",
+        "down",
+        model="hybrid",
+        base=(*LOSSY, auto(jobs=(WATCHDOG,))),
+        why="the PO watchdog every 4 days instead of 4 hours",
+    ),
+    L(
+        "automation.scheduled_actions[].first_call_after_minutes",
+        auto(jobs=({**WATCHDOG, "first_call_after_minutes": 3000},)),
+        "odoo_scheduled_action_runs_total",
+        "down",
+        model="hybrid",
+        base=(*LOSSY, auto(jobs=(WATCHDOG,))),
+        why="the PO watchdog's first run after 50 h",
+    ),
+    # --- i14 ---
+    L(
+        "orchestration.manual.till_pickup_h.median",
+        "orchestration.manual.till_pickup_h={median: 2.0, p90: 6.0}",
+        "approval_cycle_time_p50_h",
+        "up",
+    ),
+    L(
+        "orchestration.manual.till_pickup_h.p90",
+        "orchestration.manual.till_pickup_h.p90=20.0",
+        "approval_cycle_time_mean_h",
+        "up",
+        base=("orchestration.manual.till_pickup_h={median: 1.0, p90: 2.0}",),
+    ),
+    L(
+        "orchestration.manual.email_pickup_by_pool.*.median",
+        "orchestration.manual.email_pickup_by_pool={buyers: {median: 30.0, p90: 60.0}}",
+        "pending_approvals_at_end",
+        "up",
+    ),
+    L(
+        "orchestration.manual.email_pickup_by_pool.*.p90",
+        "orchestration.manual.email_pickup_by_pool.buyers.p90=200.0",
+        "approval_cycle_time_mean_h",
+        "up",
+        base=("orchestration.manual.email_pickup_by_pool={buyers: {median: 8.0, p90: 30.0}}",),
+    ),
     # --- a18 ---
     L(
         "governance.roles.*",
@@ -1393,55 +2203,79 @@ INERT: dict[str, str] = {
 #: every known dead lever of issue 18 was fixed by a18 (the approval matrix as data): none left
 DEAD: list[Lever] = []
 
-N8N = "n8n workflow import and node profiles (main, merged at the end of issue 18): case to write"
-BREAKERS = "circuit breakers and DLQ re-drive, reported in runs since 0b17bd4: case to write"
-#: leaves without a passing case yet, with what the probes (tiny, 7 and 21 days) showed
-UNCOVERED: dict[str, str] = {
-    "catalogue.file": "a real catalogue from a file (interop, merged at the end of issue 18)",
-    "network.stores.file": "real stores from a file (interop, merged at the end of issue 18)",
-    "orchestration.integration.n8n_node_profiles.*.empty_rate": N8N,
-    "orchestration.integration.n8n_node_profiles.*.failure_rate": N8N,
-    "orchestration.integration.n8n_node_profiles.*.latency_s_median": N8N,
-    "orchestration.integration.n8n_node_profiles.*.latency_s_p95": N8N,
-    "orchestration.integration.n8n_workflows": N8N,
-    # added by the House commit: circuit breakers and DLQ re-drive on the outbound n8n path
-    "orchestration.integration.breakers.*.failure_rate_threshold": BREAKERS,
-    "orchestration.integration.breakers.*.half_open_probes": BREAKERS,
-    "orchestration.integration.breakers.*.minimum_calls": BREAKERS,
-    "orchestration.integration.breakers.*.open_duration_s": BREAKERS,
-    "orchestration.integration.breakers.*.window_size": BREAKERS,
-    "orchestration.integration.dead_letters.max_redrives": BREAKERS,
-    "orchestration.integration.dead_letters.redrive_every_h": BREAKERS,
-    "orchestration.plugins.*": "a plugin model's parameters, validated by its own class",
-    "channels.marketplace.feed_latency_min": "no KPI moved under event_driven in 21 days",
-    "channels.mix.*": "shares must sum to 1: a case needs the whole mapping",
-    "inventory.receipt_count_error_units.p90": "no KPI moved in 21 days",
-    "network.bank_changes.discovery_days": "no KPI moved (event_driven, 7 days): needs payments",
-    "network.carriers[].share": "tiny has one carrier",
-    "orchestration.manual.invoice_entry_h.median": "no KPI moved in 7 days",
-    "orchestration.manual.invoice_entry_h.p90": "no KPI moved in 7 days",
-    "orchestration.manual.channel_sync_hour": "no KPI moved in 7 days (suspect)",
-    "orchestration.manual.backorder_cancel_after_days": "no KPI moved in 7 days",
-    "orchestration.integration.backorder_cancel_after_days": "no KPI moved in 7 days",
-    "orchestration.integration.n8n_workers": "only queue_depth_max moved, with concurrency",
-    "orchestration.integration.n8n_concurrency": "only queue_depth_max moved, with workers",
-    "orchestration.integration.retry_max_tries": "needs failing n8n nodes",
-    "orchestration.integration.retry_wait_ms": "needs failing n8n nodes",
-    "policy.purchase.high_from": "no KPI moved under manual (manual has its own limits)",
-    "policy.refund.high_from": "no KPI moved under hybrid in 21 days (suspect)",
-    "policy.inventory_variance_value.high_from": "no KPI moved under hybrid in 21 days (suspect)",
-    "governance.escalation.deadline_h.*": "no KPI moved under hybrid in 7 days",
-    "governance.escalation.escalate_to.*": "no KPI moved (hybrid, buyers to finance, 7 days)",
-    "governance.vacations.*[].absent_share": "no KPI moved with one buyer (suspect)",
-    "governance.vacations.*[].start_day": "no KPI moved with one buyer (suspect)",
-    "governance.bank_change_checks.review_detection": "no KPI moved (approval_centric, hybrid)",
-    "security.tolerance_s": "case to write (replayed_webhook attacks; at most 3600 s)",
-    "faults.supplier_delays[].end": "case to write",
-    "faults.supplier_delays[].start": "case to write",
-    "faults.supplier_delays[].suppliers": "case to write",
-    "faults.rate_limits[].channel": "no KPI moved moving the window to marketplace (suspect)",
-    "faults.integration.reorder_hold_s.p90": "no KPI moved (event_driven, 7 days)",
+#: fields the schema describes but the twin rejects at load whatever their value, each with the
+#: override (on ``tiny`` under ``model``) that must be reported with the field's path, and why
+REJECTED: dict[str, tuple[str, str, str]] = {
+    "automation.rules[].actions[].callable": (
+        auto((rule(actions=[{"state": "code", "callable": "po_watchdog"}]),)),
+        "hybrid",
+        "no Python from a scenario; the server actions take no records (they crashed the run)",
+    ),
+    "automation.rules[].actions[].children[].callable": (
+        auto((rule(actions=[multi({"state": "code", "callable": "po_watchdog"})]),)),
+        "hybrid",
+        "as above, inside Execute Existing Actions",
+    ),
 }
-#: the declared automation (rules, server actions, scheduled actions): installed and run by the
-#: mock, tested in tests/test_scheduled_automation.py; one case per field is still to write
-AUTOMATION_PREFIX = "automation."
+
+
+# --------------------------------------------------------------------------- the README table
+README = ROOT / "README.md"
+BEGIN = "<!-- levers:begin (generated by `python -m tests.levers`; do not edit) -->"
+END = "<!-- levers:end -->"
+
+
+def _shown(text: str) -> str:
+    """An override as the README shows it: repository paths relative, pipes escaped."""
+    return text.replace(f"{ROOT}/", "").replace("|", "\\|")
+
+
+def table() -> str:
+    """The lever table: one row per schema leaf, in path order."""
+    rows: dict[str, str] = {}
+    for c in CASES:
+        what = c.why or " ".join(f"`{_shown(o)}`" for o in c.overrides)
+        if c.why and not c.path.startswith("automation."):
+            what = " ".join(f"`{_shown(o)}`" for o in c.overrides) + f": {c.why}"
+        arrow = {"up": "up", "down": "down", "moves": "moves (sign depends on the draw)"}
+        rows[c.path] = f"| {what} | `{c.kpi}` | {arrow[c.direction]} | {c.model}, {c.days} d |"
+    for c in DEAD:
+        rows[c.path] = f"| known dead lever (strict xfail): {c.why} | `{c.kpi}` | none yet | |"
+    for path, why in INERT.items():
+        rows[path] = f"| inert by nature: {why} | | | |"
+    for path, (_, _, why) in REJECTED.items():
+        rows[path] = f"| rejected at load: {why} | | | |"
+    head = [
+        f"{len(rows)} leaves: {len(CASES)} sensitivity cases, {len(DEAD)} known dead, "
+        f"{len(INERT)} inert, {len(REJECTED)} rejected at load.",
+        "",
+        "| field | what the case changes | KPI the test shows moving | direction | model, days |",
+        "|---|---|---|---|---|",
+    ]
+    return "\n".join(head + [f"| `{p}` {rows[p]}" for p in sorted(rows)])
+
+
+def readme_with_table(text: str) -> str:
+    """``text`` (the README) with the table between its markers regenerated."""
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return text[:start] + "\n" + table() + "\n" + text[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    text = README.read_text(encoding="utf-8")
+    new = readme_with_table(text)
+    if "--check" in args:
+        if new != text:
+            print("README lever table is stale: run `.venv/bin/python -m tests.levers`")
+            return 1
+        return 0
+    README.write_text(new, encoding="utf-8")
+    print(f"README lever table: {len(CASES)} cases written")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

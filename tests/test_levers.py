@@ -4,7 +4,9 @@ Each sensitivity case of ``tests/levers.py`` runs a small scenario twice — wit
 override, same seed and replication (common random numbers) — and requires its KPI to move in
 the declared direction. The register test requires every schema leaf to be in exactly one of
 the register's lists, so a new field cannot arrive without its case. Known dead levers run as
-strict expected failures: when one is fixed, the suite says so.
+strict expected failures: when one is fixed, the suite says so. A field the twin rejects at
+load whatever its value must be reported naming it; the README's lever table must match the
+register (``python -m tests.levers`` regenerates it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from pathlib import Path
 import pytest
 
 from experiments.runner import run_replication
-from scenarios.loader import load_scenario
+from orchestration.integration.erp import automation_problems
+from orchestration.integration.n8n_flows import n8n_problems
+from orchestration.models.registry import plugin_params_problems
+from scenarios.loader import ScenarioError, load_scenario
 
 _spec = importlib.util.spec_from_file_location("levers", Path(__file__).with_name("levers.py"))
 levers = importlib.util.module_from_spec(_spec)
@@ -25,11 +30,18 @@ sys.modules["levers"] = levers
 _spec.loader.exec_module(levers)
 
 
+def _problems(s) -> list[tuple[str, str, str]]:
+    """What ``retail-twin run`` checks after loading (automation, n8n export, plugin params)."""
+    return automation_problems(s) + n8n_problems(s) + plugin_params_problems(s)
+
+
 @functools.cache
 def _kpis(scenario: str, model: str, days: int, overrides: tuple[str, ...]) -> dict:
     s = load_scenario(
         scenario, [f"horizon_days={days}", f"orchestration.model={model}", *overrides]
     )
+    problems = _problems(s)
+    assert not problems, f"the case's scenario would be rejected by a run: {problems}"
     return run_replication(s, 0).kpis
 
 
@@ -75,15 +87,10 @@ def test_a_known_dead_lever_still_moves_nothing(case):
 def test_every_schema_leaf_is_registered_exactly_once():
     leaves = levers.schema_leaves()
     lists = {
-        "CASES": {c.path for c in levers.CASES},
-        "DEAD": {c.path for c in levers.DEAD},
-        "INERT": set(levers.INERT),
-        "UNCOVERED": set(levers.UNCOVERED),
-        "automation": {
-            leaf
-            for leaf in leaves
-            if leaf.startswith(levers.AUTOMATION_PREFIX) and leaf not in levers.INERT
-        },
+        "CASES": [c.path for c in levers.CASES],
+        "DEAD": [c.path for c in levers.DEAD],
+        "INERT": list(levers.INERT),
+        "REJECTED": list(levers.REJECTED),
     }
     seen: dict[str, str] = {}
     for name, paths in lists.items():
@@ -94,6 +101,30 @@ def test_every_schema_leaf_is_registered_exactly_once():
     assert not unknown, f"not schema leaves (renamed or removed?): {unknown}"
     missing = sorted(leaves - set(seen))
     assert not missing, f"schema leaves with no sensitivity case and not reviewed inert: {missing}"
+
+
+@pytest.mark.parametrize("path", sorted(levers.REJECTED))
+def test_a_rejected_field_is_reported_at_load_with_its_path(path):
+    """Whatever its value, the field is a problem a run reports (exit 2), naming the field."""
+    override, model, _ = levers.REJECTED[path]
+    try:
+        s = load_scenario("tiny", ["horizon_days=2", f"orchestration.model={model}", override])
+    except ScenarioError as exc:
+        found = [p.path for p in exc.problems]
+    else:
+        found = [p[0] for p in _problems(s)]
+    pattern = path.replace("[]", "[0]")
+    assert pattern in found, f"{path}: expected a problem naming it, got {found}"
+
+
+def test_the_readme_lever_table_is_in_sync():
+    """The README's table is generated from the register: `python -m tests.levers` rewrites it."""
+    text = levers.README.read_text(encoding="utf-8")
+    assert levers.BEGIN in text, "README lost the lever table's first marker"
+    assert levers.END in text, "README lost the lever table's last marker"
+    assert levers.readme_with_table(text) == text, (
+        "README lever table is stale: run `.venv/bin/python -m tests.levers`"
+    )
 
 
 def test_the_walk_finds_nested_list_and_mapping_leaves():

@@ -23,11 +23,14 @@ of the fitted vs the observed means). Fits (scipy where a fit is needed):
   ``in_full_prob`` (share of receipts in full), ``confirmation_h`` (lognormal MLE).
 - approvals, respecting each role's working calendar (the base scenario's pool of that name):
   pickup = working hours from creation to the first step's start, handling = working minutes from
-  start to decision. Handling becomes ``approvals.pools.ROLE.handling_min``; the twin has one
-  pickup distribution per orchestration model, so the pickup of the roles that wait in an inbox
-  (median >= 0.5 working h; a till's manager does not) pooled becomes the base model's
-  ``email_pickup_h`` (manual) or ``approval_pickup_h`` (approval_centric, hybrid). Without start
-  times the pickup cannot be told from the handling: the whole cycle is fitted as pickup.
+  start to decision. Handling becomes ``approvals.pools.ROLE.handling_min``. Under ``manual``
+  the pickup of the role deciding mostly discount requests (the till's store manager) becomes
+  ``orchestration.manual.till_pickup_h``, and each role that waits in an inbox (median >= 0.5
+  working h) gets its own ``orchestration.manual.email_pickup_by_pool.ROLE``. Those roles'
+  pickups pooled become the base model's ``email_pickup_h`` (manual: for pools the log does
+  not show) or ``approval_pickup_h`` (approval_centric, hybrid: one inbox pickup per model).
+  Without start times the pickup cannot be told from the handling: the whole cycle is fitted
+  as pickup.
 - ``demand.discount_requests_per_store_day``: discount approval requests per store and day.
 - ``demand.payments.decline_rate``: declined / online orders; ``demand.returns.online_rate``:
   returned / delivered online orders. When delivery and return times are known (OCEL), only
@@ -390,8 +393,33 @@ def _approvals(h: History, base: Scenario, doc: dict, fits: list[Fit]) -> None:
                 "reported per role" + ("" if has_start else "; no start times: cycle"),
             )
         )
-        if med >= PICKUP_MIN_H:
+        till = (group["type"] == "discount").mean() > 0.5  # a till's price overrides
+        if till and base.orchestration.model == "manual":
+            _set(doc, "orchestration.manual.till_pickup_h", _ln(med, p90))
+            fits.append(
+                Fit(
+                    "orchestration.manual.till_pickup_h",
+                    _ln(med, p90),
+                    len(pick),
+                    "ks",
+                    ks,
+                    f"{role}: discount requests at the till",
+                )
+            )
+        elif med >= PICKUP_MIN_H:
             pickups.append(pick)
+            if base.orchestration.model == "manual":
+                _set(doc, f"orchestration.manual.email_pickup_by_pool.{role}", _ln(med, p90))
+                fits.append(
+                    Fit(
+                        f"orchestration.manual.email_pickup_by_pool.{role}",
+                        _ln(med, p90),
+                        len(pick),
+                        "ks",
+                        ks,
+                        "requests whose first step is this pool's",
+                    )
+                )
     model = base.orchestration.model
     field = PICKUP_FIELDS.get(model)
     if pickups and field is not None:

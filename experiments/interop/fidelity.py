@@ -5,7 +5,9 @@ The twin runs the scenario ``R`` replications; each replication's event log is r
 log takes, so both sides are measured by one piece of code.
 
 **KPI rows** (history value, twin mean and 95% Student-t interval over replications): store
-units per store and day, online units per day, approval cycle p50 and p95 (hours, all types),
+units per store and day, online units per day, approval cycle p50 and p95 (hours, all types;
+when the history names approvers, only the approvals a person decided on both sides: a
+retailer's approval log lists requests sent to someone, the twin's touchless ones have none),
 payment decline rate, online return rate (delivered orders whose return would already show).
 Verdict ``pass`` when the history value lies in the
 twin's interval widened by the row's relative tolerance (:data:`KPI_TOLERANCE`, default 15%).
@@ -62,15 +64,25 @@ class Row:
     n_twin: int = 0
 
 
-def _cycle_h(h: History) -> pd.DataFrame:
+def _cycle_h(h: History, human: bool = False) -> pd.DataFrame:
+    """Decided approvals' type and cycle hours; ``human``: only those with an approver role."""
     a = h.approvals[h.approvals["decided"].notna() & h.approvals["created"].notna()]
+    if human:
+        a = a[a["role"].notna() & (a["role"].astype(str) != "")]
     return pd.DataFrame(
         {"type": a["type"], "h": (a["decided"] - a["created"]).dt.total_seconds() / 3600.0}
     )
 
 
-def kpis(h: History) -> dict[str, float | None]:
-    """The KPI rows' values for one history."""
+def human_only(h: History) -> bool:
+    """Whether the history names approvers: then only approvals a person decided compare (a
+    log of approval requests lists those sent to someone; the twin's touchless ones have none)."""
+    role = h.approvals["role"]
+    return bool((role.notna() & (role.astype(str) != "")).any())
+
+
+def kpis(h: History, human: bool = False) -> dict[str, float | None]:
+    """The KPI rows' values for one history (``human``: approvals with an approver only)."""
     out: dict[str, float | None] = {}
     d = h.store_daily
     per_day = d.groupby("date")["units"].sum() if len(d) else pd.Series(dtype=float)
@@ -79,7 +91,7 @@ def kpis(h: History) -> dict[str, float | None]:
     out["online_units_per_day"] = (
         float(h.online_daily.sum()) / h.days if len(h.online_daily) else None
     )
-    cyc = _cycle_h(h)["h"].to_numpy(dtype=float)
+    cyc = _cycle_h(h, human)["h"].to_numpy(dtype=float)
     out["approval_cycle_p50_h"] = float(np.percentile(cyc, 50)) if len(cyc) else None
     out["approval_cycle_p95_h"] = float(np.percentile(cyc, 95)) if len(cyc) else None
     o = h.orders
@@ -130,8 +142,9 @@ def tv_noise(p: np.ndarray, n: float, m: float) -> float:
 def score(history: History, twins: list[History], thresholds=None, tol=KPI_TOLERANCE) -> list[Row]:
     th = {**THRESHOLDS, **(thresholds or {})}
     rows: list[Row] = []
-    hk = kpis(history)
-    tk = [kpis(t) for t in twins]
+    human = human_only(history)
+    hk = kpis(history, human)
+    tk = [kpis(t, human) for t in twins]
     for name, hv in hk.items():
         vals = [k[name] for k in tk if k[name] is not None]
         if hv is None or not vals:
@@ -170,8 +183,8 @@ def score(history: History, twins: list[History], thresholds=None, tol=KPI_TOLER
             )
         )
     # approval cycle times per type
-    hc = _cycle_h(history)
-    tc = pd.concat([_cycle_h(t) for t in twins], ignore_index=True)
+    hc = _cycle_h(history, human)
+    tc = pd.concat([_cycle_h(t, human) for t in twins], ignore_index=True)
     for kind in sorted(set(hc["type"].dropna()) | set(tc["type"].dropna())):
         a = hc.loc[hc["type"] == kind, "h"].to_numpy(float)
         b = tc.loc[tc["type"] == kind, "h"].to_numpy(float)

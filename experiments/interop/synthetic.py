@@ -8,8 +8,9 @@ the rest 09:00-21:00), ``skus`` (categories, lognormal prices, margin 35%, suppl
 round-robin, case packs 6 or 12), ``suppliers`` (two with lead-time parameters, two with
 samples in ``supplier_lead_times``), ``sales`` (day x location x SKU units: Poisson around level x
 store size x SKU popularity x weekday x season x promotion uplift; the fc sells the online
-share; written as Parquet), ``approvals`` (pickup after lognormal *working* hours of the
-approver role's calendar, then lognormal handling minutes), ``purchase_orders`` and
+share; written as Parquet), ``approvals`` (created round the clock, discounts at a till while
+the stores are open; pickup after lognormal *working* hours of the approver role's calendar,
+then lognormal handling minutes), ``purchase_orders`` and
 ``orders`` (online orders placed by an evening-heavy hour-of-day profile, their payment and
 whether they were returned).
 """
@@ -48,6 +49,8 @@ TRUTH = {
     "return_rate": 0.18,
 }
 Z90 = 1.2815515655446004
+#: hours of day when every store is open: discount (price override) requests are made at a till
+TILL_HOURS = (10.0, 20.0)
 #: online orders per hour of day, relative (evening-heavy, like most web shops)
 HOURLY = [0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 0.8, 1.0, 1.1, 1.2, 1.3]
 HOURLY += [1.4, 1.3, 1.2, 1.2, 1.3, 1.5, 1.7, 1.9, 2.0, 1.8, 1.2, 0.6]
@@ -80,9 +83,14 @@ def generate(
     days: int = 84,
     seed: int = 7,
     sales_by: str = "sku",
+    partition: str | None = None,
 ) -> dict[str, int]:
     """Write the tables into ``out`` (created); returns rows per table. ``sales_by="category"``
-    writes sales per location x category instead of per location x SKU."""
+    writes sales per location x category instead of per location x SKU; ``partition="month"``
+    writes ``sales/YYYY-MM.parquet`` (one file per calendar month) instead of one
+    ``sales.parquet``. Either way one row group per day, so memory is that of a day."""
+    if partition not in (None, "month"):
+        raise ValueError(f"partition: expected None or 'month', got {partition!r}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     g = np.random.default_rng(seed)
@@ -157,7 +165,7 @@ def generate(
     sku_ids = pa.array(sku_table["sku_id"]).dictionary_encode()
     n_sales = fc_units = 0
     # one day at a time, one row group per day: memory stays that of a day at any size
-    with pq.ParquetWriter(out / "sales.parquet", _sales_schema(sales_by)) as writer:
+    with _SalesWriter(out, _sales_schema(sales_by), partition) as writer:
         for d in range(days):
             lam = np.vstack(
                 [
@@ -190,15 +198,23 @@ def generate(
             }
             if sales_by == "sku":
                 table["promo"] = pa.array(np.tile(promo[d], n_loc).astype(np.int64))
-            writer.write_table(pa.table(table, schema=_sales_schema(sales_by)))
+            writer.write(start + dt.timedelta(days=d), pa.table(table, schema=writer.schema))
             n_sales += n
     # approvals
     rows = []
-    per_day = {"purchase": 1.5, "discount": 2.0 * stores / 6, "refund": 1.0}
+    # one refund approval per returned online order (the orders below draw the same rates)
+    returns = int(fc_units / 2.3) * (1 - TRUTH["decline_rate"]) * TRUTH["return_rate"]
+    per_day = {"purchase": 1.5, "discount": 2.0 * stores / 6, "refund": returns / days}
     rid = 0
     for kind, (role, wds, o, c, pm, pp, hm, hp) in TRUTH["approvals"].items():
         n = g.poisson(per_day[kind] * days)
-        created = np.sort(g.random(n) * days * 24)
+        u = g.random(n) * days
+        if kind == "discount":  # asked at a till: while every store is open (10:00-20:00)
+            created = np.sort(
+                np.floor(u) * 24 + TILL_HOURS[0] + (u % 1) * (TILL_HOURS[1] - TILL_HOURS[0])
+            )
+        else:
+            created = np.sort(u * 24)
         pickup = _lognormal(g, pm, pp, n)
         handle = _lognormal(g, hm, hp, n) / 60.0
         for t, p, h in zip(created, pickup, handle, strict=True):
@@ -280,6 +296,38 @@ def generate(
         "purchase_orders": len(pos),
         "orders": len(orders),
     }
+
+
+class _SalesWriter:
+    """``sales.parquet``, or ``sales/YYYY-MM.parquet`` with ``partition="month"``."""
+
+    def __init__(self, out: Path, schema: pa.Schema, partition: str | None):
+        self.out, self.schema, self.partition = out, schema, partition
+        self.month: str | None = None
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, day: dt.date, table: pa.Table) -> None:
+        month = day.strftime("%Y-%m") if self.partition else ""
+        if self.writer is None or month != self.month:
+            self.close()
+            if self.partition:
+                (self.out / "sales").mkdir(exist_ok=True)
+                path = self.out / "sales" / f"{month}.parquet"
+            else:
+                path = self.out / "sales.parquet"
+            self.writer, self.month = pq.ParquetWriter(path, self.schema), month
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def __enter__(self) -> _SalesWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _sales_schema(sales_by: str) -> pa.Schema:

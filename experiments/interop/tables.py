@@ -9,7 +9,8 @@ the column; a rule broken by many rows is reported for its first :data:`ROWS_PER
 counted for the rest, so a systematic error does not print a million lines.
 
 ``sales`` can be large (one row per day x location x SKU): it is read in batches
-(:func:`iter_table`) and never held whole; its checks are the same, batch by batch.
+(:func:`iter_table`) and never held whole; its checks are the same, batch by batch. It may also
+be partitioned: a directory ``sales/`` of Parquet files (:func:`table_parts`), read file by file.
 """
 
 from __future__ import annotations
@@ -217,7 +218,19 @@ def find_table(directory: Path, name: str) -> Path | None:
         p = directory / f"{name}{suffix}"
         if p.is_file():
             return p
+    p = directory / name
+    if p.is_dir() and any(p.rglob("*.parquet")):
+        return p  # a partitioned table: a directory of Parquet files
     return None
+
+
+def table_parts(path: Path) -> list[Path]:
+    """The files of a table: itself, or a partitioned table's Parquet files in path order
+    (``sales/2025-03.parquet``, ``sales/month=2025-03/part-0.parquet``...). Each part holds
+    every column; rows are numbered within their own file."""
+    if path.is_dir():
+        return sorted(path.rglob("*.parquet"))
+    return [path]
 
 
 def iter_table(path: Path, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -288,7 +301,10 @@ def parse_column(s: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray, str]
         if cats.is_unique:
             return s.cat.rename_categories(cats.to_numpy()), bad, what
         return pd.Series(cats.to_numpy()[codes], index=s.index).where(codes >= 0, ""), bad, what
-    empty = _text(s) == "" if not pd.api.types.is_numeric_dtype(s) else s.isna()
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        empty = s.isna()  # typed (Parquet) columns: no text to format
+    else:
+        empty = _text(s) == ""
     k = col.kind
     if k in ("id", "str", "enum", "hhmm"):
         v = _text(s)
@@ -376,6 +392,11 @@ def read_small(directory: Path, name: str, problems: Problems) -> tuple[pd.DataF
             problems.add(f"{directory / name}.csv", None, "", "required table not found")
         return None, f"{name}.csv"
     file = str(path)
+    if path.is_dir():
+        problems.add(
+            file, None, "", f"a directory: only sales may be partitioned, {name} is one file"
+        )
+        return None, file
     parts: list[pd.DataFrame] = []
     try:
         for first, df in iter_table(path):

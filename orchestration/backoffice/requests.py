@@ -188,8 +188,8 @@ class ApprovalRequests:
             read = task.remind()
             self._audit(req, "system", "reminded", pool)
             if self.w.tracing:
-                what = "opened at the next working moment" if read else "already read"
-                self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}: {what}")
+                what = ": opened at the next working moment" if read else ""
+                self.w.trace("approval.reminder", req.id, f"reminder {k} at {pool}{what}")
         yield env.timeout(deadline - env.now)
         target = esc.escalate_to.get(pool)
         if target in self.bo.desks and req.kind in AREA_PERMISSION:

@@ -15,8 +15,9 @@ What the twin can honour, and everything else is rejected at load with its path
   (``RUN_MODELS``: purchase orders, their lines, receipts and moves) — a rule on any other model
   could never fire;
 - no automation at all under a model that runs no Odoo (``manual``: e-mail and spreadsheets);
-- scheduled actions only of the named server actions in ``SERVER_ACTIONS``; a code action in a
-  rule names none (no Python in scenario files).
+- scheduled actions only of the named server actions in ``SERVER_ACTIONS``; no code action in a
+  rule (no Python in scenario files; the server actions act on the whole Odoo, not on a rule's
+  records, and would fail the run mid-way if a rule called them).
 
 Server actions (``fn(env)``, run in the cron's transaction):
 
@@ -68,6 +69,22 @@ def _noop(env: Env) -> None:  # pragma: no cover - validation only
     return None
 
 
+def _code_actions(rules: Any) -> dict[str, str]:
+    """The ``callable`` path and name of every code action in the rules (multi children too)."""
+    out: dict[str, str] = {}
+
+    def walk(actions: Any, path: str) -> None:
+        for j, action in enumerate(actions):
+            if action.state == "code":
+                out[f"{path}[{j}].callable"] = action.callable
+            elif action.state == "multi":
+                walk(action.children, f"{path}[{j}].children")
+
+    for i, rule in enumerate(rules):
+        walk(rule.actions, f"automation.rules[{i}].actions")
+    return out
+
+
 def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
     """Every problem of the scenario's declared automation, as (path, expected, found).
 
@@ -88,13 +105,26 @@ def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
             )
         )
     env = Env(clock=ManualClock(dt.datetime.combine(scenario.start_date, dt.time())))
+    code = _code_actions(auto.rules)
     try:
         build_automation(env, auto, dict.fromkeys(SERVER_ACTIONS, _noop))
     except AutomationConfigError as exc:
         for p in exc.problems:
             if p.path.endswith(".callable") and p.found.strip("'") in NOT_HONOURED:
                 continue  # reported below with its reason
+            if p.path in code:
+                continue  # reported below: no code action in a rule at all
             out.append((p.path, p.expected, str(p.found)))
+    for path, name in code.items():
+        out.append(
+            (
+                path,
+                "no code action in a rule: the twin runs no Python from a scenario (its server "
+                f"actions {list(SERVER_ACTIONS)} take no records; declare them as scheduled "
+                "actions)",
+                name,
+            )
+        )
     for i, rule in enumerate(auto.rules):
         if rule.model in env.registry and rule.model not in RUN_MODELS:
             out.append(

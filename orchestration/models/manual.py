@@ -10,9 +10,11 @@ As the article describes it — and as most mid-size retailers still run, even w
   Requisitions under the low-risk threshold become POs at once (the ERP's own approval
   threshold); larger ones wait for an **email approval** from a buyer manager (and, for high
   risk, then from finance): the email sits unread a lognormal number of *working* hours before
-  someone in the pool picks it up, in business hours.
+  someone in the pool picks it up, in business hours (``email_pickup_h``, or the pool's own
+  ``email_pickup_by_pool`` entry).
 - **Price overrides** are decided on the floor by store managers, who approve up to their own
-  limit without a margin check — the source of margin leakage.
+  limit without a margin check — the source of margin leakage. Reaching the till takes
+  ``till_pickup_h`` working hours when it is set (calibrated from an approval log).
 - **Refunds** are worked by customer service once the parcel is back, with a finance approval
   above the high-risk threshold; nobody screens for fraud.
 - **Exceptions** (oversold orders, failed payments, late suppliers, delayed shipments, invoice
@@ -44,7 +46,7 @@ from orchestration.policies.purchase import EmailPurchase, PurchaseCase
 from orchestration.policies.refund import InspectOnReceipt, RefundCase
 from orchestration.policies.variance import ApproveVariance, VarianceCase
 from orchestration.port import WorldPort
-from scenarios.schema import ManualParams, Scenario
+from scenarios.schema import LogNormal, ManualParams, Scenario
 from sim.clock import HOURS_PER_DAY
 from sim.events import (
     CancelOrder,
@@ -229,8 +231,13 @@ class ManualModel:
                 subject=key,
                 rule="policy.purchase tier; email approval from po_auto_approve_below",
             ),
-            pickup=self.p.email_pickup_h,
+            pickup=self._email(steps),
         )
+
+    def _email(self, steps) -> LogNormal:
+        """The email pickup of a request whose first step goes to ``steps[0]``."""
+        by_pool = self.p.email_pickup_by_pool
+        return by_pool.get(steps[0], self.p.email_pickup_h) if steps else self.p.email_pickup_h
 
     def _channel_sync(self):
         env, p = self.env, self.p
@@ -297,7 +304,7 @@ class ManualModel:
             subject=e.correlation,
             rule=route.rule,
         )
-        self.bo.approvals.request(req, pickup=self.p.email_pickup_h)
+        self.bo.approvals.request(req, pickup=self._email(route.steps))
 
     def _count(self, e: CountVariance) -> None:
         self.w.ack(e)
@@ -333,7 +340,7 @@ class ManualModel:
                 subject=e.correlation,
                 rule=route.rule,
             ),
-            pickup=self.p.email_pickup_h,
+            pickup=self._email(route.steps),
         )
 
     def _discount(self, e: DiscountRequested) -> None:
@@ -365,7 +372,8 @@ class ManualModel:
                 approve=approve,
                 subject=e.correlation,
                 rule=route.rule,
-            )
+            ),
+            pickup=self.p.till_pickup_h,  # None: the manager is at hand (no draw)
         )
 
     def _invoice(self, e: InvoiceReceived) -> None:
@@ -391,7 +399,7 @@ class ManualModel:
             e,
             ("finance",),
             not caught,
-            self.p.email_pickup_h,
+            self._email(("finance",)),
             hold=False,
             rule="e-mail to accounts payable, single clerk",
         )

@@ -10,14 +10,24 @@ Tolerances and what limits them:
 - a supplier's lead-time median within 15%: ~42 receipts, lognormal spread ~0.3 (SE ~5%); only
   POs received before the horizon are seen (right censoring, a few %).
 - the manual model's email pickup median within 15%: ~270 human steps; a free approver is not
-  always there at pickup (queueing adds to the measured pickup).
+  always there at pickup (queueing adds to the measured pickup). Per pool
+  (``email_pickup_by_pool``) within 25%: 43 buyer and 212 customer-service steps (a lognormal
+  of this spread has a median standard error of ~14% at 43 samples).
 - the online return rate within 0.07 (about 2.5 standard errors with ~370 orders delivered early
   enough for their return to be seen).
 - the catalogue's popularity exponent within 0.15: fitted on log share vs log rank over the
   ~30 SKUs with 5 or more units in one-line online orders; the rarely sold tail is left out.
 
-Measured: 84.0 units (of 90), 7.57 days (of 8), 15.1 working hours (of 16), 0.311 (of 0.3),
-1.12 (of 1.1).
+Measured: 84.0 units (of 90), 7.57 days (of 8), 15.1 working hours (of 16; buyers 16.2,
+customer service 15.0), 0.311 (of 0.3), 1.12 (of 1.1).
+
+Cost: the three recovery tests do about 6 CPU-seconds of work (the 56-day source run 0.7, its
+OCEL build and SQLite export/read 1, calibration 0.1, the calibrated twin's 3 replications 1.5,
+the CLI round trips the rest) plus about 3 CPU-seconds of imports; their wall time is the
+machine's load (52 s at a load of 11 on 2 cores, 3 Dec 2026). The log is exported as OCEL
+SQLite (smaller and cheaper to write and read than JSON, which tests/interop/test_ocel_export.py
+covers); the horizon stays 56 days, since shorter ones starve the samples that bound the
+tolerances (at 35 days: 22 receipts, 100 pickups, 99 observable returns).
 
 The calibrated twin (3 replications) then holds the source run's approvals, approval cycle p50,
 payment failures and revenue within its 95% intervals widened by the fidelity scorecard's 15%
@@ -40,7 +50,7 @@ from cli.main import app
 from experiments.interop import synthetic
 from experiments.interop.fidelity import KPI_TOLERANCE
 from experiments.replicate import run_scenario
-from scenarios.loader import load_scenario
+from scenarios.loader import ScenarioError, load_scenario
 
 SOURCE = {
     "horizon_days": 56,
@@ -64,11 +74,12 @@ def recovered(tmp_path_factory):
     run_scenario(load_scenario("tiny", overrides), 1, root / "run")
     runner = CliRunner()
     res = runner.invoke(
-        app, ["export", str(root / "run"), "--format", "ocel2-json", "--out", str(root / "h.json")]
+        app,
+        ["export", str(root / "run"), "--format", "ocel2-sqlite", "--out", str(root / "h.sqlite")],
     )
     assert res.exit_code == 0, res.output
     res = runner.invoke(
-        app, ["calibrate", "tiny", "--history", str(root / "h.json"), "--out", str(root / "cal")]
+        app, ["calibrate", "tiny", "--history", str(root / "h.sqlite"), "--out", str(root / "cal")]
     )
     assert res.exit_code == 0, res.output
     return root
@@ -80,6 +91,11 @@ def test_parameters_are_recovered_from_the_twins_own_ocel_export(recovered):
     assert s.demand.store_units_per_day == pytest.approx(90, rel=0.10)
     assert s.network.suppliers[0].lead_time_days.median == pytest.approx(8, rel=0.15)
     assert s.orchestration.manual.email_pickup_h.median == pytest.approx(16, rel=0.15)
+    # each inbox pool's own pickup, where its sample is not tiny
+    by_pool = s.orchestration.manual.email_pickup_by_pool
+    for pool in ("buyers", "customer_service"):
+        assert fits[f"orchestration.manual.email_pickup_by_pool.{pool}"]["n"] >= 40
+        assert by_pool[pool].median == pytest.approx(16, rel=0.25)
     assert s.demand.returns.online_rate == pytest.approx(0.3, abs=0.07)
     assert s.catalogue.popularity_exponent == pytest.approx(1.1, abs=0.15)
     # and each has a sample size and a goodness of fit
@@ -166,7 +182,14 @@ def test_calibration_from_tables_recovers_what_generated_them(example):
     # approvals: handling per role, in working minutes; the inbox roles' pickup pooled
     assert s.approvals.pools["store_managers"].handling_min.median == pytest.approx(3.0, rel=0.2)
     assert s.approvals.pools["buyers"].handling_min.median == pytest.approx(10.0, rel=0.25)
-    assert 4.0 <= s.orchestration.manual.email_pickup_h.median <= 8.0  # buyers 8 h, service 4 h
+    # each inbox role keeps its own pickup (buyers 8 working h, customer service 4); pooled,
+    # they set the default for pools the log does not show; the till's manager is 0.1 h away
+    by_pool = s.orchestration.manual.email_pickup_by_pool
+    assert by_pool["buyers"].median == pytest.approx(8.0, rel=0.2)
+    assert by_pool["customer_service"].median == pytest.approx(4.0, rel=0.2)
+    assert "store_managers" not in by_pool
+    assert s.orchestration.manual.till_pickup_h.median == pytest.approx(0.1, rel=0.3)
+    assert 3.5 <= s.orchestration.manual.email_pickup_h.median <= 8.0
     fits = _fits(example / "cal" / "calibration.json")
     assert fits["pickup of buyers (working h)"]["value"]["median"] == pytest.approx(8.0, rel=0.2)
     assert fits["network.suppliers[V-Beta].lead_time_days"]["value"]["median"] == pytest.approx(
@@ -191,3 +214,9 @@ def test_calibrate_rejects_bad_input_with_exit_2_and_writes_nothing(example, tmp
     assert res.exit_code == 2
     assert "exists and is not empty" in res.output
     assert not out.exists()
+
+
+def test_a_pickup_for_a_pool_that_does_not_exist_is_rejected_at_load():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("tiny", ["orchestration.manual.email_pickup_by_pool={nobody: {median: 1}}"])
+    assert "orchestration.manual.email_pickup_by_pool.nobody" in str(err.value)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import replace
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from experiments.interop.fidelity import score
+from experiments.interop.history import History
 from experiments.replicate import run_scenario
 from scenarios.loader import load_scenario
 
@@ -91,3 +97,53 @@ def test_fidelity_rejects_bad_options_with_exit_2(histories, tmp_path):
         assert needle in res.output
     res = CliRunner().invoke(app, ["fidelity", "tiny", "--history", str(tmp_path / "no.json")])
     assert res.exit_code == 2
+
+
+def _approval_history(rows: list[tuple[str, str | None, float]]) -> History:
+    """A history holding only approvals: (type, approver role or None, cycle hours)."""
+    t0 = pd.Timestamp("2025-03-03 09:00")
+    approvals = pd.DataFrame(
+        {
+            "type": [r[0] for r in rows],
+            "role": [r[1] for r in rows],
+            "created": [t0 + pd.Timedelta(hours=i) for i in range(len(rows))],
+            "started": pd.NaT,
+            "decided": [t0 + pd.Timedelta(hours=i + r[2]) for i, r in enumerate(rows)],
+        }
+    )
+    none = pd.DataFrame({"supplier": [], "days": []})
+    return History(
+        dt.date(2025, 3, 3),
+        28,
+        pd.DataFrame({"store": [], "date": [], "units": []}),
+        pd.Series(dtype=float),
+        pd.Series(dtype=float),
+        pd.DataFrame({"sku": [], "promo": [], "units": [], "rows": []}),
+        none,
+        pd.DataFrame({"supplier": [], "in_full": []}),
+        pd.DataFrame({"supplier": [], "hours": []}),
+        approvals,
+        pd.DataFrame({"declined": [], "delivered": [], "returned": []}),
+        "test",
+    )
+
+
+def test_a_log_naming_approvers_is_compared_with_the_approvals_a_person_decided():
+    """A retailer's approval log lists the requests sent to someone; the twin's touchless
+    approvals (decided by policy at once, no approver) are left out of both sides' cycle rows,
+    and only then. A log without approver roles is compared with everything."""
+    g = np.random.default_rng(5)
+    human = list(g.lognormal(np.log(20.0), 0.5, 120))
+    history = _approval_history([("purchase", "buyers", h) for h in human[:60]])
+    twin = _approval_history(
+        [("purchase", "buyers", h) for h in human[60:]] + [("purchase", None, 0.0)] * 60
+    )
+    rows = {r.name: r for r in score(history, [twin, twin])}
+    assert rows["approval_cycle[purchase]"].verdict == "pass"
+    assert rows["approval_cycle[purchase]"].n_twin == 120  # 60 per replication, people only
+    assert rows["approval_cycle_p50_h"].verdict == "pass"
+    unnamed = history.approvals.assign(role=None)
+    history_unnamed = replace(history, approvals=unnamed)
+    rows = {r.name: r for r in score(history_unnamed, [twin, twin])}
+    assert rows["approval_cycle[purchase]"].n_twin == 240  # touchless ones included
+    assert rows["approval_cycle[purchase]"].verdict == "fail"  # half of them take 0 h
