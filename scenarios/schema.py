@@ -310,10 +310,19 @@ class TierBounds(Strict):
 
 class LateSupplierResponse(Strict):
     """What an expedite buys and costs when a model expedites a late PO (assumptions: premium
-    freight for a few days' gain at about a tenth of the goods' value; RETAIL_PARAMS has none)."""
+    freight for a few days' gain at about a tenth of the goods' value; RETAIL_PARAMS has none),
+    and when a late-supplier exception nobody in procurement has picked up escalates to
+    procurement leadership (elapsed hours; assumption: one day, the buyers' exception target)."""
 
     expedite_days: Annotated[float, Field(gt=0, le=60)] = 3.0
     expedite_cost_share: Fraction = 0.10
+    #: elapsed hours a late-supplier exception may wait for a buyer before it goes to
+    #: procurement leadership (and finance is told); one day, the buyers' exception target
+    escalate_after_h: Positive = 24.0
+    #: the approver pool of procurement leadership ("" = no escalation)
+    escalate_to: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.\-]*$")] = (
+        "procurement_leads"
+    )
 
 
 class Policy(Strict):
@@ -362,6 +371,9 @@ class Approvals(Strict):
         "finance": Pool(size=2),
         "customer_service": Pool(size=16, calendar=Calendar(weekdays=[0, 1, 2, 3, 4, 5])),
         "inventory_control": Pool(size=2),
+        # procurement leadership: late-supplier exceptions escalate here
+        # (policy.late_supplier.escalate_to)
+        "procurement_leads": Pool(size=1),
         # first-line agents answering customer tickets, 7 days 08-20 (assumption: sized for
         # ~67 tickets per 1,000 online orders at ~40% utilisation; RETAIL_PARAMS section 8)
         "contact_centre": Pool(
@@ -876,6 +888,15 @@ def semantic_problems(s: Scenario) -> list[Problem]:
                     str(br.minimum_calls),
                 )
             )
+    lead = s.policy.late_supplier.escalate_to
+    if lead and lead not in s.approvals.pools:
+        problems.append(
+            (
+                "policy.late_supplier.escalate_to",
+                f'a pool of approvals.pools {sorted(s.approvals.pools)} (or "" for no escalation)',
+                lead,
+            )
+        )
     for name in s.orchestration.manual.email_pickup_by_pool:
         if name not in s.approvals.pools:  # a pickup for nobody would be ignored: refused
             problems.append(

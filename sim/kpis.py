@@ -64,6 +64,7 @@ class _TeamTally:
     opened: int = 0
     resolved: int = 0
     breached: int = 0  # resolved late, plus (at close) still open past the target
+    escalated: int = 0  # moved to another team's queue before anyone picked it up
     overdue_at_end: int = 0
     open: dict[int, float] = field(default_factory=dict)  # token -> raised at
     resolution_h: array = field(default_factory=lambda: array("d"))
@@ -169,6 +170,10 @@ class KpiCollector:
     _delay_detected_at: dict[str, float] = field(default_factory=dict)
     expedites: int = 0
     proactive_delay_notices: int = 0
+    supplier_delay_escalations: int = 0
+    supplier_delay_finance_notices: int = 0
+    reconciliation_findings: int = 0
+    invoice_overpaid_recovered: float = 0.0
     orders_late: int = 0
     orders_late_without_notice: int = 0
     # supplier invoices through the 3-way match
@@ -304,6 +309,22 @@ class KpiCollector:
         """A customer was told of a delay before the order's promise."""
         self.proactive_delay_notices += 1
 
+    def supplier_delay_escalated(self) -> None:
+        """A late-supplier exception went to procurement leadership (its deadline passed)."""
+        self.supplier_delay_escalations += 1
+
+    def supplier_delay_finance_notice(self) -> None:
+        """Finance was told that a late PO's receipt and payable move."""
+        self.supplier_delay_finance_notices += 1
+
+    def reconciliation_finding(self) -> None:
+        """The reconciliation scan raised a bill paid above what was received."""
+        self.reconciliation_findings += 1
+
+    def overpayment_recovered(self, amount: float) -> None:
+        """Finance claimed back ``amount`` paid over a bill's receipt (a debit note)."""
+        self.invoice_overpaid_recovered += amount
+
     def invoice_checked(self, *, matched: bool) -> None:
         """A supplier bill went through the 3-way match (PO price, receipt quantity)."""
         self.invoices_checked += 1
@@ -419,12 +440,27 @@ class KpiCollector:
         for team, hours in sla_h.items():
             self.exception_teams.setdefault(team, _TeamTally()).sla_h = hours
 
+    def exception_team(self, team: str) -> None:
+        """Declare a team queue with no resolution target (its KPIs exist, even at 0)."""
+        self.exception_teams.setdefault(team, _TeamTally())
+
     def exception_raised(self, team: str | None = None, created_h: float = 0.0) -> int:
         """An exception was raised; for a team queue, returns the token to resolve it with."""
         self.exceptions_created += 1
         if team is None:
             return -1
         tally = self.exception_teams.setdefault(team, _TeamTally())
+        tally.opened += 1
+        self._exception_token += 1
+        tally.open[self._exception_token] = created_h
+        return self._exception_token
+
+    def exception_escalated(self, src: str, token: int, dst: str) -> int:
+        """An open exception of team ``src`` moved to team ``dst`` (same creation time); the
+        token to resolve it with there. ``src`` no longer counts it as open."""
+        created_h = self.exception_teams[src].open.pop(token)
+        self.exception_teams[src].escalated += 1
+        tally = self.exception_teams.setdefault(dst, _TeamTally())
         tally.opened += 1
         self._exception_token += 1
         tally.open[self._exception_token] = created_h
@@ -630,6 +666,8 @@ class KpiCollector:
             "supplier_delay_detection_h_p50": _pct(self.supplier_delay_detection_h, 50),
             "expedites_total": self.expedites,
             "proactive_delay_notices_total": self.proactive_delay_notices,
+            "supplier_delay_escalations_total": self.supplier_delay_escalations,
+            "supplier_delay_finance_notices_total": self.supplier_delay_finance_notices,
             "orders_late_total": self.orders_late,
             "orders_late_without_notice_total": self.orders_late_without_notice,
         }
@@ -658,6 +696,8 @@ class KpiCollector:
             "tickets_auto_resolved_rate": _ratio(self.tickets_auto_resolved, self.tickets_resolved),
             "ticket_touches_total": self.ticket_touches,
             "invoice_overpaid": round(self.invoice_overpaid, 2),
+            "invoice_overpaid_recovered": round(self.invoice_overpaid_recovered, 2),
+            "reconciliation_findings_total": self.reconciliation_findings,
             "ticket_resolution_p50_h": _pct(self.ticket_resolution_h, 50),
             "ticket_resolution_p95_h": _pct(self.ticket_resolution_h, 95),
         }
@@ -673,7 +713,8 @@ class KpiCollector:
             known = t.resolved + t.overdue_at_end  # outcome against the SLA known at the end
             out[f"exceptions_{team}_opened_total"] = t.opened
             out[f"exceptions_{team}_resolved_total"] = t.resolved
-            out[f"exceptions_{team}_pending_at_end"] = t.opened - t.resolved
+            out[f"exceptions_{team}_pending_at_end"] = t.opened - t.resolved - t.escalated
+            out[f"exceptions_{team}_escalated_total"] = t.escalated
             out[f"exceptions_{team}_sla_breached_total"] = t.breached
             out[f"exceptions_{team}_sla_breach_rate"] = _ratio(t.breached, known)
             out[f"exceptions_{team}_resolution_p95_h"] = _pct(t.resolution_h, 95)

@@ -2173,6 +2173,26 @@ CASES: list[Lever] = [
         days=14,
         base=(SUPPLIER_DELAY,),
     ),
+    # --- c18 ---
+    L(
+        "policy.late_supplier.escalate_after_h",
+        "policy.late_supplier.escalate_after_h=500.0",
+        "supplier_delay_escalations_total",
+        "down",
+        model="approval_centric",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+        why="a deadline longer than the run: the buyers keep every exception",
+    ),
+    L(
+        "policy.late_supplier.escalate_to",
+        'policy.late_supplier.escalate_to=""',
+        "supplier_delay_escalations_total",
+        "down",
+        model="approval_centric",
+        days=21,
+        base=(SUPPLIER_DELAY,),
+    ),
 ]
 
 INERT: dict[str, str] = {

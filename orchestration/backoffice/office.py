@@ -13,7 +13,9 @@ not change between models:
   queued for a team, worked after a pickup delay, then resolved;
 - **payables** (``payables``, :mod:`~orchestration.backoffice.payables`): the 3-way match,
   payments held while a supplier's bank details change, and the bank-change requests;
-- **customer tickets** (``tickets``, :mod:`~orchestration.backoffice.tickets`).
+- **customer tickets** (``tickets``, :mod:`~orchestration.backoffice.tickets`);
+- **the reconciliation scan** (``reconciliation``, :mod:`~orchestration.backoffice.
+  reconciliation`): bills paid unchecked, raised to finance by a scheduled action.
 
 Random pickup delays come from the stream ``orch.<model>.pickup``; desk handling times from
 ``orch.<model>.desk.<pool>``; the newer flows (tickets, bank changes) draw from
@@ -29,6 +31,7 @@ import numpy as np
 from orchestration.approvals.audit import AuditLog
 from orchestration.backoffice.exceptions import ExceptionQueue
 from orchestration.backoffice.payables import Payables
+from orchestration.backoffice.reconciliation import ReconciliationScan
 from orchestration.backoffice.records import StockRecords
 from orchestration.backoffice.requests import ApprovalRequests
 from orchestration.backoffice.tickets import TicketDesk
@@ -94,7 +97,10 @@ class Backoffice:
         self.payables = Payables(self)
         self.gen_gov = world.streams.get(f"orch.{model}.governance")
         self.kpi.exception_slas(dict(scenario.governance.exception_sla_h))
+        if scenario.policy.late_supplier.escalate_to:  # late-supplier escalations land here
+            self.kpi.exception_team(scenario.policy.late_supplier.escalate_to)
         self.tickets = TicketDesk(self)
+        self.reconciliation = ReconciliationScan(self)
 
     # ------------------------------------------------------------------ helpers
     def key(self, prefix: str) -> str:

@@ -1,6 +1,8 @@
 """Payables: vendor bills matched 3-way, paid, or held while a supplier's bank details change.
 
-A bill is checked against its PO's prices and the recorded receipt (``three_way_match``);
+A bill is checked against its PO's prices and the recorded receipt (``three_way_match``) —
+by the ERP when the model has one that matches bills (``erp``: the automated models' mocked
+Odoo, :mod:`orchestration.integration.odoo_match`), else by equality of prices and quantities;
 a bill approved for payment is paid at once (``PayInvoice``) unless a change of the supplier's
 bank details is pending, in which case it is held (dual control) and paid into the confirmed
 account on release. A bank-detail change (vendor master, high risk) is an approval request of
@@ -21,6 +23,7 @@ from sim.events import DecideBankChange, Event, InvoiceReceived, PayInvoice
 
 if TYPE_CHECKING:
     from orchestration.backoffice.office import Backoffice
+    from orchestration.integration.odoo_match import OdooThreeWayMatch
 
 
 class Payables:
@@ -36,6 +39,8 @@ class Payables:
         #: supplier bank changes: the dual-control guard and the payments it holds
         self.bank = BankChangeGuard()
         self.held = HeldPayments()
+        #: the ERP that matches bills itself (the automated models' mocked Odoo), or None
+        self.erp: OdooThreeWayMatch | None = None
 
     # ------------------------------------------------------------------ 3-way match
     def purchase_ordered(self, key: str, skus: np.ndarray, qty: np.ndarray, cost: np.ndarray):
@@ -46,17 +51,23 @@ class Payables:
         """The receipt of PO ``key`` as booked (counted) quantities."""
         if key in self._po_lines:
             self._receipts[key] = qty
+            if self.erp is not None:
+                self.erp.received(key, self._po_lines[key][0], qty)
 
     def three_way_match(self, e: InvoiceReceived) -> bool:
         """Bill vs PO (price) vs receipt (quantity): True when the bill can be paid as is."""
         po = self._po_lines.pop(e.po_key, None)
         received = self._receipts.pop(e.po_key, None)
         self.last_payable = None if po is None or received is None else float(received @ po[2])
-        matched = (
-            po is not None
-            and received is not None
-            and bool(np.array_equal(e.unit_price, po[2]) and np.array_equal(e.qty, received))
-        )
+        verdict = None if self.erp is None else self.erp.released(e)
+        if verdict is not None:  # the ERP matched it (Odoo: released to pay)
+            matched = verdict
+        else:
+            matched = (
+                po is not None
+                and received is not None
+                and bool(np.array_equal(e.unit_price, po[2]) and np.array_equal(e.qty, received))
+            )
         self.kpi.invoice_checked(matched=matched)
         return matched
 

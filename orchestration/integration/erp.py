@@ -62,6 +62,8 @@ class OdooErp:
                 }
             )
         net = world.net
+        #: PO name -> id, of the POs the twin created
+        self.po_ids: dict[str, int] = {}
         self.vendor_ids = [
             self.env["res.partner"].create({"name": name, "supplier_rank": 1}).id
             for name in net.supplier_names
@@ -159,7 +161,13 @@ class OdooErp:
             "create",
             {"partner_id": self.vendor_ids[supplier], "order_line": lines, "origin": origin},
         )
-        return po_id, self.env["purchase.order"].browse(po_id).name
+        name = self.env["purchase.order"].browse(po_id).name
+        self.po_ids[name] = po_id
+        return po_id, name
+
+    def sku_keys(self, skus: np.ndarray) -> list[int]:
+        """The Odoo product ids of the twin's SKU indices."""
+        return [self.product_ids[k] for k in skus.tolist()]
 
     def confirm_po(self, po_id: int) -> None:
         """``button_confirm``: the order becomes a PO and the webhook rule fires after commit."""

@@ -25,18 +25,18 @@ Server actions (``fn(env)``, run in the cron's transaction):
   middleware was lost are posted again (Odoo knows: the webhook action logs its timeout). The
   re-post crosses the same lossy hop; the n8n flow sends the PO to its supplier with its
   idempotency key, so a PO already sent is not ordered twice.
-
 - ``overdue_approval_reminders`` (:meth:`orchestration.backoffice.requests.ApprovalRequests.
   remind_overdue`): every approval step still waiting for a person, of a request older than its
   tier's target (``policy.deadline_h``), is reminded; an approver who had not opened it yet
   opens it at the next working moment (counted in ``approval_reminders_total``).
-
-Named in the issue but not honoured yet, so rejected with the reason (it acts on the model's
-records): ``reconciliation_scan``.
+- ``reconciliation_scan`` (:mod:`orchestration.backoffice.reconciliation`): bills paid as billed
+  by a rule although they failed the 3-way match are checked against their receipt; one paid
+  above it is an exception for ``finance``, who claims the overpayment back. Rejected at load
+  when the scenario has no ``finance`` pool to raise it to.
 
 KPIs: ``odoo_time_rule_fires_total`` (records processed by time rules),
 ``odoo_scheduled_action_runs_total`` (runs of the scenario's scheduled actions),
-``po_watchdog_resends_total``.
+``po_watchdog_resends_total``, ``reconciliation_findings_total``, ``invoice_overpaid_recovered``.
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ if TYPE_CHECKING:
 RUN_MODELS = ("purchase.order", "purchase.order.line", "stock.picking", "stock.move")
 #: orchestration models that run no Odoo (no rule or scheduled action can act there)
 MODELS_WITHOUT_ODOO = ("manual",)
-SERVER_ACTIONS = ("po_watchdog", "overdue_approval_reminders")
-NOT_HONOURED = {
-    "reconciliation_scan": "the records reconciled live in the model, not in the mocked Odoo "
-    "(not honoured yet)",
-}
+SERVER_ACTIONS = ("po_watchdog", "overdue_approval_reminders", "reconciliation_scan")
+#: server actions named in the issue the twin cannot honour yet (none left), with the reason
+NOT_HONOURED: dict[str, str] = {}
+#: server actions that raise exceptions for a team: the approver pool they need
+NEEDS_POOL = {"reconciliation_scan": "finance"}
 
 
 def _noop(env: Env) -> None:  # pragma: no cover - validation only
@@ -135,6 +135,16 @@ def automation_problems(scenario: Scenario) -> list[tuple[str, str, str]]:
                 )
             )
     for k, job in enumerate(auto.scheduled_actions):
+        pool = NEEDS_POOL.get(job.callable)
+        if pool is not None and pool not in scenario.approvals.pools:
+            out.append(
+                (
+                    f"automation.scheduled_actions[{k}].callable",
+                    f"a scenario with the approver pool {pool!r} its findings go to "
+                    f"(approvals.pools: {sorted(scenario.approvals.pools)})",
+                    job.callable,
+                )
+            )
         if job.callable in NOT_HONOURED:
             out.append(
                 (

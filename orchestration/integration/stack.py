@@ -129,7 +129,10 @@ class IntegrationStack:
             self._odoo_post,
             streams.get(f"orch.{model}.odoo"),
             double_validation_amount=None,
-            callables={"overdue_approval_reminders": bo.approvals.remind_overdue},
+            callables={
+                "overdue_approval_reminders": bo.approvals.remind_overdue,
+                "reconciliation_scan": bo.reconciliation.run,
+            },
         )
         clock = sim_clock_s(world.env)
         self.breakers = {

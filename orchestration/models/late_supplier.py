@@ -9,9 +9,12 @@ exception to procurement, an ``ExpediteShipment`` of ``policy.late_supplier.expe
 priced at ``expedite_cost_share`` of the PO's value (by rule, or when the exception is worked;
 only for a fulfilment-centre PO that customers' backorders are waiting for), a proactive
 ``NotifyCustomer`` (n8n "Customer message") to every backordered customer waiting for the PO's
-SKUs, and a note to finance. A new backorder
+SKUs, and a note to finance that the receipt and the payable move. A new backorder
 is told at once when no open PO for its SKUs is promised before the customer's promise (a
-re-promise). Times are simulated hours.
+re-promise). An exception to procurement — a missed promise or a late confirmation — that no
+buyer has picked up ``policy.late_supplier.escalate_after_h`` elapsed hours after it opened
+escalates to procurement leadership (the ``escalate_to`` pool), which works it instead.
+Times are simulated hours.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from orchestration.backoffice.exceptions import Escalate
 from orchestration.policies.late_supplier import LateSupplierCase
 from sim.clock import HOURS_PER_DAY
 from sim.events import ExpediteShipment, OrderBackordered, SupplierConfirmed
@@ -44,6 +48,12 @@ class LateSupplierFlow:
         #: SKU -> backordered orders waiting for it (not told yet)
         self.waiting: dict[int, list[int]] = {}
         self.told: set[int] = set()
+        #: procurement exceptions left unpicked escalate to leadership (None: no escalation)
+        self.escalation: Escalate | None = None
+        if self.active and self.cfg.escalate_to:
+            self.escalation = Escalate(
+                self.cfg.escalate_after_h, self.cfg.escalate_to, self.kpi.supplier_delay_escalated
+            )
 
     # ------------------------------------------------------------------ signals
     def confirmed(self, e: SupplierConfirmed) -> None:
@@ -93,12 +103,15 @@ class LateSupplierFlow:
         expedite = self.policy.expedite if waiting else "never"  # only when customers wait
         if route.team:
             resolve = (lambda: self._expedite(po_key)) if expedite == "team" else None
-            self.bo.exceptions.open(route.team, None, resolve, reason="missed promise")
+            self.bo.exceptions.open(
+                route.team, None, resolve, reason="missed promise", escalate=self.escalation
+            )
         if expedite == "rule":
             self._expedite(po_key)
         if self.policy.notify:
             for order_id in waiting:
                 self._tell(order_id, "supplier_delay")
+        self.kpi.supplier_delay_finance_notice()
         if self.w.tracing:
             self.w.trace("late_supplier.finance", po_key, "finance told: payable moves later")
 

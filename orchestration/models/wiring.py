@@ -24,6 +24,7 @@ import numpy as np
 
 from orchestration.approvals.audit import AuditLog
 from orchestration.backoffice import Backoffice, Request
+from orchestration.integration.odoo_match import OdooThreeWayMatch
 from orchestration.integration.stack import IntegrationStack
 from orchestration.models.availability import AvailabilityFlow
 from orchestration.models.customers import CustomerFlow
@@ -99,6 +100,8 @@ class AutomatedModel:
         self.refunds = RefundFlow(self)
         self.customers = CustomerFlow(self)
         self.late = LateSupplierFlow(self)
+        # Odoo matches the bills of the POs it holds (receipts validated there, account.move)
+        self.bo.payables.erp = OdooThreeWayMatch(self.stack.erp, self.replenishment.sent_as)
         self.stack.install(
             {
                 "wf-po": self.replenishment.send_po,
@@ -345,7 +348,9 @@ class AutomatedModel:
             pickup = (
                 0.0 if review is None else self.bo.next_review(self.bo.desks[route.team], review)
             )
-            self.bo.exceptions.open(route.team, e, pickup_h=pickup, reason=route.rule)
+            self.bo.exceptions.open(
+                route.team, e, pickup_h=pickup, reason=route.rule, escalate=self.late.escalation
+            )
         else:
             self._settle(e)
 
@@ -378,6 +383,8 @@ class AutomatedModel:
             self.kpi.invoice_touchless()
             if route.as_billed and case.payable is not None:
                 self.kpi.invoice_overpaid_by(max(e.amount - case.payable, 0.0))
+            if route.as_billed:
+                self.bo.reconciliation.paid_unchecked(e, case.payable)
             pay()
             self.bo.exceptions.auto_resolved(e, route.reason)
             return

@@ -309,10 +309,15 @@ class Model:
         domain = list(domain or [])
         if active_test and "active" in self._fields and not _mentions(domain, "active"):
             domain = and_domains(domain, [("active", "=", True)])
-        predicate = compile_domain(domain)
         candidates = self._indexed_candidates(domain)
-        ids = self._table if candidates is None else sorted(candidates)
-        found = [r for r in self.browse(ids) if predicate(r._path_values)]
+        if candidates is not None and len(domain) == 1:
+            # one indexable ``=`` term: the index answers it exactly (a one2many read, a
+            # lookup by reference), so no record needs the predicate
+            found = list(self.browse(sorted(candidates)))
+        else:
+            predicate = compile_domain(domain)
+            ids = self._table if candidates is None else sorted(candidates)
+            found = [r for r in self.browse(ids) if predicate(r._path_values)]
         if order:
             found = self._sorted_by(found, order)
         elif self._order != "id":
