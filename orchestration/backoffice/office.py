@@ -24,6 +24,8 @@ Random pickup delays come from the stream ``orch.<model>.pickup``; desk handling
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from orchestration.approvals.audit import AuditLog
@@ -175,18 +177,28 @@ class Backoffice:
     # ------------------------------------------------------------------ records
     def book(self, e: Event) -> bool:
         """Update the records for a pure record-keeping event; False if ``e`` is not one."""
-        rec = self.rec
-        if isinstance(e, OrderPlaced):
-            rec.online_order(e.location, e.skus, e.qty)
-        elif isinstance(e, PosSalesPosted):
-            rec.pos_posted(e.location, e.skus, e.sold, e.returned)
-        elif isinstance(e, GoodsReceived):
-            rec.received(e.reference, e.location, e.skus, e.qty)
-            self.payables.received(e.reference, e.qty)
-        elif isinstance(e, TransferShipped):
-            rec.shipped_out(e.source, e.skus, e.qty)
-        elif isinstance(e, ReturnReceived):
-            np.add.at(rec.on_hand[e.location], e.skus, e.qty)
-        else:
+        booking = self.booking(type(e))
+        if booking is None:
             return False
+        booking(e)
         return True
+
+    def booking(self, cls: type) -> Callable[[Event], None] | None:
+        """How the records follow an event of class ``cls``; None if it is no record-keeping
+        event (decided once per class by a caller that dispatches on the class)."""
+        rec = self.rec
+        if issubclass(cls, OrderPlaced):
+            return lambda e: rec.online_order(e.location, e.skus, e.qty)
+        if issubclass(cls, PosSalesPosted):
+            return lambda e: rec.pos_posted(e.location, e.skus, e.sold, e.returned)
+        if issubclass(cls, GoodsReceived):
+            return self._received
+        if issubclass(cls, TransferShipped):
+            return lambda e: rec.shipped_out(e.source, e.skus, e.qty)
+        if issubclass(cls, ReturnReceived):
+            return lambda e: np.add.at(rec.on_hand[e.location], e.skus, e.qty)
+        return None
+
+    def _received(self, e: GoodsReceived) -> None:
+        self.rec.received(e.reference, e.location, e.skus, e.qty)
+        self.payables.received(e.reference, e.qty)

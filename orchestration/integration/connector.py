@@ -107,6 +107,8 @@ class InboundConnector:
             if self.reorder_on or self.crash_on
             else None
         )
+        #: each delivery is one attempt that reaches the receiver once, untraced (:meth:`happy`)
+        self.happy_path = self.fault_free and not world.tracing
         self.duplicates_delivered = 0
         self.duplicates_suppressed = 0
         self.attempts = 0
@@ -123,17 +125,31 @@ class InboundConnector:
         self.parked: dict[int, list[Event]] = {}
 
     # ------------------------------------------------------------------ the sender's side
+    def happy(self, event: Event) -> None:
+        """The delivery of ``event`` when :attr:`happy_path` holds: no fault of any kind can
+        hold, drop, crash or double a delivery in this run and nothing is traced, so each event
+        is delivered once, in one attempt, and reaches the receiver once. The same draws,
+        counts and effects as :meth:`deliver`'s attempt 1 without its checks; the idempotency
+        store is not consulted (no second delivery can exist for it to catch: its answer would
+        always be "first time")."""
+        d = self.draws
+        d.uniform()  # u_fail and u_dup: drawn on every path, so the stream stays the same
+        d.uniform()
+        latency_s = math.exp(self.lat_mu + self.lat_sigma * d.normal())
+        self.attempts += 1
+        self.w.kpi.integration_call(latency_s=latency_s, webhook=True)
+        self._own(event)
+        self.acknowledged.add(event.id)
+
     def deliver(self, event: Event, attempt: int = 1, *, held: bool = False) -> None:
         """One delivery attempt of ``event`` (the sender's side)."""
         w, d = self.w, self.draws
         u_fail, u_dup = d.uniform(), d.uniform()
         latency_s = math.exp(self.lat_mu + self.lat_sigma * d.normal())
-        if self.fault_free and not w.tracing:
-            # Nothing can hold, drop, crash or double this delivery (so it is attempt 1): the
-            # same draws, counts and effects as the general path below, without its checks.
+        if self.happy_path:
             self.attempts += 1
             w.kpi.integration_call(retries=attempt - 1, latency_s=latency_s, webhook=True)
-            self._receive(event)
+            self._own(event)
             self.acknowledged.add(event.id)
             return
         kpi, now, plan = w.kpi, w.env.now, self.plan
@@ -205,12 +221,15 @@ class InboundConnector:
 
     # ------------------------------------------------------------------ the receiver's side
     def _receive(self, event: Event) -> None:
-        w = self.w
         if self.dedupe is not None and not self.dedupe.first_time(str(event.id)):
             self.duplicates_suppressed += 1
-            if w.tracing:
-                w.trace("dedupe", event.correlation, f"event={event.id}")
+            if self.w.tracing:
+                self.w.trace("dedupe", event.correlation, f"event={event.id}")
             return
+        self._own(event)
+
+    def _own(self, event: Event) -> None:
+        """The ERP takes ownership of ``event``: handled now, or parked until its order is."""
         self.owned.add(event.id)
         if isinstance(event, OrderPlaced):
             self.handler(event)
@@ -219,8 +238,8 @@ class InboundConnector:
         if isinstance(event, ORDER_UPDATES) and event.order_id not in self.known_orders:
             self.parked.setdefault(event.order_id, []).append(event)
             self.parked_total += 1
-            if w.tracing:
-                w.trace("parked", event.correlation, f"event={event.id} order unknown")
+            if self.w.tracing:
+                self.w.trace("parked", event.correlation, f"event={event.id} order unknown")
             return
         self.handler(event)
 

@@ -117,17 +117,33 @@ class ManualModel:
             SupplierBankChangeRequested: self._bank_change,
             TicketOpened: self._ticket,
         }
+        self._handling: dict[type, Callable[[Event], None]] = {}
         self.env.process(self._nightly())
         self.env.process(self._channel_sync())
 
     def on_event(self, event: Event) -> None:
-        self.bo.observe(event)
-        self.bo.book(event)
-        handler = self._handlers.get(type(event))
-        if handler is not None:
+        handling = self._handling.get(type(event))
+        if handling is None:
+            handling = self._handling[type(event)] = self._handling_of(type(event))
+        handling(event)
+
+    def _handling_of(self, cls: type) -> Callable[[Event], None]:
+        """Decided once per class: (trace its links,) book the records, then run its handler
+        or acknowledge it (records updated, or informational for this model)."""
+        book = self.bo.booking(cls)
+        handler = self._handlers.get(cls, self.w.ack)
+        observe = self.bo.observe if self.w.tracing else None
+        if book is None and observe is None:
+            return handler
+
+        def handling(event: Event) -> None:
+            if observe is not None:
+                observe(event)
+            if book is not None:
+                book(event)
             handler(event)
-        else:
-            self.w.ack(event)  # records updated, or informational for this model
+
+        return handling
 
     def snapshot(self) -> dict[str, float]:
         return self.bo.snapshot()

@@ -128,6 +128,9 @@ class AutomatedModel:
             SupplierConfirmationLate: self._late_supplier,
             SupplierConfirmed: self._supplier_confirmed,
         }
+        #: per event class: what on_event and the ERP do with it (decided on first sight)
+        self._routes: dict[type, Callable[[Event], None]] = {}
+        self._handling: dict[type, Callable[[Event], None]] = {}
         env, t = self.env, self.table
         env.process(self.replenishment.daily())
         if t.availability.pushes:
@@ -140,11 +143,31 @@ class AutomatedModel:
             env.process(self.availability.nightly_repair(t.availability.nightly_repair_hour))
 
     def on_event(self, event: Event) -> None:
-        self.bo.observe(event)
-        if isinstance(event, INBOUND):
-            self.stack.connector.deliver(event)
+        route = self._routes.get(type(event))
+        if route is None:
+            route = self._routes[type(event)] = self._route(type(event))
+        route(event)
+
+    def _route(self, cls: type) -> Callable[[Event], None]:
+        """What ``on_event`` does with an event of class ``cls``, decided once per class: an
+        inbound webhook goes through the connector (its happy path when no delivery fault can
+        touch it and nothing is traced), the rest reaches the ERP directly."""
+        connector = self.stack.connector
+        if not issubclass(cls, INBOUND):
+            route = self._handle
+        elif connector.happy_path:
+            route = connector.happy
         else:
-            self._handle(event)
+            route = connector.deliver
+        if not self.w.tracing:  # observe() only traces links
+            return route
+        observe = self.bo.observe
+
+        def traced(event: Event) -> None:
+            observe(event)
+            route(event)
+
+        return traced
 
     def snapshot(self) -> dict[str, float]:
         snap = self.bo.snapshot()
@@ -159,12 +182,29 @@ class AutomatedModel:
     # ------------------------------------------------------------------ dispatch
     def _handle(self, event: Event) -> None:
         """An event reached the ERP (possibly for the second time, if not de-duplicated)."""
-        self.bo.book(event)
-        handler = self._handlers.get(type(event))
-        if handler is not None:
+        handling = self._handling.get(type(event))
+        if handling is None:
+            handling = self._handling[type(event)] = self._handling_of(type(event))
+        handling(event)
+
+    def _handling_of(self, cls: type) -> Callable[[Event], None]:
+        """How the ERP handles an event of class ``cls``, decided once per class: the records
+        are booked (:meth:`Backoffice.booking`), then its handler runs, or the event is settled.
+        An event without a handler that cannot arrive twice — internal, or inbound on the
+        connector's happy path — is acknowledged without asking whether it is still pending."""
+        book = self.bo.booking(cls)
+        handler = self._handlers.get(cls)
+        if handler is None:
+            once = not issubclass(cls, INBOUND) or self.stack.connector.happy_path
+            handler = self.w.ack if once else self._settle
+        if book is None:
+            return handler
+
+        def booked(event: Event) -> None:
+            book(event)
             handler(event)
-        else:
-            self._settle(event)
+
+        return booked
 
     def _settle(self, event: Event) -> None:
         """Settle once, even when a duplicate delivery ran the handler again."""

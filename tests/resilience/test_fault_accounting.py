@@ -92,15 +92,17 @@ def test_without_idempotency_crashes_after_the_effect_double_refunds_and_pos():
 
 
 def test_an_acknowledged_event_the_erp_never_owned_is_counted_lost(monkeypatch):
-    """A receiver that answers 2xx but drops every 7th event on the floor is caught."""
-    real = InboundConnector._receive
+    """A receiver that answers 2xx but drops every 7th event on the floor is caught (the
+    fault-free run takes the connector's happy path, which skips the idempotency check and
+    goes straight to taking ownership: that is where the receiver drops it)."""
+    real = InboundConnector._own
 
     def lossy(self, event):
         if event.id % 7 == 0:
-            return  # acknowledged by deliver(), never handled nor parked
+            return  # acknowledged by the sender's side, never handled nor parked
         real(self, event)
 
-    monkeypatch.setattr(InboundConnector, "_receive", lossy)
+    monkeypatch.setattr(InboundConnector, "_own", lossy)
     s = load_scenario("tiny", ["orchestration.model=event_driven", "horizon_days=3"])
     model = build("event_driven", s)
     w = World(s)
