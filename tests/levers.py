@@ -11,9 +11,6 @@ register ``tests/test_levers.py`` enforces:
   with its direction (``up``, ``down``, or ``moves`` where the sign depends on the draw);
 - ``INERT``: the short, reviewed list of fields that by nature change no KPI (names, labels,
   descriptions, the seed, the service-level bounds ``retail-twin check`` reads), each with why;
-- ``DEAD``: levers whose case is declared and does NOT hold today (the issue's known dead
-  levers); they run as strict expected failures, so fixing one turns the suite red until it is
-  moved to ``CASES``;
 - ``REJECTED``: fields the schema describes but the twin rejects at load whatever their value
   (with the override that must be reported, naming the field).
 
@@ -2220,9 +2217,6 @@ INERT: dict[str, str] = {
     "slo.bounds[].relative.ratio_min": "read by `retail-twin check`, not by a run",
 }
 
-#: every known dead lever of issue 18 was fixed by a18 (the approval matrix as data): none left
-DEAD: list[Lever] = []
-
 #: fields the schema describes but the twin rejects at load whatever their value, each with the
 #: override (on ``tiny`` under ``model``) that must be reported with the field's path, and why
 REJECTED: dict[str, tuple[str, str, str]] = {
@@ -2259,14 +2253,12 @@ def table() -> str:
             what = " ".join(f"`{_shown(o)}`" for o in c.overrides) + f": {c.why}"
         arrow = {"up": "up", "down": "down", "moves": "moves (sign depends on the draw)"}
         rows[c.path] = f"| {what} | `{c.kpi}` | {arrow[c.direction]} | {c.model}, {c.days} d |"
-    for c in DEAD:
-        rows[c.path] = f"| known dead lever (strict xfail): {c.why} | `{c.kpi}` | none yet | |"
     for path, why in INERT.items():
         rows[path] = f"| inert by nature: {why} | | | |"
     for path, (_, _, why) in REJECTED.items():
         rows[path] = f"| rejected at load: {why} | | | |"
     head = [
-        f"{len(rows)} leaves: {len(CASES)} sensitivity cases, {len(DEAD)} known dead, "
+        f"{len(rows)} leaves: {len(CASES)} sensitivity cases, "
         f"{len(INERT)} inert, {len(REJECTED)} rejected at load.",
         "",
         "| field | what the case changes | KPI the test shows moving | direction | model, days |",

@@ -74,21 +74,10 @@ def test_a_lever_moves_its_kpi(case):
     _check(case)
 
 
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c.why)) for c in levers.DEAD],
-    ids=lambda c: c.id,
-)
-def test_a_known_dead_lever_still_moves_nothing(case):
-    """Strict xfail: a known dead lever that starts working fails here until it moves to CASES."""
-    _check(case)
-
-
 def test_every_schema_leaf_is_registered_exactly_once():
     leaves = levers.schema_leaves()
     lists = {
         "CASES": [c.path for c in levers.CASES],
-        "DEAD": [c.path for c in levers.DEAD],
         "INERT": list(levers.INERT),
         "REJECTED": list(levers.REJECTED),
     }

@@ -25,6 +25,10 @@ As the article describes it — and as most mid-size retailers still run, even w
   variances need inventory control's approval (dual with finance when high).
 
 Nothing here is instantaneous or perfectly informed: decisions use the ERP records, which drift.
+
+Why over 450 lines: the manual model is its own batch wiring (it shares no flow with the
+automated models, by design: its channels are e-mail, spreadsheets and nightly files), so its
+handlers and its per-class dispatch table (issue 17) live together here.
 """
 
 from __future__ import annotations
