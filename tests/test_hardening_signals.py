@@ -60,7 +60,10 @@ def test_case8_ctrl_c_keeps_the_earlier_run_and_leaves_no_partial_file(tmp_path)
     )
     assert first.returncode == 0, first.stderr.decode()
     before = tree_hash(out)
-    proc = start(["run", "tiny", *LONG, "--workers", "1", "--out", str(out), "--force"], tmp_path)
+    # 20 one-year replications in turn: after issue 17's speed-ups one takes about a second, so
+    # the interrupt lands inside the run however fast the machine (one alone had ended by then)
+    many = ["--replications", "20", "--workers", "1"]
+    proc = start(["run", "tiny", *LONG, *many, "--out", str(out), "--force"], tmp_path)
     try:
         wait_for(lambda: list(tmp_path.glob(".out.partial-*/rep_000")), "the staged run")
         time.sleep(0.5)  # well inside the simulation
