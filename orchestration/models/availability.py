@@ -21,6 +21,7 @@ from sim.world import CommandResult
 
 if TYPE_CHECKING:
     from orchestration.models.wiring import AutomatedModel
+    from orchestration.policies.availability import NightlyFile
 
 ONLINE = ("ecommerce", "marketplace")
 
@@ -76,30 +77,8 @@ class AvailabilityFlow(Flow):
         return skus
 
     def nightly_file(self):
-        """Scheduled job (a rollout's manual area): the ERP's full availability file on both
-        channels at the policy's hour, straight from the ERP; a failed file is not retried."""
-        env, pol = self.env, self.policy
-        skus = np.arange(self.w.net.n_skus)
-        t = pol.sync_hour
-        while t < self.w.horizon_h:
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
-            avail = self.rec.available(self.w.net.fc)
-            for ch in ONLINE:
-                safety = getattr(self.s.channels, ch).safety_stock_units
-                res = self.bo.submit(
-                    UpdateChannelAvailability(
-                        key=self.bo.key(f"SYNC-{ch}"),
-                        need=f"sync:{ch}",
-                        channel=ch,
-                        skus=skus,
-                        qty=pol.published(avail, safety),
-                    )
-                )
-                failed = res in (CommandResult.FAILED, CommandResult.RATE_LIMITED)
-                self.kpi.integration_call(dead_lettered=failed)
-            t += pol.interval_h
+        """Scheduled job (a rollout's manual area): the manual model's nightly file."""
+        yield from nightly_file(self, self.policy)
 
     def nightly_repair(self, hour: float):
         """Scheduled action: a full availability file every night catches lost pushes."""
@@ -110,3 +89,33 @@ class AvailabilityFlow(Flow):
             yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
             self.dirty[:] = True
             t += HOURS_PER_DAY
+
+
+def nightly_file(owner, policy: NightlyFile):
+    """The ERP's full availability file on both online channels at ``policy.sync_hour`` and
+    every ``policy.interval_h`` after, straight from the ERP's records (no middleware); a failed
+    file is not retried: the feed stays stale until the next one. ``owner`` is the model or flow
+    running it (its ``env``, world ``w``, scenario ``s``, records ``rec``, back office ``bo``
+    and KPI collector ``kpi``): the ``manual`` model and a rollout's manual availability area."""
+    env, w = owner.env, owner.w
+    skus = np.arange(w.net.n_skus)
+    t = policy.sync_hour
+    while t < w.horizon_h:
+        if t > env.now:
+            yield env.timeout(t - env.now)
+        yield from w.faults.start_late("channel_sync", env)  # fault library: cron lag
+        avail = owner.rec.available(w.net.fc)
+        for ch in ONLINE:
+            safety = getattr(owner.s.channels, ch).safety_stock_units
+            res = owner.bo.submit(
+                UpdateChannelAvailability(
+                    key=owner.bo.key(f"SYNC-{ch}"),
+                    need=f"sync:{ch}",
+                    channel=ch,
+                    skus=skus,
+                    qty=policy.published(avail, safety),
+                )
+            )
+            failed = res in (CommandResult.FAILED, CommandResult.RATE_LIMITED)
+            owner.kpi.integration_call(dead_lettered=failed)
+        t += policy.interval_h

@@ -44,7 +44,9 @@ from orchestration.backoffice.replenishment import (
     store_transfers,
     supplier_requisitions,
 )
+from orchestration.models.availability import nightly_file
 from orchestration.models.registry import register
+from orchestration.policies.availability import NightlyFile
 from orchestration.policies.discount import DiscountCase, StoreManagerLimit
 from orchestration.policies.purchase import EmailPurchase, PurchaseCase
 from orchestration.policies.refund import InspectOnReceipt, RefundCase
@@ -71,11 +73,7 @@ from sim.events import (
     SupplierConfirmationLate,
     TicketOpened,
     TransferStock,
-    UpdateChannelAvailability,
 )
-from sim.world import CommandResult
-
-ONLINE = ("ecommerce", "marketplace")
 
 
 class ManualModel:
@@ -123,7 +121,8 @@ class ManualModel:
         }
         self._handling: dict[type, Callable[[Event], None]] = {}
         self.env.process(self._nightly())
-        self.env.process(self._channel_sync())
+        sync = NightlyFile(self.p.channel_sync_hour, self.p.channel_sync_interval_h)
+        self.env.process(nightly_file(self, sync))
 
     def on_event(self, event: Event) -> None:
         handling = self._handling.get(type(event))
@@ -242,31 +241,6 @@ class ManualModel:
         """The email pickup of a request whose first step goes to ``steps[0]``."""
         by_pool = self.p.email_pickup_by_pool
         return by_pool.get(steps[0], self.p.email_pickup_h) if steps else self.p.email_pickup_h
-
-    def _channel_sync(self):
-        env, p = self.env, self.p
-        t = p.channel_sync_hour
-        while t < self.w.horizon_h:
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            yield from self.w.faults.start_late("channel_sync", env)  # fault library: cron lag
-            avail = self.rec.available(self.w.net.fc)
-            skus = np.arange(len(avail))
-            for ch in ONLINE:
-                safety = getattr(self.s.channels, ch).safety_stock_units
-                res = self.bo.submit(
-                    UpdateChannelAvailability(
-                        key=self.bo.key(f"SYNC-{ch}"),
-                        need=f"sync:{ch}",
-                        channel=ch,
-                        skus=skus,
-                        qty=np.maximum(avail - safety, 0),
-                    )
-                )
-                # a failed nightly file is not retried: the feed stays stale until tomorrow
-                failed = res in (CommandResult.FAILED, CommandResult.RATE_LIMITED)
-                self.kpi.integration_call(dead_lettered=failed)
-            t += p.channel_sync_interval_h
 
     # ------------------------------------------------------------------ event handlers
     def _return_initiated(self, e: ReturnInitiated) -> None:
