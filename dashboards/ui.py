@@ -8,9 +8,9 @@ scenario resets the levers to that scenario's own values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +19,8 @@ from dashboards import kpis as K
 from dashboards import levers as lv
 from dashboards import resultsroot, service
 from scenarios.loader import ScenarioError
+
+T = TypeVar("T")
 
 TEXT_DIR = Path(__file__).parent / "text"
 RESULTS_KEY = "results_dir"
@@ -99,6 +101,21 @@ def results_error(exc: OSError) -> None:
         f"({exc.strerror or exc}): choose another one in the sidebar.",
         icon=":material/folder_off:",
     )
+
+
+def run_with_progress(label: str, call: Callable[..., T], *args: Any) -> T | None:
+    """``call(*args, on_progress=bar)`` under a progress bar labelled ``label``; an invalid
+    scenario or an unusable results directory is shown on the page and gives ``None``."""
+    bar = ProgressBar(label)
+    try:
+        return call(*args, on_progress=bar)
+    except ScenarioError as exc:
+        scenario_error(exc)
+    except OSError as exc:
+        results_error(exc)
+    finally:
+        bar.done()
+    return None
 
 
 def submitted(page: str, request: dict[str, Any], button: bool) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import streamlit as st
 
 from dashboards import figures, kpis, service, ui
 from dashboards import levers as lv
-from scenarios.loader import ScenarioError
 
 PAGE = "comparison"
 
@@ -49,24 +48,15 @@ request = {
 }
 req = ui.submitted(PAGE, request, run_clicked)
 
-bar = ui.ProgressBar(f"Comparing models on {req['scenario']} ·")
-try:
-    comp = service.compare(
-        req["scenario"],
-        req["overrides"],
-        req["models"],
-        req["replications"],
-        ui.results_dir(),
-        on_progress=bar,
-    )
-except ScenarioError as exc:
-    comp = None
-    ui.scenario_error(exc)
-except OSError as exc:
-    comp = None
-    ui.results_error(exc)
-finally:
-    bar.done()
+comp = ui.run_with_progress(
+    f"Comparing models on {req['scenario']} ·",
+    service.compare,
+    req["scenario"],
+    req["overrides"],
+    req["models"],
+    req["replications"],
+    ui.results_dir(),
+)
 
 if comp is not None:
     st.subheader(f"{len(comp.models)} models on {ui.scenario_label(comp.scenario)}")

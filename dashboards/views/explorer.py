@@ -6,7 +6,6 @@ import streamlit as st
 
 from dashboards import figures, kpis, service, ui
 from dashboards import levers as lv
-from scenarios.loader import ScenarioError
 
 PAGE = "explorer"
 
@@ -30,24 +29,15 @@ request = {
 }
 req = ui.submitted(PAGE, request, run_clicked)
 
-bar = ui.ProgressBar(f"Simulating {req['scenario']} ·")
-try:
-    result = service.explore(
-        req["scenario"],
-        req["overrides"],
-        req["model"],
-        req["replications"],
-        ui.results_dir(),
-        on_progress=bar,
-    )
-except ScenarioError as exc:
-    result = None
-    ui.scenario_error(exc)
-except OSError as exc:
-    result = None
-    ui.results_error(exc)
-finally:
-    bar.done()
+result = ui.run_with_progress(
+    f"Simulating {req['scenario']} ·",
+    service.explore,
+    req["scenario"],
+    req["overrides"],
+    req["model"],
+    req["replications"],
+    ui.results_dir(),
+)
 
 if result is not None:
     run = result.run

@@ -6,7 +6,6 @@ import streamlit as st
 
 from dashboards import figures, kpis, recovery, service, ui
 from dashboards import levers as lv
-from scenarios.loader import ScenarioError
 
 PAGE = "resilience"
 
@@ -40,25 +39,16 @@ request = {
 }
 req = ui.submitted(PAGE, request, run_clicked)
 
-bar = ui.ProgressBar(f"Simulating {req['scenario']} with and without the fault ·")
-try:
-    res = service.resilience(
-        req["scenario"],
-        req["overrides"],
-        req["model"],
-        req["fault"],
-        req["replications"],
-        ui.results_dir(),
-        on_progress=bar,
-    )
-except ScenarioError as exc:
-    res = None
-    ui.scenario_error(exc)
-except OSError as exc:
-    res = None
-    ui.results_error(exc)
-finally:
-    bar.done()
+res = ui.run_with_progress(
+    f"Simulating {req['scenario']} with and without the fault ·",
+    service.resilience,
+    req["scenario"],
+    req["overrides"],
+    req["model"],
+    req["fault"],
+    req["replications"],
+    ui.results_dir(),
+)
 
 if res is not None:
     f, rec = res.fault, res.recovery
