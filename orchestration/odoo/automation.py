@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from orchestration.odoo.actions import ServerAction
 from orchestration.odoo.clock import add_months
-from orchestration.odoo.domain import and_domains, compile_domain
+from orchestration.odoo.domain import Predicate, and_domains, compile_domain
 from orchestration.odoo.errors import OdooError, ValidationError
 
 if TYPE_CHECKING:
@@ -103,6 +103,10 @@ EPOCH = datetime(1970, 1, 1)
 RecordGetter = Callable[["Env", dict[str, Any]], "Model"]
 
 
+def _always(_get: Any) -> bool:
+    return True
+
+
 @dataclass(eq=False)
 class AutomationRule:
     """One ``base.automation`` rule. ``trg_value`` is the selection value / stage id / tag id."""
@@ -129,6 +133,8 @@ class AutomationRule:
     post_domain: list[Any] = field(default_factory=list, repr=False)
     watched_fields: tuple[str, ...] = field(default=(), repr=False)
     date_field: str = field(default="", repr=False)
+    pre_predicate: Predicate = field(default=_always, repr=False)
+    post_predicate: Predicate = field(default=_always, repr=False)
 
     @property
     def delay(self) -> int:
@@ -153,10 +159,13 @@ class AutomationEngine:
 
     def __init__(self, env: Env) -> None:
         self.env = env
-        self.rules: list[AutomationRule] = []
+        self._rules = _RuleList()
         self._action_done: dict[int, set[int]] | None = None
         self._ids = 0
         self._action_ids = 0
+        #: model -> its rules in ``rules`` order, as of ``rules`` version ``_by_model_version``
+        self._by_model: dict[str, list[AutomationRule]] = {}
+        self._by_model_version = -1
         #: ``on_fire(rule, record)`` hears every rule run on a record (the twin traces it)
         self.on_fire: Callable[[AutomationRule, Model], None] | None = None
 
@@ -175,6 +184,16 @@ class AutomationEngine:
         self.rules.append(rule)
         self._update_cron()
         return rule
+
+    @property
+    def rules(self) -> list[AutomationRule]:
+        """The installed rules, in order (a list; changing it re-indexes the rules)."""
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: list[AutomationRule]) -> None:
+        self._rules = _RuleList(rules)
+        self._by_model_version = -1
 
     def remove_rule(self, rule: AutomationRule) -> None:
         self.rules.remove(rule)
@@ -222,8 +241,9 @@ class AutomationEngine:
             pre_part, post_part = _is_set_domains(rule.trigger, fname, rule.trg_value)
             pre, post, watched = and_domains(pre_part, pre), and_domains(post_part, post), (fname,)
         rule.pre_domain, rule.post_domain, rule.watched_fields = pre, post, tuple(watched)
-        compile_domain(pre)
-        compile_domain(post)
+        # compiled once here, evaluated on every create/write the rule watches
+        rule.pre_predicate = compile_domain(pre)
+        rule.post_predicate = compile_domain(post)
         if rule.trigger in TIME_TRIGGERS:
             rule.date_field = {
                 "on_time_created": "create_date",
@@ -238,7 +258,13 @@ class AutomationEngine:
                 raise ValidationError(f"Unknown delay unit {rule.trg_date_range_type!r}")
 
     def _rules_for(self, model: str, triggers: tuple[str, ...]) -> list[AutomationRule]:
-        return [r for r in self.rules if r.active and r.model == model and r.trigger in triggers]
+        rules = self._rules
+        if self._by_model_version != rules.version:
+            self._by_model = {}
+            for rule in rules:
+                self._by_model.setdefault(rule.model, []).append(rule)
+            self._by_model_version = rules.version
+        return [r for r in self._by_model.get(model, ()) if r.active and r.trigger in triggers]
 
     # ------------------------------------------------------------------ call chain & process
     @contextmanager
@@ -277,23 +303,29 @@ class AutomationEngine:
             return
         with self.chain():
             for rule in rules:
-                self._process(rule, records.exists().filtered_domain(rule.post_domain))
+                self._process(rule, records.exists()._filtered_predicate(rule.post_predicate))
 
     def around_write(
         self, records: Model, vals: dict[str, Any], do_write: Callable[[dict[str, Any]], None]
     ) -> None:
-        rules = self._rules_for(records._name, WRITE_TRIGGERS)
+        # a rule with trigger fields fires only if one of them really changed: a write of none
+        # of them cannot fire it, so it costs nothing (Odoo's ``trigger_field_ids``)
+        rules = [
+            r
+            for r in self._rules_for(records._name, WRITE_TRIGGERS)
+            if not r.watched_fields or any(name in vals for name in r.watched_fields)
+        ]
         if not rules:
             do_write(vals)
             return
         with self.chain():
-            pre = {r.id: records.filtered_domain(r.pre_domain) for r in rules}
+            pre = {r.id: records._filtered_predicate(r.pre_predicate) for r in rules}
             old_values = {
                 rec.id: {n: rec._raw(n) for n in vals if n in rec._fields} for rec in records
             }
             do_write(vals)
             for rule in rules:
-                post = pre[rule.id].exists().filtered_domain(rule.post_domain)
+                post = pre[rule.id].exists()._filtered_predicate(rule.post_predicate)
                 post = post.filtered(lambda rec, r=rule: r.trigger_fields_changed(rec, old_values))
                 self._process(rule, post)
 
@@ -301,13 +333,13 @@ class AutomationEngine:
         rules = self._rules_for(records._name, ("on_unlink",))
         with self.chain():
             for rule in rules:
-                self._process(rule, records.filtered_domain(rule.post_domain))
+                self._process(rule, records._filtered_predicate(rule.post_predicate))
 
     def on_message(self, records: Model, trigger: str) -> None:
         """``message_post`` patch: only ``filter_pre_domain`` applies."""
         with self.chain():
             for rule in self._rules_for(records._name, (trigger,)):
-                self._process(rule, records.filtered_domain(rule.pre_domain))
+                self._process(rule, records._filtered_predicate(rule.pre_predicate))
 
     # ------------------------------------------------------------------ time rules
     def _time_rules(self) -> list[AutomationRule]:
@@ -406,6 +438,34 @@ class AutomationEngine:
 
     def _rules_for_any(self, trigger: str) -> list[AutomationRule]:
         return [r for r in self.rules if r.active and r.trigger == trigger]
+
+
+class _RuleList(list):
+    """The engine's rule list: counts its changes so the per-model index knows it is stale."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+
+def _mutator(name: str) -> Callable[..., Any]:
+    method = getattr(list, name)
+
+    def changed(self: _RuleList, *args: Any) -> Any:
+        result = method(self, *args)
+        self._changed()
+        return result
+
+    changed.__name__ = name
+    return changed
+
+
+for _name in (
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+    "__setitem__", "__delitem__", "__iadd__", "__imul__",
+):  # fmt: skip
+    setattr(_RuleList, _name, _mutator(_name))
 
 
 def _is_set_domains(trigger: str, fname: str, value: Any) -> tuple[list[Any], list[Any]]:

@@ -70,6 +70,8 @@ class Field:
         self.required = required
         self.readonly = readonly
         self.name = ""
+        #: a stored scalar (not relational, not computed): read straight from the row
+        self.plain = compute is None and type not in RELATIONAL
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -77,6 +79,14 @@ class Field:
     def __get__(self, record: Model | None, owner: type) -> Any:
         if record is None:
             return self
+        if self.plain:
+            # column read without building a recordset (Odoo's cache hit); a missing row or a
+            # non-singleton takes the general path, which raises as Odoo does
+            ids = record._ids
+            if len(ids) == 1:
+                row = record.env._tables[record._name].get(ids[0])
+                if row is not None:
+                    return row[self.name]
         return record._get_value(self.name)
 
     def __set__(self, record: Model, value: Any) -> None:

@@ -77,8 +77,9 @@ class Model:
         return bool(self._ids)
 
     def __iter__(self) -> Iterator[Model]:
+        new = self._new
         for rid in self._ids:
-            yield self.browse([rid])
+            yield new((rid,))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Model) and other._name == self._name and other._ids == self._ids
@@ -100,8 +101,15 @@ class Model:
 
     def browse(self, ids: int | Iterable[int] = ()) -> Model:
         if isinstance(ids, int):
-            ids = [ids]
-        return type(self)(self.env, ids)
+            return self._new((ids,))
+        return self._new(tuple(ids))
+
+    def _new(self, ids: tuple[int, ...]) -> Model:
+        """A recordset of this model over ``ids`` (already a tuple): no argument checks."""
+        records = object.__new__(type(self))
+        records.env = self.env
+        records._ids = ids
+        return records
 
     def exists(self) -> Model:
         table = self._table
@@ -119,8 +127,12 @@ class Model:
         return self.browse(r.id for r in self if func(r))
 
     def filtered_domain(self, domain: Sequence[Any] | None) -> Model:
-        predicate = compile_domain(domain)
-        return self.browse(r.id for r in self if predicate(r._path_values))
+        return self._filtered_predicate(compile_domain(domain))
+
+    def _filtered_predicate(self, predicate: Callable[[Callable[[str], list[Any]]], bool]) -> Model:
+        """``filtered_domain`` with the domain already compiled (automation rules compile theirs
+        once, when the rule is added)."""
+        return self._new(tuple(r._ids[0] for r in self if predicate(r._path_values)))
 
     def mapped(self, name: str) -> Any:
         field = self._fields[name]
@@ -168,14 +180,26 @@ class Model:
         if field.compute:
             return getattr(self, field.compute)()
         if field.type == "one2many":
-            comodel = self.env[field.comodel]  # type: ignore[index]
-            return comodel.search([(field.inverse, "=", self.id)], active_test=False)
+            return self._one2many(field)
         raw = self._row()[name]
         if field.type == "many2one":
-            return self.env[field.comodel].browse([raw] if raw else [])  # type: ignore[index]
+            return self.env[field.comodel]._new((raw,) if raw else ())  # type: ignore[index]
         if field.type == "many2many":
-            return self.env[field.comodel].browse(raw)  # type: ignore[index]
+            return self.env[field.comodel]._new(tuple(raw))  # type: ignore[index]
         return raw
+
+    def _one2many(self, field: Field) -> Model:
+        """The records whose inverse many2one is this record, in the comodel's order: exactly
+        ``comodel.search([(inverse, '=', id)], active_test=False)``, read from the equality
+        index without going through the domain machinery."""
+        comodel = self.env[field.comodel]  # type: ignore[index]
+        index = self.env.equality_index(comodel._name, field.inverse)  # type: ignore[arg-type]
+        ids = sorted(index.get(self._ids[0], ()))
+        if comodel._order != "id" and len(ids) > 1:
+            found = list(comodel._new(tuple(ids)))
+            found.sort(key=comodel._order_key())
+            ids = [r._ids[0] for r in found]
+        return comodel._new(tuple(ids))
 
     def _raw(self, name: str) -> Any:
         """The value as stored: many2one -> id or False, x2many -> list of ids."""
@@ -191,6 +215,11 @@ class Model:
 
     def _path_values(self, path: str) -> list[Any]:
         """Raw values reached by a dotted path from this record (domain evaluation)."""
+        field = self._fields.get(path)
+        if field is not None and field.stored and len(self._ids) == 1:
+            # a column of this record: the raw value from the row (many2many: its ids)
+            raw = self._row()[path]
+            return list(raw) if field.type == "many2many" else [raw]
         names = path.split(".")
         records: Model = self
         for name in names[:-1]:
@@ -363,16 +392,24 @@ class Model:
     def create(self, vals_list: dict[str, Any] | list[dict[str, Any]]) -> Model:
         if isinstance(vals_list, dict):
             vals_list = [vals_list]
-        with self.env.transaction():
-            records = self._create([dict(v) for v in vals_list])
-            records._check_constraints()
-            self.env.automation.after_create(records)
+        if self.env._txn is None:
+            with self.env.transaction():
+                return self._create_checked(vals_list)
+        return self._create_checked(vals_list)  # inside a transaction already: join it
+
+    def _create_checked(self, vals_list: list[dict[str, Any]]) -> Model:
+        records = self._create([dict(v) for v in vals_list])
+        records._check_constraints()
+        self.env.automation.after_create(records)
         return records
 
     def write(self, vals: dict[str, Any]) -> bool:
         if not self:
             return True
-        with self.env.transaction():
+        if self.env._txn is None:
+            with self.env.transaction():
+                self.env.automation.around_write(self, dict(vals), self._write_and_check)
+        else:  # inside a transaction already: join it
             self.env.automation.around_write(self, dict(vals), self._write_and_check)
         return True
 
@@ -462,11 +499,19 @@ class Model:
     def _apply_o2m(self, name: str, commands: Any) -> None:
         field = self._fields[name]
         comodel = self.env[field.comodel]  # type: ignore[index]
+        rid = self._ids[0]
+        batch: list[dict[str, Any]] = []
         for command in commands or []:
             code = command[0]
             if code == 0:
-                comodel.create({**command[2], field.inverse: self.id})
-            elif code == 1:
+                # consecutive creates go in one batch (``@api.model_create_multi``), as Odoo's
+                # one2many field creates its new lines
+                batch.append({**command[2], field.inverse: rid})
+                continue
+            if batch:
+                comodel.create(batch)
+                batch = []
+            if code == 1:
                 comodel.browse(command[1]).write(command[2])
             elif code == 2:
                 comodel.browse(command[1]).unlink()
@@ -474,6 +519,8 @@ class Model:
                 comodel.browse(command[1]).write({field.inverse: self.id})
             else:
                 raise ValueError(f"Unsupported one2many command {command!r} on {name}")
+        if batch:
+            comodel.create(batch)
 
 
 def _m2m_commands(value: Any, current: Sequence[int]) -> tuple[int, ...]:
