@@ -79,14 +79,21 @@ class Field:
     def __get__(self, record: Model | None, owner: type) -> Any:
         if record is None:
             return self
-        if self.plain:
-            # column read without building a recordset (Odoo's cache hit); a missing row or a
-            # non-singleton takes the general path, which raises as Odoo does
-            ids = record._ids
-            if len(ids) == 1:
-                row = record.env._tables[record._name].get(ids[0])
-                if row is not None:
-                    return row[self.name]
+        ids = record._ids
+        if len(ids) == 1 and (self.plain or self.type == "many2one"):
+            # a column read (Odoo's cache hit): the stored value, or for a many2one the related
+            # record built directly; a missing row or a non-singleton takes the general path,
+            # which raises as Odoo does
+            env = record.env
+            row = env._tables[record._name].get(ids[0])
+            if row is not None:
+                value = row[self.name]
+                if self.plain:
+                    return value
+                related = object.__new__(env.registry[self.comodel])
+                related.env = env
+                related._ids = (value,) if value else ()
+                return related
         return record._get_value(self.name)
 
     def __set__(self, record: Model, value: Any) -> None:
@@ -116,14 +123,13 @@ class Field:
 
     def convert_to_raw(self, value: Any, model_name: str) -> Any:
         """Validate and normalise a written value (recordsets become ids)."""
-        where = f"{model_name}.{self.name}"
         if self.type == "many2one":
             if _is_recordset(value):
                 return value.id if value else False
             if value is False or value is None:
                 return False
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"Wrong value for {where}: {value!r}")
+                raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
             return value
         if self.type == "many2many":
             if _is_recordset(value):
@@ -133,26 +139,26 @@ class Field:
             return self.empty()
         if self.type == "selection":
             if value is not False and value not in self.selection_values:
-                raise ValueError(f"Wrong value for {where}: {value!r}")
+                raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
             return value
         if self.type in ("float", "monetary"):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(f"Wrong value for {where}: {value!r}")
+                raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
             return float(value)
         if self.type == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"Wrong value for {where}: {value!r}")
+                raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
             return value
         if self.type == "boolean":
             return bool(value)
         if self.type == "datetime" and value is not False and not isinstance(value, datetime):
-            raise ValueError(f"Wrong value for {where}: {value!r}")
+            raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
         if (
             self.type == "date"
             and value is not False
             and (not isinstance(value, date) or isinstance(value, datetime))
         ):
-            raise ValueError(f"Wrong value for {where}: {value!r}")
+            raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
         return value
 
 

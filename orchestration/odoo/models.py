@@ -47,6 +47,9 @@ class Model:
     _fields: ClassVar[dict[str, Field]] = {}
     #: fields recognise a recordset by this marker (they cannot import this module)
     _is_recordset: ClassVar[bool] = True
+    _default_plan: ClassVar[list[tuple[str, Any, bool, Any]]] = []
+    _required: ClassVar[list[str]] = []
+    _writable: ClassVar[frozenset[str]] = frozenset()
 
     id = Field("integer", readonly=True)
     create_date = Field("datetime", readonly=True)
@@ -60,6 +63,19 @@ class Model:
                 if isinstance(attr, Field):
                     fields[name] = attr
         cls._fields = fields
+        # decided once per model: a new row's defaults (value, or a callable of the env) in field
+        # order, and the required fields to check
+        cls._default_plan = [
+            (name, field.default, callable(field.default), field.empty())
+            for name, field in fields.items()
+            if field.stored and name != "id"
+        ]
+        cls._required = [name for name, field in fields.items() if field.required]
+        cls._writable = frozenset(
+            name
+            for name, field in fields.items()
+            if not field.compute and name not in ("id", "create_date", "write_date")
+        )
 
     def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
         self.env = env
@@ -193,8 +209,7 @@ class Model:
         ``comodel.search([(inverse, '=', id)], active_test=False)``, read from the equality
         index without going through the domain machinery."""
         comodel = self.env[field.comodel]  # type: ignore[index]
-        index = self.env.equality_index(comodel._name, field.inverse)  # type: ignore[arg-type]
-        ids = sorted(index.get(self._ids[0], ()))
+        ids = comodel._ids_where(field.inverse, self._ids[0])  # type: ignore[arg-type]
         if comodel._order != "id" and len(ids) > 1:
             found = list(comodel._new(tuple(ids)))
             found.sort(key=comodel._order_key())
@@ -212,6 +227,11 @@ class Model:
         if isinstance(value, Model):
             return value.ids
         return value
+
+    def _ids_where(self, name: str, value: Any) -> list[int]:
+        """Ids (ascending) of this model's records whose stored ``name`` equals ``value``, from
+        the equality index: a column lookup, not a search (no domain, no ``active`` filter)."""
+        return sorted(self.env.equality_index(self._name, name).get(value, ()))
 
     def _path_values(self, path: str) -> list[Any]:
         """Raw values reached by a dotted path from this record (domain evaluation)."""
@@ -429,6 +449,8 @@ class Model:
         """Override to raise ValidationError (Odoo's ``@api.constrains``)."""
 
     def _check_vals(self, vals: dict[str, Any]) -> None:
+        if vals.keys() <= self._writable:
+            return
         for name in vals:
             field = self._fields.get(name)
             if field is None:
@@ -438,41 +460,48 @@ class Model:
 
     def _create(self, vals_list: list[dict[str, Any]]) -> Model:
         ids = []
+        env, model, fields = self.env, self._name, self._fields
+        plan, required = self._default_plan, self._required
+        now = env.now()  # the clock cannot move during the call
         for vals in vals_list:
             self._check_vals(vals)
+            # Field.default_value, unrolled: a callable default is called with the env, no
+            # default is the type's empty value
             row = {
-                name: field.default_value(self.env)
-                for name, field in self._fields.items()
-                if field.stored and name != "id"
+                name: empty if (value := default(env) if call else default) is None else value
+                for name, default, call, empty in plan
             }
             x2many = {}
             for name, value in vals.items():
-                field = self._fields[name]
+                field = fields[name]
                 if field.type == "one2many":
                     x2many[name] = value
                 elif field.type == "many2many":
                     row[name] = _m2m_commands(value, ())
                 else:
-                    row[name] = field.convert_to_raw(value, self._name)
-            for name, field in self._fields.items():
-                if field.required and row.get(name) in (False, None, ""):
+                    row[name] = field.convert_to_raw(value, model)
+            for name in required:
+                if row.get(name) in (False, None, ""):
                     raise ValidationError(
-                        f"The operation cannot be completed: missing required field "
-                        f"{self._name}.{name}"
+                        f"The operation cannot be completed: missing required field {model}.{name}"
                     )
-            rid = self.env._next_id(self._name)
-            now = self.env.now()
+            rid = env._next_id(model)
             row.update(id=rid, create_date=now, write_date=now)
-            self.env._insert(self._name, rid, row)
-            record = self.browse(rid)
-            for name, commands in x2many.items():
-                record._apply_o2m(name, commands)
+            env._insert(model, rid, row)
+            if x2many:
+                record = self._new((rid,))
+                for name, commands in x2many.items():
+                    record._apply_o2m(name, commands)
             ids.append(rid)
-        return self.browse(ids)
+        return self._new(tuple(ids))
 
     def _write(self, vals: dict[str, Any]) -> None:
         self._check_vals(vals)
         now = self.env.now()
+        fields = self._fields
+        if not any(fields[name].type in ("one2many", "many2many") for name in vals):
+            self._write_columns(vals, now)
+            return
         for record in self:
             row = record._row()
             changed = False
@@ -490,6 +519,25 @@ class Model:
                     changed = True
             if changed or vals:
                 self.env._update(self._name, record.id, "write_date", now)
+
+    def _write_columns(self, vals: dict[str, Any], now: Any) -> None:
+        """``_write`` of scalar and many2one values: each converted once for the whole set
+        (after the first record is found, so a missing record still fails first)."""
+        env, model = self.env, self._name
+        table = self._table
+        raws: list[tuple[str, Any]] | None = None
+        for rid in self._ids:
+            row = table.get(rid)
+            if row is None:
+                self._new((rid,))._row()  # raises MissingError
+            if raws is None:
+                fields = self._fields
+                raws = [(name, fields[name].convert_to_raw(v, model)) for name, v in vals.items()]
+            for name, raw in raws:
+                if row[name] != raw:  # type: ignore[index]
+                    env._update(model, rid, name, raw)
+            if vals:
+                env._update(model, rid, "write_date", now)
 
     def _unlink(self) -> None:
         for record in self:

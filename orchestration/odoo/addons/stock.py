@@ -129,9 +129,12 @@ class StockQuant(Model):
         super()._write(vals)
 
     def _quant(self, product: Model, location: Model) -> Model:
-        quant = self.search([("product_id", "=", product.id), ("location_id", "=", location.id)])
-        if quant:
-            return quant[0]
+        # the first quant of the product at the location, in id order: a lookup on the indexed
+        # product column (what ``search`` on both fields answers)
+        table, location_id = self._table, location.id
+        for rid in self._ids_where("product_id", product.id):
+            if table[rid]["location_id"] == location_id:
+                return self.browse(rid)
         with self.env.with_context(quant_update=True):
             return self.create({"product_id": product.id, "location_id": location.id})
 
@@ -224,29 +227,34 @@ class StockMove(Model):
             orderpoints._procure_orderpoint_confirm()
 
     def _action_assign(self) -> None:
+        """Reserve what each open move can take, then write the outcome over the whole set: one
+        write per distinct (quantity, state), moves in order (Odoo writes the assigned and the
+        partially available moves' state in one write each)."""
         quants = self.env["stock.quant"]
+        outcomes: dict[tuple[float, str], list[int]] = {}
         for move in self.filtered(lambda m: m.state in ("confirmed", "partially_available")):
-            missing = move.product_uom_qty - move.quantity
-            if move.location_id.usage != "internal" or not move.product_id.is_storable:
+            demand, reserved = move.product_uom_qty, move.quantity
+            missing = demand - reserved
+            location, product = move.location_id, move.product_id
+            if location.usage != "internal" or not product.is_storable:
                 take = missing
             else:
                 free = sum(
                     q.available_quantity
                     for q in quants.search(
-                        [
-                            ("product_id", "=", move.product_id.id),
-                            ("location_id", "=", move.location_id.id),
-                        ]
+                        [("product_id", "=", product.id), ("location_id", "=", location.id)]
                     )
                 )
                 take = max(0.0, min(missing, free))
-                quants._update_reserved_quantity(move.product_id, move.location_id, take)
-            quantity = move.quantity + take
-            if quantity >= move.product_uom_qty:
+                quants._update_reserved_quantity(product, location, take)
+            quantity = reserved + take
+            if quantity >= demand:
                 state = "assigned"
             else:
                 state = "partially_available" if quantity > 0 else "confirmed"
-            move.write({"quantity": quantity, "state": state})
+            outcomes.setdefault((quantity, state), []).append(move.id)
+        for (quantity, state), ids in outcomes.items():
+            self.browse(ids).write({"quantity": quantity, "state": state})
 
     def _action_done(self) -> None:
         quants = self.env["stock.quant"]
