@@ -221,6 +221,19 @@ class Env:
         self._set(model, rid, row, name, value)
         self.on_rollback(lambda: self._set(model, rid, row, name, old))
 
+    def _update_row(self, model: str, rid: int, changes: list[tuple[str, Any]]) -> None:
+        """Set several values of one row, journalled as one undo step (``_update`` each)."""
+        row = self._tables[model][rid]
+        olds = [(name, row[name]) for name, _value in changes]
+        for name, value in changes:
+            self._set(model, rid, row, name, value)
+
+        def undo() -> None:
+            for name, old in reversed(olds):
+                self._set(model, rid, row, name, old)
+
+        self.on_rollback(undo)
+
     def _delete(self, model: str, rid: int) -> None:
         table = self._tables[model]
         row = table.pop(rid)

@@ -219,6 +219,12 @@ class Model:
     def _raw(self, name: str) -> Any:
         """The value as stored: many2one -> id or False, x2many -> list of ids."""
         field = self._fields[name]
+        if field.stored and field.type != "one2many" and len(self._ids) == 1 and name != "id":
+            # a column: the stored value itself (many2one id or False, many2many ids)
+            raw = self._row()[name]
+            if field.type == "many2one":
+                return raw if raw else False
+            return list(raw) if field.type == "many2many" else raw
         value = self._get_value(name)
         if field.type == "many2one":
             return value.id if value else False
@@ -227,6 +233,15 @@ class Model:
         if isinstance(value, Model):
             return value.ids
         return value
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """The stored rows of these records, in order (column reads for bulk code; a missing
+        record raises MissingError). Read-only: writes go through ``write``."""
+        table = self._table
+        rows = [table.get(rid) for rid in self._ids]
+        if None in rows:
+            self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
+        return rows  # type: ignore[return-value]
 
     def _ids_where(self, name: str, value: Any) -> list[int]:
         """Ids (ascending) of this model's records whose stored ``name`` equals ``value``, from
@@ -533,11 +548,11 @@ class Model:
             if raws is None:
                 fields = self._fields
                 raws = [(name, fields[name].convert_to_raw(v, model)) for name, v in vals.items()]
-            for name, raw in raws:
-                if row[name] != raw:  # type: ignore[index]
-                    env._update(model, rid, name, raw)
+            changes = [(name, raw) for name, raw in raws if row[name] != raw]  # type: ignore[index]
             if vals:
-                env._update(model, rid, "write_date", now)
+                changes.append(("write_date", now))
+            if changes:
+                env._update_row(model, rid, changes)
 
     def _unlink(self) -> None:
         for record in self:

@@ -169,20 +169,21 @@ class PurchaseOrder(Model):
                     "scheduled_date": order.date_planned or self.env.now(),
                 }
             )
-            # one create for all the moves (``_prepare_stock_moves`` then one ``create``)
+            # one create for all the moves (``_prepare_stock_moves`` then one ``create``), the
+            # lines' values read from their rows
             self.env["stock.move"].create(
                 [
                     {
-                        "name": line.name or line.product_id.name,
-                        "product_id": line.product_id.id,
-                        "product_uom_qty": line.product_qty - line.qty_received,
+                        "name": row["name"] or line.product_id.name,
+                        "product_id": row["product_id"] or False,
+                        "product_uom_qty": row["product_qty"] - line.qty_received,
                         "location_id": supplier.id,
                         "location_dest_id": dest,
                         "picking_id": picking.id,
-                        "purchase_line_id": line.id,
+                        "purchase_line_id": row["id"],
                         "origin": origin,
                     }
-                    for line in lines
+                    for line, row in zip(lines, lines._rows(), strict=True)
                 ]
             )
             picking.action_confirm()

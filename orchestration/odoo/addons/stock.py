@@ -205,7 +205,9 @@ class StockMove(Model):
     date = Field("datetime")
 
     def _action_confirm(self) -> Model:
-        drafts = self.filtered(lambda m: m.state == "draft")
+        drafts = self.browse(
+            rid for rid, row in zip(self._ids, self._rows(), strict=True) if row["state"] == "draft"
+        )
         drafts.write({"state": "confirmed"})
         drafts._trigger_scheduler()
         return drafts
@@ -215,8 +217,12 @@ class StockMove(Model):
         if self.env.params.get("stock.no_auto_scheduler"):
             return
         orderpoints = self.env["stock.warehouse.orderpoint"].browse([])
-        for move in self:
-            if move.location_id.usage != "internal":
+        usage: dict[Any, Any] = {}  # location id -> its usage, read once per call
+        for move, row in zip(self, self._rows(), strict=True):
+            location = row["location_id"]
+            if location not in usage:
+                usage[location] = move.location_id.usage
+            if usage[location] != "internal":
                 continue
             for op in self.env["stock.warehouse.orderpoint"].search(
                 [("product_id", "=", move.product_id.id), ("trigger", "=", "auto")]
@@ -232,8 +238,14 @@ class StockMove(Model):
         partially available moves' state in one write each)."""
         quants = self.env["stock.quant"]
         outcomes: dict[tuple[float, str], list[int]] = {}
-        for move in self.filtered(lambda m: m.state in ("confirmed", "partially_available")):
-            demand, reserved = move.product_uom_qty, move.quantity
+        todo = [
+            rid
+            for rid, row in zip(self._ids, self._rows(), strict=True)
+            if row["state"] in ("confirmed", "partially_available")
+        ]
+        for move in self.browse(todo):
+            row = move._row()
+            demand, reserved = row["product_uom_qty"], row["quantity"]
             missing = demand - reserved
             location, product = move.location_id, move.product_id
             if location.usage != "internal" or not product.is_storable:
@@ -257,14 +269,26 @@ class StockMove(Model):
             self.browse(ids).write({"quantity": quantity, "state": state})
 
     def _action_done(self) -> None:
+        """Move the quants move by move, then mark the moves done: one write per distinct done
+        quantity, moves in order."""
         quants = self.env["stock.quant"]
-        for move in self.filtered(lambda m: m.state not in ("done", "cancel")):
-            qty = move.quantity
-            if move.location_id.usage == "internal":
-                quants._update_reserved_quantity(move.product_id, move.location_id, -qty)
-            quants._update_available_quantity(move.product_id, move.location_id, -qty)
-            quants._update_available_quantity(move.product_id, move.location_dest_id, qty)
-            move.write({"state": "done", "date": self.env.now(), "product_uom_qty": qty})
+        done: dict[float, list[int]] = {}
+        todo = [
+            rid
+            for rid, row in zip(self._ids, self._rows(), strict=True)
+            if row["state"] not in ("done", "cancel")
+        ]
+        for move in self.browse(todo):
+            qty = move._row()["quantity"]
+            product, source = move.product_id, move.location_id
+            if source.usage == "internal":
+                quants._update_reserved_quantity(product, source, -qty)
+            quants._update_available_quantity(product, source, -qty)
+            quants._update_available_quantity(product, move.location_dest_id, qty)
+            done.setdefault(qty, []).append(move.id)
+        now = self.env.now()
+        for qty, ids in done.items():
+            self.browse(ids).write({"state": "done", "date": now, "product_uom_qty": qty})
 
     def _action_cancel(self) -> None:
         for move in self.filtered(lambda m: m.state not in ("done", "cancel")):
@@ -306,7 +330,7 @@ class StockPicking(Model):
     def _sync_state(self) -> None:
         """The picking's state from its moves (Odoo's computed, stored ``state``)."""
         for picking in self:
-            states = set(picking.move_ids.mapped("state"))
+            states = {row["state"] for row in picking.move_ids._rows()}
             if not states or "draft" in states:
                 state = "draft"
             elif states <= {"cancel"}:
