@@ -41,10 +41,17 @@ class SimClock:
     def __init__(self, simpy_env: Any, start: datetime) -> None:
         self.simpy_env = simpy_env
         self.start = start
+        self._at: float | None = None  # the simulation time of the cached reading
+        self._now = start
 
     def now(self) -> datetime:
-        """Odoo's ``fields.Datetime.now()``: to the second (rounded, so float noise is absorbed)."""
-        return self.start + timedelta(seconds=round(self.simpy_env.now * 3600))
+        """Odoo's ``fields.Datetime.now()``: to the second (rounded, so float noise is absorbed).
+        Read once per simulation instant (an RPC call reads it many times)."""
+        at = self.simpy_env.now
+        if at != self._at:
+            self._now = self.start + timedelta(seconds=round(at * 3600))
+            self._at = at
+        return self._now
 
     def to_datetime(self, sim_hours: float) -> datetime:
         return self.start + timedelta(microseconds=round(sim_hours * 3.6e9))

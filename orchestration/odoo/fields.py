@@ -123,6 +123,14 @@ class Field:
 
     def convert_to_raw(self, value: Any, model_name: str) -> Any:
         """Validate and normalise a written value (recordsets become ids)."""
+        # the common cases first, each exactly what the checks below return for it
+        kind = type(value)
+        if kind is int and self.type in ("many2one", "integer"):
+            return value
+        if kind is float and self.type in ("float", "monetary"):
+            return value
+        if kind is str and self.type in ("char", "text"):
+            return value
         if self.type == "many2one":
             if _is_recordset(value):
                 return value.id if value else False

@@ -204,6 +204,14 @@ class StockMove(Model):
     is_inventory = Field("boolean")
     date = Field("datetime")
 
+    def _open(self) -> Model:
+        """These moves less the done and cancelled ones (read from their rows)."""
+        return self.browse(
+            rid
+            for rid, row in zip(self._ids, self._rows(), strict=True)
+            if row["state"] not in ("done", "cancel")
+        )
+
     def _action_confirm(self) -> Model:
         drafts = self.browse(
             rid for rid, row in zip(self._ids, self._rows(), strict=True) if row["state"] == "draft"
@@ -273,12 +281,7 @@ class StockMove(Model):
         quantity, moves in order."""
         quants = self.env["stock.quant"]
         done: dict[float, list[int]] = {}
-        todo = [
-            rid
-            for rid, row in zip(self._ids, self._rows(), strict=True)
-            if row["state"] not in ("done", "cancel")
-        ]
-        for move in self.browse(todo):
+        for move in self._open():
             qty = move._row()["quantity"]
             product, source = move.product_id, move.location_id
             if source.usage == "internal":
@@ -364,12 +367,13 @@ class StockPicking(Model):
             if picking.state in ("done", "cancel"):
                 raise UserError(f"The transfer {picking.name} is already {picking.state}.")
         self.filtered(lambda p: p.state == "draft").action_confirm()
-        moves = self.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-        if not any(m.quantity for m in moves):
+        moves = self.move_ids._open()
+        rows = moves._rows()
+        if not any(row["quantity"] for row in rows):
             raise UserError(
                 "You cannot validate a transfer if no quantities are reserved nor done."
             )
-        short = moves.filtered(lambda m: m.quantity < m.product_uom_qty)
+        short = moves.browse(row["id"] for row in rows if row["quantity"] < row["product_uom_qty"])
         if short and create_backorder is None:
             return {
                 "type": "ir.actions.act_window",
@@ -379,15 +383,16 @@ class StockPicking(Model):
                 "context": {"button_validate_picking_ids": self.ids},
             }
         for picking in self:
-            picking_short = short.filtered(lambda m, p=picking: m.picking_id == p)
+            picking_short = short.browse(
+                row["id"] for row in short._rows() if row["picking_id"] == picking.id
+            )
             if picking_short and create_backorder:
                 picking._create_backorder(picking_short)
             elif picking_short:
                 for move in picking_short:
                     if move.quantity == 0:
                         move._action_cancel()
-        moves = self.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-        moves._action_done()
+        self.move_ids._open()._action_done()
         self.write({"date_done": self.env.now()})
         self._sync_state()
         return True
