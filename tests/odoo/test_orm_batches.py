@@ -1,0 +1,140 @@
+"""The mocked ORM's bulk paths (issue 17): batch creates, rules indexed by model and trigger
+field, column reads, one write per outcome — each doing what the per-record path did."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import simpy
+
+from orchestration.odoo import AutomationRule, ServerAction, SimClock
+from orchestration.odoo.addons.purchase import PurchaseOrderLine
+from orchestration.odoo.addons.stock import StockMove
+from orchestration.odoo.errors import MissingError
+
+
+def _products(env, n: int) -> list[int]:
+    return [env["product.product"].create({"name": f"P{i}"}).id for i in range(n)]
+
+
+def _order(env, vendor, products: list[int], qty=lambda i: 5.0 + i):
+    lines = [
+        (0, 0, {"product_id": pid, "product_qty": qty(i), "price_unit": 2.0})
+        for i, pid in enumerate(products)
+    ]
+    return env["purchase.order"].create({"partner_id": vendor.id, "order_line": lines})
+
+
+def test_order_lines_and_receipt_moves_are_created_in_one_batch_each(env, vendor, monkeypatch):
+    """A PO's (0, 0, vals) lines go to ONE line create, its receipt's moves to ONE move create
+    (Odoo's model_create_multi), with ids and values in line order."""
+    batches: dict[str, list[int]] = {"line": [], "move": []}
+    for key, model in (("line", PurchaseOrderLine), ("move", StockMove)):
+        original = model._create
+
+        def spy(self, vals_list, key=key, original=original):
+            batches[key].append(len(vals_list))
+            return original(self, vals_list)
+
+        monkeypatch.setattr(model, "_create", spy)
+    products = _products(env, 4)
+    po = _order(env, vendor, products)
+    po.button_confirm()
+    assert batches == {"line": [4], "move": [4]}
+    moves = po.picking_ids.move_ids
+    assert moves.mapped("purchase_line_id") == po.order_line
+    assert [m.product_uom_qty for m in moves] == [5.0, 6.0, 7.0, 8.0]
+    assert [m.state for m in moves] == ["assigned"] * 4
+    assert po.picking_ids.state == "assigned"
+
+
+def test_rules_follow_edits_of_the_rule_list_and_skip_writes_of_unwatched_fields(env, vendor):
+    """The per-model rule index follows ``engine.rules`` however it is changed; a rule with
+    trigger fields is not even evaluated on a write of none of them."""
+    evaluated: list[int] = []
+    fired: list[int] = []
+
+    def watch(_env, po):
+        fired.append(po.id)
+
+    rule = AutomationRule(
+        name="on origin",
+        model="purchase.order",
+        trigger="on_write",
+        trigger_fields=("origin",),
+        actions=[ServerAction("note", "code", code=watch)],
+    )
+    env.automation.add_rule(rule)
+    pred = rule.pre_predicate
+    rule.pre_predicate = lambda get: evaluated.append(1) or pred(get)
+    po = _order(env, vendor, _products(env, 1))
+    po.write({"partner_ref": "X-1"})  # not a trigger field: the rule is not evaluated
+    assert (evaluated, fired) == ([], [])
+    po.write({"origin": "need-1"})
+    assert (len(evaluated), fired) == (1, [po.id])
+    env.automation.rules.pop()  # edited directly: the index must not keep the rule
+    po.write({"origin": "need-2"})
+    assert fired == [po.id]
+    env.automation.rules = [rule]  # replaced: the rule is back
+    po.write({"origin": "need-3"})
+    assert fired == [po.id, po.id]
+
+
+def test_column_reads_match_the_recordset_reads_and_a_missing_row_still_raises(env, vendor):
+    po = _order(env, vendor, _products(env, 2))
+    line = po.order_line[0]
+    assert line.order_id == po
+    assert line.order_id.partner_id == vendor
+    assert line._rows()[0]["product_qty"] == line.product_qty == 5.0
+    assert line._raw("order_id") == po.id
+    assert po.order_line._rows() == [
+        env._tables["purchase.order.line"][i] for i in po.order_line.ids
+    ]
+    ghost = line.browse(10_000)
+    with pytest.raises(MissingError):
+        ghost._rows()
+    with pytest.raises(MissingError):
+        ghost.product_qty  # noqa: B018 - the read is the test
+
+
+def test_assignment_writes_once_per_outcome_and_receipt_once_per_done_quantity(env, vendor):
+    """Moves with the same reserved quantity share one write; each move still ends as the
+    per-move path left it (quantity, state, done quantity, the quant)."""
+    products = _products(env, 4)
+    po = _order(env, vendor, products, qty=lambda i: 3.0 if i % 2 else 6.0)
+    writes: list[tuple[int, ...]] = []
+    original = StockMove.write
+
+    def spy(self, vals):
+        writes.append(tuple(self.ids))
+        return original(self, vals)
+
+    StockMove.write = spy
+    try:
+        po.button_confirm()
+    finally:
+        StockMove.write = original
+    moves = po.picking_ids.move_ids
+    ids = moves.ids
+    # confirm (all four), then one assign write per distinct quantity, moves in order
+    assert writes == [tuple(ids), (ids[0], ids[2]), (ids[1], ids[3])]
+    assert [(m.quantity, m.state) for m in moves] == [(6.0, "assigned"), (3.0, "assigned")] * 2
+    po.picking_ids.button_validate()
+    assert [(m.product_uom_qty, m.state) for m in moves] == [(6.0, "done"), (3.0, "done")] * 2
+    stock = env.ref("stock.stock_location_stock")
+    quants = env["stock.quant"].search([("location_id", "=", stock.id)])
+    assert sorted(q.quantity for q in quants) == [3.0, 3.0, 6.0, 6.0]
+    assert [line.qty_received for line in po.order_line] == [6.0, 3.0, 6.0, 3.0]
+
+
+def test_sim_clock_reads_follow_the_simulation_time():
+    """Odoo time is read once per simulation instant and follows every advance."""
+    sim = simpy.Environment()
+    clock = SimClock(sim, datetime(2025, 1, 1))
+    assert clock.now() == datetime(2025, 1, 1)
+    sim.run(until=1.5)
+    assert clock.now() == datetime(2025, 1, 1) + timedelta(hours=1.5)
+    assert clock.now() == datetime(2025, 1, 1, 1, 30)
+    sim.run(until=2.0)
+    assert clock.now() == datetime(2025, 1, 1, 2, 0)
