@@ -12,6 +12,11 @@ patches: each runs inside the Env's transaction (atomic; see ``env.py``) and cal
 automation engine around the model's own logic, which subclasses override in ``_create`` /
 ``_write`` / ``_unlink`` (so rules see the fully-written record, as Odoo's patch sits outermost).
 
+Bulk paths (as Odoo's ORM): ``(0, 0, vals)`` commands are created in one ``create`` call per run
+of consecutive commands (``@api.model_create_multi``: an ``on_create`` rule sees the batch);
+a stored field of a singleton is read from its row without building recordsets (``Field``);
+``_rows()`` gives bulk code the rows, ``_ids_where`` a column lookup on the equality index.
+
 Simplifications: no access rules (all calls are sudo-like, users matter only through groups),
 no SQL (``search`` is an in-memory scan in id order or ``_order``), no translations, no
 prefetch. Ids come from a per-model sequence that, like PostgreSQL's, is NOT rolled back.
