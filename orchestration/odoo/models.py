@@ -55,6 +55,7 @@ class Model:
     _default_plan: ClassVar[list[tuple[str, Any, bool, Any]]] = []
     _required: ClassVar[list[str]] = []
     _writable: ClassVar[frozenset[str]] = frozenset()
+    _as_is: ClassVar[dict[str, type]] = {}
 
     id = Field("integer", readonly=True)
     create_date = Field("datetime", readonly=True)
@@ -81,6 +82,10 @@ class Model:
             for name, field in fields.items()
             if not field.compute and name not in ("id", "create_date", "write_date")
         )
+        #: per field, the Python type a written value of which is stored as is
+        cls._as_is = {
+            name: _AS_IS[field.type] for name, field in fields.items() if field.type in _AS_IS
+        }
 
     def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
         self.env = env
@@ -481,7 +486,7 @@ class Model:
     def _create(self, vals_list: list[dict[str, Any]]) -> Model:
         ids = []
         env, model, fields = self.env, self._name, self._fields
-        plan, required = self._default_plan, self._required
+        plan, required, as_is = self._default_plan, self._required, self._as_is
         now = env.now()  # the clock cannot move during the call
         for vals in vals_list:
             self._check_vals(vals)
@@ -498,6 +503,8 @@ class Model:
                     x2many[name] = value
                 elif field.type == "many2many":
                     row[name] = _m2m_commands(value, ())
+                elif type(value) is as_is.get(name):
+                    row[name] = value  # what convert_to_raw returns for it
                 else:
                     row[name] = field.convert_to_raw(value, model)
             for name in required:
@@ -589,6 +596,17 @@ class Model:
                 raise ValueError(f"Unsupported one2many command {command!r} on {name}")
         if batch:
             comodel.create(batch)
+
+
+#: field type -> the value type ``Field.convert_to_raw`` stores unchanged
+_AS_IS = {
+    "many2one": int,
+    "integer": int,
+    "float": float,
+    "monetary": float,
+    "char": str,
+    "text": str,
+}
 
 
 def _m2m_commands(value: Any, current: Sequence[int]) -> tuple[int, ...]:

@@ -251,22 +251,28 @@ class StockMove(Model):
             for rid, row in zip(self._ids, self._rows(), strict=True)
             if row["state"] in ("confirmed", "partially_available")
         ]
+        usage: dict[Any, Any] = {}  # location id -> its usage, read once per call
         for move in self.browse(todo):
             row = move._row()
             demand, reserved = row["product_uom_qty"], row["quantity"]
             missing = demand - reserved
-            location, product = move.location_id, move.product_id
-            if location.usage != "internal" or not product.is_storable:
+            if row["location_id"] not in usage:
+                usage[row["location_id"]] = move.location_id.usage
+            product = move.product_id
+            if usage[row["location_id"]] != "internal" or not product.is_storable:
                 take = missing
             else:
                 free = sum(
                     q.available_quantity
                     for q in quants.search(
-                        [("product_id", "=", product.id), ("location_id", "=", location.id)]
+                        [
+                            ("product_id", "=", product.id),
+                            ("location_id", "=", move.location_id.id),
+                        ]
                     )
                 )
                 take = max(0.0, min(missing, free))
-                quants._update_reserved_quantity(product, location, take)
+                quants._update_reserved_quantity(product, move.location_id, take)
             quantity = reserved + take
             if quantity >= demand:
                 state = "assigned"
