@@ -23,6 +23,10 @@ everything its rules cascade into) a rule processes a record at most once; anoth
 can. Actions run per record, sequentially, in order. An action error propagates (tagged
 ``exception_class='base_automation'``) and the whole transaction rolls back.
 
+Cost: rules are indexed by model (the index follows any change of ``engine.rules``), their
+domains compiled once by ``add_rule``; a write of none of a rule's ``trigger_fields`` skips the
+rule without evaluating it (it could not fire), so a write no rule watches costs nothing extra.
+
 Units: ``trg_date_range`` in ``trg_date_range_type`` (minutes/hour/day/month); cron interval in
 minutes. Simplifications: no working-day calendars, no ``date_automation_last``, no
 ``trg_date_range_mode='before'`` (use a negative range), rules are Python objects (not records).
