@@ -18,14 +18,25 @@ both sides run on the same core in the same session; the target is <= 15 under e
 :func:`measure` runs every scenario of the configuration under every model of
 :data:`MODELS`; the ratios it yields are ``order_cost_<scenario>_<model>`` (lower is better),
 kept in the CI ratio baseline like the others.
+
+:func:`world_alone` measures the world's own share: the same loop under a :class:`NullModel`
+that acknowledges every event at once (no orchestration at all), in bare events per online
+order and, with ``calls=True``, in Python function calls per online order (cProfile's count:
+deterministic, unlike CPU time on a shared machine).
 """
 
 from __future__ import annotations
 
+import cProfile
+import pstats
+import time
 from collections.abc import Callable
 from typing import Any
 
 from experiments.bench import cases
+from experiments.bench.config import Workload
+from sim.events import Event
+from sim.world import World
 
 #: the built-in orchestration models, each measured (a plugin model is not in the baseline)
 MODELS = ("manual", "event_driven", "approval_centric", "exception_driven", "hybrid")
@@ -89,3 +100,70 @@ def ratios(case: dict[str, Any]) -> dict[str, float]:
         for label, per_model in costs(case).items()
         for model, value in per_model.items()
     }
+
+
+class NullModel:
+    """An orchestration model that does nothing: every event is acknowledged as it arrives.
+
+    Under it the loop is the world alone (arrivals, checkout, acceptance, label, delivery,
+    returns, tickets, the day's calendar), the floor every real model's order cost adds to."""
+
+    def attach(self, world: World) -> None:
+        self._ack = world.ack
+
+    def on_event(self, event: Event) -> None:
+        self._ack(event)
+
+    def snapshot(self) -> dict[str, float]:
+        return {}
+
+    def finish(self) -> None:
+        pass
+
+
+def world_alone(
+    workload: Workload, repeats: int = 1, *, calls: bool = False, bare_us: float | None = None
+) -> dict[str, Any]:
+    """One replication of ``workload`` under :class:`NullModel`, best (least loop CPU) of
+    ``repeats``: ``loop_us_per_online_order``, ``sim_events_per_online_order`` and, against the
+    bare loop (``bare_us`` per event, measured here if not given), ``order_cost_bare_events``.
+    ``calls=True`` adds a run under cProfile: ``calls_per_online_order`` (all Python and C
+    function calls of the loop, divided by the online orders)."""
+    cases.warm_up()
+    scenario = workload.load()
+
+    def run(profile: cProfile.Profile | None) -> tuple[World, float]:
+        world = World(scenario, 0)
+        world.attach(NullModel())
+        world.prepare()
+        cpu0 = time.process_time()
+        if profile is None:
+            world.run()
+        else:
+            profile.runcall(world.run)
+        return world, time.process_time() - cpu0
+
+    best, best_cpu = None, float("inf")
+    for _ in range(max(1, repeats)):
+        world, cpu = run(None)
+        if cpu < best_cpu:
+            best, best_cpu = world, cpu
+    online = max(best.kpi.online_orders_placed, 1)
+    if bare_us is None:
+        bare_us = 1e6 / cases.bare_simpy()["events_per_cpu_s"]
+    out: dict[str, Any] = {
+        "workload": workload.describe(),
+        "online_orders": best.kpi.online_orders_placed,
+        "sim_events": best.sim_events,
+        "sim_events_per_online_order": best.sim_events / online,
+        "loop_cpu_s": best_cpu,
+        "loop_us_per_online_order": 1e6 * best_cpu / online,
+        "bare_us_per_event": bare_us,
+        "order_cost_bare_events": 1e6 * best_cpu / online / bare_us,
+    }
+    if calls:
+        profile = cProfile.Profile()
+        run(profile)
+        total = pstats.Stats(profile).total_calls
+        out["calls_per_online_order"] = total / online
+    return out
