@@ -112,20 +112,18 @@ class Order:
         "skus",
         "sl",
         "state",
-        "t_placed",
         "value",
     )
 
-    def __init__(self, oid, channel, t, skus, qty, price, value, draws, sl, ql):
+    def __init__(self, oid, channel, skus, qty, ul, value, draws, sl, ql):
         self.id = oid
         self.key = f"order:{oid}"  # the correlation of every event about this order
         self.channel = channel
-        self.t_placed = t
         self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
         self.sl = sl  # the same SKUs, as a list
         self.ql = ql  # the same quantities, as a list
-        self.price = price
+        self.price = ul  # the lines' unit prices, as a list
         self.value = value
         self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
         self.alloc = [0] * len(ql)
@@ -147,24 +145,28 @@ class Arrivals:
     Each arrival is one wake-up (:mod:`sim.wake`) that checks out every customer due by then and
     schedules the next (after ``t[i] - now``, the delay a process would have yielded):
     no generator and no process events, the same instants and the same order of checkouts.
+    The object is its own wake-up (``Calendar.schedule``): nothing is built per arrival.
     """
 
     __slots__ = (
-        "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t", "ul", "unit"
+        "callbacks", "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t",
+        "ul",
     )  # fmt: skip
+    _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
     def __init__(self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: list):
         self.orders = orders
         self.channel = day.channel
         self.t, self.start = day.t.tolist(), day.start.tolist()
         self.skus, self.qty = day.skus, day.qty
-        self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
-        self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), self.unit.tolist()
+        # every line's selling price today (promotions applied)
+        self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), prices[day.skus].tolist()
         self.draws = draws
         self.i = 0
 
-    def next(self, _ev) -> None:
-        """Check out every customer due now, then wait for the next one."""
+    def next(self) -> None:
+        """Check out every customer due now, then wait for the next one (a wake-up's callback:
+        ``callbacks`` is ``(Arrivals.next,)``, called with the object itself)."""
         env = self.orders.w.env
         t, start, n, checkout = self.t, self.start, len(self.t), self.orders.checkout
         i = self.i
@@ -172,14 +174,14 @@ class Arrivals:
             dt = t[i] - env._now
             if dt > 0:
                 self.i = i
-                self.orders.w.calendar.after(dt, self.next, None)
+                self.callbacks = _NEXT_ARRIVAL
+                self.orders.w.calendar.schedule(dt, self)
                 return
             a, b = start[i], start[i + 1]
             checkout(
                 self.channel,
                 self.skus[a:b],
                 self.qty[a:b],
-                self.unit[a:b],
                 self.sl[a:b],
                 self.ql[a:b],
                 self.ul[a:b],
@@ -187,6 +189,9 @@ class Arrivals:
             )
             i += 1
         self.i = i
+
+
+_NEXT_ARRIVAL = (Arrivals.next,)
 
 
 class OnlineOrders:
@@ -277,21 +282,20 @@ class OnlineOrders:
         day's selling price per SKU. The customers then arrive in time order (:class:`Arrivals`).
         """
         if len(day.t):
-            Arrivals(self, day, prices, self._draw_day(len(day.t))).next(None)
+            Arrivals(self, day, prices, self._draw_day(len(day.t))).next()
 
     def checkout(
         self,
         channel: str,
         skus: np.ndarray,
         qty: np.ndarray,
-        unit_price: np.ndarray,
         sl: list[int],
         ql: list[int],
         ul: list[float],
         draws: tuple,
     ):
-        """One customer at the checkout: ``skus``/``qty``/``unit_price`` are the basket's lines
-        (``sl``/``ql``/``ul`` the same as lists); lines shown unavailable are demand lost."""
+        """One customer at the checkout: ``skus``/``qty`` are the basket's lines (``sl``/``ql``
+        the same as lists), ``ul`` their unit prices; lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = self._feed_mv[channel]
         k.online_checkout(sum(ql))
@@ -299,17 +303,19 @@ class OnlineOrders:
             if feed[x] < q:  # a line is shown unavailable: find them all
                 mask = w.published[channel][skus] >= qty
                 lost = qty[~mask]
+                unit_price = np.asarray(ul, dtype=np.float64)
                 k.online_lines_unavailable(int(lost.sum()), float(np.dot(lost, unit_price[~mask])))
                 if not mask.any():
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
                 sl, ql, ul = skus.tolist(), qty.tolist(), unit_price.tolist()
                 break
-        # a one-line basket's value is the product itself, as ``np.dot`` gives it (1.5 us)
-        value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, unit_price))
+        # a one-line basket's value is the product itself, as ``np.dot`` gives it (1.5 us); the
+        # prices as an array are the same float64 values the day's price array holds
+        value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, np.asarray(ul, np.float64)))
         self._seq += 1
         now = w.env._now
-        order = Order(self._seq, channel, now, skus, qty, unit_price, value, draws, sl, ql)
+        order = Order(self._seq, channel, skus, qty, ul, value, draws, sl, ql)
         k.online_order_placed()
         decline = self.pay.decline_rate
         if self._gateway_faults:
@@ -492,7 +498,9 @@ class OnlineOrders:
         np.add.at(w.on_hand[fc], order.skus, alloc)
         short = order.short
         k.online_order_cancelled(
-            int(short.sum()), float(np.dot(short, order.price)), order.promise_h <= w.horizon_h
+            int(short.sum()),
+            float(np.dot(short, np.asarray(order.price, np.float64))),
+            order.promise_h <= w.horizon_h,
         )
         if order.promise_h <= w.horizon_h and w.env.now > order.promise_h:
             self._missed_promise(order)
