@@ -126,7 +126,7 @@ class Order:
         self.price = ul  # the lines' unit prices, as a list
         self.value = value
         self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
-        self.alloc = [0] * len(ql)
+        # ``alloc`` (units allocated per line) is set at acceptance
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
@@ -298,7 +298,7 @@ class OnlineOrders:
         the same as lists), ``ul`` their unit prices; lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = self._feed_mv[channel]
-        k.online_checkout(sum(ql))
+        demanded = sum(ql)  # what the customer wanted, before availability was shown
         for x, q in zip(sl, ql, strict=True):
             if feed[x] < q:  # a line is shown unavailable: find them all
                 mask = w.published[channel][skus] >= qty
@@ -306,6 +306,7 @@ class OnlineOrders:
                 unit_price = np.asarray(ul, dtype=np.float64)
                 k.online_lines_unavailable(int(lost.sum()), float(np.dot(lost, unit_price[~mask])))
                 if not mask.any():
+                    k.online_checkout(demanded)
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
                 sl, ql, ul = skus.tolist(), qty.tolist(), unit_price.tolist()
@@ -316,7 +317,7 @@ class OnlineOrders:
         self._seq += 1
         now = w.env._now
         order = Order(self._seq, channel, skus, qty, ul, value, draws, sl, ql)
-        k.online_order_placed()
+        k.online_order_placed(demanded)
         decline = self.pay.decline_rate
         if self._gateway_faults:
             decline = max(decline, w.faults.failure_prob("payment_gateway", now))
@@ -381,23 +382,27 @@ class OnlineOrders:
         order.promise_h = w.env._now + self._promise_h[order.channel]
         feed = self._feed_mv[order.channel]
         fc, stock = w.net.fc, self._stock_mv
-        alloc, ql = order.alloc, order.ql
-        for i, sku in enumerate(order.sl):
-            q = ql[i]
+        alloc, backordered = [], False
+        for sku, q in zip(order.sl, order.ql, strict=True):
             shown = feed[sku]
             feed[sku] = shown - q if shown > q else 0
             have = stock[sku]
-            take = have if have < q else q
-            if take:
-                stock[sku] = have - take
-                alloc[i] = take
+            if have >= q:  # allocated in full
+                stock[sku] = have - q
+                alloc.append(q)
+            else:  # what there is, the rest backordered
+                backordered = True
+                if have:
+                    stock[sku] = 0
+                alloc.append(have)
+        order.alloc = alloc
         k.online_order_accepted(sum(alloc))
         self.orders[order.id] = order
         # OrderPlaced(order_id, channel, location, skus, qty, value)
         w.emit(
             OrderPlaced, order.key, order.id, order.channel, fc, order.skus, order.qty, order.value
         )
-        if alloc != ql:
+        if backordered:
             short = order.short
             order.oversold = True
             order.state = "backordered"
