@@ -399,7 +399,7 @@ class OnlineOrders:
         k.online_order_accepted(sum(alloc))
         self.orders[order.id] = order
         # OrderPlaced(order_id, channel, location, skus, qty, value)
-        w.emit(
+        w.emit_args(
             OrderPlaced, order.key, order.id, order.channel, fc, order.skus, order.qty, order.value
         )
         if backordered:
@@ -449,7 +449,7 @@ class OnlineOrders:
 
     def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
         self.w.kpi.ticket_opened()
-        self.w.emit(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
+        self.w.emit_args(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
 
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
@@ -535,7 +535,7 @@ class OnlineOrders:
             return
         order.state = "shipped"
         # OrderShipped(order_id, carrier, location, skus, qty)
-        w.emit(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
+        w.emit_args(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
         w.kpi.sale(order.value)
         order.callbacks = self._at_delivered
         w.calendar.schedule(transit_d * HOURS_PER_DAY, order)
@@ -552,7 +552,7 @@ class OnlineOrders:
             self._missed_promise(order)
         order.state = "delivered"
         del self.orders[order.id]
-        w.emit(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
+        w.emit_args(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
         p = self.tk.damaged_per_delivery  # self.ticket(order.id, "damaged_item", p), written out
         if p > 0 and self._tk_uniform() < p:
             self._new_ticket(order.id, "damaged_item")

@@ -210,6 +210,24 @@ class World:
             self.controller.on_event(event)
         return event
 
+    def emit_args(self, cls: type[Event], correlation: str, *args: Any) -> Event:
+        """:meth:`emit` with the event's own fields positional, in declaration order: no
+        keyword dictionary is built, twice (about 0.4 us less per event). The online order
+        path's events (placed, shipped, delivered, tickets) come through here."""
+        self._event_seq += 1
+        eid = self._event_seq
+        event = cls(eid, self.env._now, correlation, *args)
+        self.ledger.emitted += 1
+        self._pending.add(eid)
+        if self.log.enabled:
+            loc, sku, qty, value = event.log_fields()
+            self.log.append(
+                event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value
+            )
+        if self.controller is not None:
+            self.controller.on_event(event)
+        return event
+
     def make(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
         """Create an event without delivering it, so state it refers to can be stored first.
 
