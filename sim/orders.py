@@ -150,7 +150,7 @@ class Arrivals:
 
     __slots__ = (
         "callbacks", "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t",
-        "ul",
+        "ul", "unit",
     )  # fmt: skip
     _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
@@ -159,8 +159,8 @@ class Arrivals:
         self.channel = day.channel
         self.t, self.start = day.t.tolist(), day.start.tolist()
         self.skus, self.qty = day.skus, day.qty
-        # every line's selling price today (promotions applied)
-        self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), prices[day.skus].tolist()
+        self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
+        self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), self.unit.tolist()
         self.draws = draws
         self.i = 0
 
@@ -182,6 +182,7 @@ class Arrivals:
                 self.channel,
                 self.skus[a:b],
                 self.qty[a:b],
+                self.unit[a:b] if b - a > 1 else None,  # a basket's value is their dot product
                 self.sl[a:b],
                 self.ql[a:b],
                 self.ul[a:b],
@@ -289,13 +290,15 @@ class OnlineOrders:
         channel: str,
         skus: np.ndarray,
         qty: np.ndarray,
+        unit_price: np.ndarray | None,
         sl: list[int],
         ql: list[int],
         ul: list[float],
         draws: tuple,
     ):
         """One customer at the checkout: ``skus``/``qty`` are the basket's lines (``sl``/``ql``
-        the same as lists), ``ul`` their unit prices; lines shown unavailable are demand lost."""
+        the same as lists), ``ul`` their unit prices (``unit_price`` the same as an array, for a
+        basket of more than one line); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = self._feed_mv[channel]
         demanded = sum(ql)  # what the customer wanted, before availability was shown
@@ -311,9 +314,8 @@ class OnlineOrders:
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
                 sl, ql, ul = skus.tolist(), qty.tolist(), unit_price.tolist()
                 break
-        # a one-line basket's value is the product itself, as ``np.dot`` gives it (1.5 us); the
-        # prices as an array are the same float64 values the day's price array holds
-        value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, np.asarray(ul, np.float64)))
+        # a one-line basket's value is the product itself, as ``np.dot`` gives it (1.5 us)
+        value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, unit_price))
         self._seq += 1
         now = w.env._now
         order = Order(self._seq, channel, skus, qty, ul, value, draws, sl, ql)
