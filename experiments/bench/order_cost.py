@@ -22,7 +22,8 @@ kept in the CI ratio baseline like the others.
 :func:`world_alone` measures the world's own share: the same loop under a :class:`NullModel`
 that acknowledges every event at once (no orchestration at all), in bare events per online
 order and, with ``calls=True``, in Python function calls per online order (cProfile's count:
-deterministic, unlike CPU time on a shared machine).
+deterministic, unlike CPU time on a shared machine). :func:`measure` runs it once per scenario
+(the case's ``world_alone``), against the same bare reference; it is not a CI ratio.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def ratio_name(scenario: str, model: str) -> str:
 def measure(cfg: Any, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Every ``cfg.order_cost`` workload under every model, beside the bare loop.
 
-    Returns ``bare_us_per_event`` (the reference), the bare samples, and per scenario and model
-    the run's figures with ``loop_us_per_online_order`` and ``order_cost_bare_events``."""
+    Returns ``bare_us_per_event`` (the reference), the bare samples, per scenario and model
+    the run's figures with ``loop_us_per_online_order`` and ``order_cost_bare_events``, and per
+    scenario the world alone (``world_alone``: the same figures under :class:`NullModel`)."""
     samples: list[dict[str, Any]] = []
 
     def bare() -> None:
@@ -67,21 +69,27 @@ def measure(cfg: Any, progress: Callable[[str], None] | None = None) -> dict[str
     cases.warm_up()
     bare()
     runs: dict[str, dict[str, Any]] = {}
+    alone: dict[str, dict[str, Any]] = {}
     for label, workload in cfg.order_cost:
         for model in MODELS:
             extra = (f"orchestration.model={model}",)
             if progress is not None:
                 progress(f"order cost: {workload.describe(extra)}")
             runs.setdefault(label, {})[model] = cases.twin_run(workload, extra, cfg.repeats)
+        if progress is not None:
+            progress(f"order cost: {workload.describe()}, the world alone")
+        alone[label] = world_alone(workload, cfg.repeats, bare_us=1.0)
         bare()
     bare_us = 1e6 / max(s["events_per_cpu_s"] for s in samples)
-    for per_model in runs.values():
-        for run in per_model.values():
-            run["order_cost_bare_events"] = run["loop_us_per_online_order"] / bare_us
+    for run in (*(r for per_model in runs.values() for r in per_model.values()), *alone.values()):
+        run["order_cost_bare_events"] = run["loop_us_per_online_order"] / bare_us
+    for run in alone.values():
+        run["bare_us_per_event"] = bare_us
     return {
         "bare_us_per_event": bare_us,
         "bare_samples_us_per_event": [1e6 / s["events_per_cpu_s"] for s in samples],
         "runs": runs,
+        "world_alone": alone,
     }
 
 
