@@ -12,6 +12,7 @@
   30 s) only matters when a worker dies, which is not modelled.
 
 `ExecutionSlots.acquire()` is a SimPy sub-process returning a `Slot`; `release()` gives it back.
+Without a process: `request()` queues, and `granted(request)` gives the `Slot` once it fired.
 The queue depth is the number of executions waiting for a slot.
 """
 
@@ -100,14 +101,23 @@ class ExecutionSlots:
         """Wait (FIFO) for a slot; cancels the request if interrupted while queued."""
         if not self.is_limited(mode):
             return UNLIMITED
-        assert self._pool is not None
-        request = self._pool.request()
-        self.metrics.observe_queue_depth(self.queue_depth)
+        request = self.request()
         try:
             yield request
         except simpy.Interrupt:
             request.cancel()
             raise
+        return self.granted(request)
+
+    def request(self) -> simpy.Event:
+        """Queue for a slot (a limited mode only); the event fires when one is free."""
+        assert self._pool is not None
+        request = self._pool.request()
+        self.metrics.observe_queue_depth(self.queue_depth)
+        return request
+
+    def granted(self, request: simpy.Event) -> Slot:
+        """The slot ``request`` (fired) holds: in queue mode, on the first worker with room."""
         worker = None
         if isinstance(self.mode, QueueMode):
             worker = next(
@@ -116,7 +126,7 @@ class ExecutionSlots:
                 if active < self.mode.concurrency
             )
             self._active_per_worker[worker] += 1
-        return Slot(request, worker)
+        return Slot(request, worker)  # type: ignore[arg-type]
 
     def release(self, slot: Slot) -> None:
         if slot.request is None or self._pool is None:
