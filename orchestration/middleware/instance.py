@@ -83,11 +83,12 @@ class _Run:
         self.done = self.env.event()
         self.slot: Slot | None = None
         self._watch_token = 0
+        self.counters = owner.metrics.counters(workflow.id)
         self.ctx = RunContext(
             env=self.env,
             rng=owner.rng,
             execution=execution,
-            counters=owner.metrics.counters(workflow.id),
+            counters=self.counters,
             wait=self.wait,
             respond=self.respond,
             fault=owner.node_fault,
@@ -284,7 +285,7 @@ class N8nInstance:
 
     def _finish(self, run: _Run | StraightRun, result: RunResult, *, canceled: bool) -> None:
         execution, workflow = run.execution, run.workflow
-        counters = self.metrics.counters(workflow.id)
+        counters = run.counters
         execution.stopped_h = self.env.now
         if canceled:
             execution.status = ExecutionStatus.CANCELED
