@@ -274,10 +274,11 @@ class N8nInstance:
             delivery_id=delivery_id,
             input_item=item,
         )
-        self.metrics.counters(workflow.id).executions += 1
+        counters = self.metrics.counters(workflow.id)
+        counters.executions += 1
         run: _Run | StraightRun
         if respond_event is None and runs_straight(workflow):
-            run = StraightRun(self, workflow, execution)
+            run = StraightRun(self, workflow, execution, counters)
         else:
             run = _Run(self, workflow, execution, respond_event)
         self._runs[execution.id] = run

@@ -33,6 +33,7 @@ from simpy.core import URGENT
 
 from .executions import Execution, ExecutionStatus
 from .hops import HopConnectionError, HopDraw, HopFailure, HopOutcome
+from .metrics import WorkflowCounters
 from .nodes import ErrorTriggerNode, FunctionNode, OnError
 from .resources import UNLIMITED, Slot
 from .runner import NO_ITEMS, RunResult, WorkerFault, node_error
@@ -73,13 +74,19 @@ class StraightRun:
         "workflow",
     )
 
-    def __init__(self, owner: N8nInstance, workflow: Workflow, execution: Execution) -> None:
+    def __init__(
+        self,
+        owner: N8nInstance,
+        workflow: Workflow,
+        execution: Execution,
+        counters: WorkflowCounters,
+    ) -> None:
         env = owner.env
         self.owner = owner
         self.env = env
         self.workflow = workflow
         self.execution = execution
-        self.counters = owner.metrics.counters(workflow.id)
+        self.counters = counters
         self.done = simpy.Event(env)
         self.slot: Slot | None = None
         self._item: Any = execution.input_item
