@@ -157,9 +157,7 @@ class ExecutionSlots:
         pool = self._pool
         assert pool is not None
         request = pool.request()
-        depth = len(pool.queue)
-        if depth > self.metrics.queue_depth_max:
-            self.metrics.queue_depth_max = depth
+        self.metrics.observe_queue_depth(len(pool.queue))
         return request
 
     def granted(self, request: simpy.Event) -> Slot:
