@@ -98,11 +98,6 @@ class Task:
         self._state = _NEW
         _urgent(desk.env, self._start)
 
-    @property
-    def alive(self) -> bool:
-        """Not yet finished nor withdrawn (a process's ``is_alive``)."""
-        return self._state != _OVER
-
     def remind(self) -> bool:
         """A reminder: an unread task is read at the next working moment instead of at the end
         of its pickup delay; True if it was still unread. A task already read and queued for a
