@@ -8,6 +8,7 @@ shortcuts and with the general path forced, and require the same KPIs, ledger an
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from orchestration.integration.connector import InboundConnector
@@ -67,3 +68,38 @@ def test_a_delivery_fault_or_the_event_log_turns_the_happy_path_off(tmp_path):
         assert m.stack.connector.happy_path == (not extra and log is None)
         if log is not None:
             log.abort()
+
+
+@pytest.mark.parametrize("block", [4, 7, 4096])
+def test_the_replayed_draws_are_the_buffered_draws(block):
+    """The happy path's bulk draws take the generator's blocks in the order the general path's
+    per-delivery draws (two uniforms, one normal) do: the same normals, and the stream left in
+    the same state, whatever the folds' sizes."""
+    from orchestration.integration.happy import BlockReplay
+    from sim.rng import Buffered
+
+    buffered = Buffered(np.random.default_rng(3), block)
+    replay = BlockReplay(np.random.default_rng(3), block)
+    expected, got = [], []
+    for m in (1, 2, block - 1, 1, 3 * block + 1, 0, 5):
+        for _ in range(m):
+            buffered.uniform(), buffered.uniform()
+            expected.append(buffered.normal())
+        got.extend(replay.normals(m).tolist())
+    assert got == expected
+    # the same blocks were taken: the streams go on with the same numbers
+    assert replay._gen.random() == buffered._gen.random()
+
+
+def test_idbits_add_many_is_add_one_by_one():
+    from orchestration.resilience.accounting import IdBits
+
+    ids = np.array([5, 3, 5, 5000, 0, 3], dtype=np.int64)
+    bulk, one = IdBits([3]), IdBits([3])
+    bulk.add_many(ids)
+    for i in ids.tolist():
+        one.add(i)
+    assert len(bulk) == len(one) == 4
+    assert sorted(bulk) == sorted(one) == [0, 3, 5, 5000]
+    bulk.add_many(np.array([], dtype=np.int64))
+    assert len(bulk) == 4
