@@ -175,6 +175,8 @@ class AutomatedModel:
         return traced
 
     def snapshot(self) -> dict[str, float]:
+        # the day's happy deliveries folded (exact whenever it runs): their ids stay a day's worth
+        self.stack.connector.fold()
         snap = self.bo.snapshot()
         snap["middleware_queue_depth_max"] = self.stack.n8n.metrics.queue_depth_max
         return snap
