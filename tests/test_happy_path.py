@@ -70,6 +70,14 @@ def test_a_delivery_fault_or_the_event_log_turns_the_happy_path_off(tmp_path):
             log.abort()
 
 
+def test_the_replay_takes_the_blocks_the_connector_draws():
+    """The general path's draws come from a default ``Buffered``: the replay's block is its."""
+    from orchestration.integration.happy import BLOCK
+    from sim.rng import Buffered
+
+    assert Buffered(np.random.default_rng(0))._n == BLOCK
+
+
 @pytest.mark.parametrize("block", [4, 7, 4096])
 def test_the_replayed_draws_are_the_buffered_draws(block):
     """The happy path's bulk draws take the generator's blocks in the order the general path's

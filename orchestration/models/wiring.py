@@ -195,6 +195,7 @@ class AutomatedModel:
         handling(event)
 
     def _handling_for(self, cls: type) -> Callable[[Event], None]:
+        """:meth:`_handle`'s function for class ``cls`` (for a caller that dispatches on it)."""
         handling = self._handling.get(cls)
         if handling is None:
             handling = self._handling[cls] = self._handling_of(cls)
