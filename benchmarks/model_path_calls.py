@@ -6,24 +6,31 @@ ERP's handlers, the records, the world's ``ack``), divided by the online orders 
 counts are deterministic, so they compare two commits on a machine whose CPU timings spread by
 15-35%; the profiler makes the run several times slower.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/model_path_calls.py peak_season hybrid 5
+    PYTHONPATH=. .venv/bin/python benchmarks/model_path_calls.py peak_season hybrid 5 [--log]
+
+``--log`` writes the event log (to a temporary directory), as ``retail-twin run`` does.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 from experiments.bench.config import Workload
 from orchestration.models.registry import build
+from sim.eventlog import EventLog
 from sim.world import World
 
 
-def count(scenario: str, model: str, days: int) -> tuple[int, int, int, Counter]:
+def count(
+    scenario: str, model: str, days: int, log: EventLog | None = None
+) -> tuple[int, int, int, Counter]:
     """(online orders, calls in the loop, calls inside ``on_event``, inside calls by class)."""
     s = Workload(scenario, (f"horizon_days={days}", f"orchestration.model={model}")).load()
     m = build(model, s, None)
-    w = World(s, 0)
+    w = World(s, 0, event_log=log)
     w.attach(m)
     w.prepare()
     top = type(m).on_event.__code__
@@ -53,10 +60,17 @@ def count(scenario: str, model: str, days: int) -> tuple[int, int, int, Counter]
 
 
 def main(argv: list[str]) -> None:
+    logged = "--log" in argv
+    argv = [a for a in argv if a != "--log"]
     scenario, model, days = argv[0], argv[1], int(argv[2]) if len(argv) > 2 else 5
-    n, total, inside, by_class = count(scenario, model, days)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = EventLog(Path(tmp) / "events.parquet") if logged else None
+        n, total, inside, by_class = count(scenario, model, days, log)
+        if log is not None:
+            log.close()
     print(
-        f"{scenario} {model} {days} days: {n} online orders, calls per online order "
+        f"{scenario} {model} {days} days{' (event log)' if logged else ''}: {n} online orders, "
+        "calls per online order "
         f"{total / n:.1f} in the loop, {inside / n:.1f} inside on_event"
     )
     for cls, calls in by_class.most_common(8):

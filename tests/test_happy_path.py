@@ -52,8 +52,9 @@ def test_the_happy_path_changes_nothing_but_cost(model, monkeypatch):
     assert fast.conservation_ok
 
 
-def test_a_delivery_fault_or_the_event_log_turns_the_happy_path_off(tmp_path):
-    """Any delivery fault, or tracing, needs the general path's checks and traces."""
+def test_a_delivery_fault_turns_the_happy_path_off_the_event_log_does_not(tmp_path):
+    """Any delivery fault needs the general path's checks; tracing does not (the happy path
+    writes the same ``delivery`` trace)."""
     from sim.eventlog import EventLog
 
     for extra, log in (
@@ -65,9 +66,34 @@ def test_a_delivery_fault_or_the_event_log_turns_the_happy_path_off(tmp_path):
         s = load_scenario("tiny", ["orchestration.model=event_driven", *extra])
         m = build("event_driven", s)
         World(s, event_log=log).attach(m)
-        assert m.stack.connector.happy_path == (not extra and log is None)
+        assert m.stack.connector.happy_path == (not extra)
         if log is not None:
             log.abort()
+
+
+def test_with_the_event_log_on_the_happy_path_writes_the_same_log(tmp_path, monkeypatch):
+    """Traced, the happy path and the general path give the same KPIs and the same event log,
+    row for row (delivery traces included)."""
+    import pandas as pd
+
+    from experiments.runner import run_replication
+
+    s = load_scenario("tiny", ["orchestration.model=hybrid", "horizon_days=5"])
+    fast = run_replication(s, out_dir=tmp_path / "fast")
+    init = InboundConnector.__init__
+
+    def no_happy_path(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.happy_path = False
+
+    monkeypatch.setattr(InboundConnector, "__init__", no_happy_path)
+    slow = run_replication(s, out_dir=tmp_path / "slow")
+    monkeypatch.undo()
+    assert fast.kpis == slow.kpis
+    a = pd.read_parquet(tmp_path / "fast" / "events.parquet")
+    b = pd.read_parquet(tmp_path / "slow" / "events.parquet")
+    assert (a.kind == "delivery").sum() > 100
+    pd.testing.assert_frame_equal(a, b)
 
 
 def test_the_replay_takes_the_blocks_the_connector_draws():

@@ -111,9 +111,8 @@ class InboundConnector:
             if self.reorder_on or self.crash_on
             else None
         )
-        #: each delivery is one attempt that reaches the receiver once, untraced
-        #: (:meth:`happy_route`)
-        self.happy_path = self.fault_free and not world.tracing
+        #: each delivery is one attempt that reaches the receiver once (:meth:`happy_route`)
+        self.happy_path = self.fault_free
         self.duplicates_delivered = 0
         self.duplicates_suppressed = 0
         self.attempts = 0
@@ -133,10 +132,10 @@ class InboundConnector:
     # ------------------------------------------------------------------ the sender's side
     def happy_route(self, cls: type, handler: Callable[[Event], None]) -> Callable[[Event], None]:
         """The delivery of an event of class ``cls`` when :attr:`happy_path` holds: no fault of
-        any kind can hold, drop, crash or double a delivery in this run and nothing is traced,
-        so each event is delivered once, in one attempt, reaches the receiver once and goes to
-        ``handler`` (the ERP's handling of its class). Its draws, counts and accounting are those
-        of :meth:`deliver`'s attempt 1, folded in bulk at the end
+        any kind can hold, drop, crash or double a delivery in this run, so each event is
+        delivered once, in one attempt, reaches the receiver once and goes to ``handler`` (the
+        ERP's handling of its class). Its trace (when tracing), draws, counts and accounting are
+        those of :meth:`deliver`'s attempt 1, the last three folded in bulk
         (:mod:`orchestration.integration.happy`); the idempotency store is not consulted (no
         second delivery can exist for it to catch: its answer would always be "first time")."""
         return self.happy.route(cls, handler)

@@ -1,8 +1,9 @@
 """The inbound connector's happy path: deliveries counted now, their draws and KPIs folded later.
 
-When no delivery fault of any kind can touch a webhook and nothing is traced
-(:attr:`InboundConnector.happy_path`), every inbound event is delivered once, in one attempt,
-reaches the receiver once and is acknowledged to its sender. What such a delivery decides is
+When no delivery fault of any kind can touch a webhook (:attr:`InboundConnector.happy_path`),
+every inbound event is delivered once, in one attempt, reaches the receiver once and is
+acknowledged to its sender; with the event log on, its ``delivery`` trace is written at the
+same point as on the general path (before the ERP handles it). What such a delivery decides is
 then nothing that the world or the ERP can observe during the run: its attempt count, its
 ``integration_calls_total``, its latency (recorded for ``webhook_latency_p95_s``, never
 scheduled) and the ids it adds to the Jepsen accounting's *acknowledged* and *owned* sets are
@@ -102,6 +103,15 @@ class HappyDeliveries:
         class), decided once per class: the ERP takes ownership (:meth:`owner`), then the
         sender sees its 2xx."""
         own, acked = self.owner(cls, handler), self.acked.append
+        if self.c.w.tracing:
+            trace = self.c.w.trace
+
+            def traced(event: Event) -> None:
+                trace("delivery", event.correlation, f"event={event.id} attempt=1")
+                own(event)
+                acked(event.id)
+
+            return traced
 
         def deliver(event: Event) -> None:
             own(event)

@@ -156,7 +156,7 @@ class AutomatedModel:
     def _route(self, cls: type) -> Callable[[Event], None]:
         """What ``on_event`` does with an event of class ``cls``, decided once per class: an
         inbound webhook goes through the connector (its happy path when no delivery fault can
-        touch it and nothing is traced), the rest reaches the ERP directly."""
+        touch it), the rest reaches the ERP directly."""
         connector = self.stack.connector
         if not issubclass(cls, INBOUND):
             route = self._handle
