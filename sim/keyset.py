@@ -44,6 +44,8 @@ class KeySet:
         if h in self._recent:
             return True
         a = self._sorted
+        if not len(a):  # nothing merged yet (the first FLUSH_AT keys): no bisection
+            return False
         i = int(a.searchsorted(h))
         return i < len(a) and int(a[i]) == h
 

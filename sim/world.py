@@ -321,7 +321,7 @@ class World:
             return True
         if isinstance(cmd, UpdateChannelAvailability):
             latency = getattr(self.s.channels, cmd.channel).feed_latency_min / 60.0
-            self.env.process(self._publish(cmd, latency))
+            self._publish(cmd, latency)
             return True
         if isinstance(cmd, CancelOrder):
             return self.orders.cancel(cmd.order_id, cmd.reason)
@@ -342,10 +342,26 @@ class World:
             return ok
         raise TypeError(f"unknown command {type(cmd).__name__}")
 
-    def _publish(self, cmd: UpdateChannelAvailability, latency_h: float):
-        if latency_h > 0:
-            yield self.env.timeout(latency_h)
-        self.published[cmd.channel][cmd.skus] = np.maximum(cmd.qty, 0)
+    def _publish(self, cmd: UpdateChannelAvailability, latency_h: float) -> None:
+        """The channel's feed shows the pushed quantities ``latency_h`` after the push: the
+        events a process would take (its start at URGENT priority now, then the latency) as
+        callbacks, without the process and its end event."""
+        env = self.env
+
+        def show(_event: simpy.Event | None = None) -> None:
+            self.published[cmd.channel][cmd.skus] = np.maximum(cmd.qty, 0)
+
+        def start(_event: simpy.Event) -> None:
+            if latency_h > 0:
+                env.timeout(latency_h).callbacks.append(show)
+            else:
+                show()
+
+        event = simpy.Event(env)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(start)  # type: ignore[union-attr]
+        env.schedule(event, simpy.core.URGENT)
 
     # ------------------------------------------------------------------ receipts
     def receive(

@@ -8,14 +8,18 @@ it (lognormal). Outside the calendar nobody starts or continues work, so a task 
 on Friday finishes on Monday. With a 24/7 calendar and exponential handling, a desk is an M/M/c
 queue, which is how it is validated against Erlang C.
 
-People are identified as ``"<desk>:<i>"`` and held in a SimPy ``FilterStore``: a task names the
-people it may *not* be given to (its requester, whoever filled an earlier step of the same
-request), and waits for an eligible person rather than take an ineligible one — segregation of
-duties is preventive. People on vacation are taken out of the eligible set for the day.
+People are identified as ``"<desk>:<i>"`` and held in a pool with a SimPy ``FilterStore``'s
+semantics: a task names the people it may *not* be given to (its requester, whoever filled an
+earlier step of the same request), and waits for an eligible person rather than take an
+ineligible one — segregation of duties is preventive. People on vacation are taken out of the
+eligible set for the day.
 
 ``submit`` returns a :class:`Task` handle: until a person has started it, the task can be
 withdrawn (``cancel``), which is how a request is escalated to another desk; while it is still
 unread, a reminder (``remind``) ends its pickup delay at the next working moment.
+
+A task is a chain of SimPy callbacks rather than a process (:class:`Task`): the same events
+in the same places, without a generator to resume and a process end event per task.
 
 Workload: the desk reports to the KPI collector's :class:`sim.workload.Workload` that it exists
 (people, calendar), when its queue of tasks waiting for a person grows or shrinks, and the
@@ -29,6 +33,7 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from sim.clock import WorkCalendar
 from sim.kpis import KpiCollector
@@ -37,51 +42,253 @@ from sim.rng import lognormal
 Done = Callable[[str, float], None]
 
 
-class Task:
-    """A submitted piece of work; ``started`` once a person has taken it."""
+#: where a task is: not yet begun, in its pickup delay, queued for a person, being worked, over
+_NEW, _PICKUP, _QUEUED, _WORKING, _OVER = range(5)
 
-    __slots__ = ("cancelled", "proc", "started", "unread")
+
+class Task:
+    """A submitted piece of work; ``started`` once a person has taken it.
+
+    A task lives as a chain of SimPy callbacks, not a process: the same events a process took
+    (its start at URGENT priority, the pickup timeout, the person's get, the handling timeout,
+    the person's put) in the same places, minus the process and its end event. A reminder or a
+    withdrawal is delivered like a process interrupt: one URGENT event scheduled when asked."""
+
+    __slots__ = (
+        "_banned",
+        "_desk",
+        "_done",
+        "_get",
+        "_handling_h",
+        "_note",
+        "_pickup_h",
+        "_queued",
+        "_state",
+        "_wait",
+        "cancelled",
+        "started",
+        "unread",
+    )
 
     def __init__(self) -> None:
         self.started = False
         self.cancelled = False
         self.unread = False  # still in its pickup delay (the email not yet opened)
-        self.proc: simpy.Process | None = None
+        self._state = _OVER
+        self._desk: WorkDesk | None = None
+
+    def _begin(
+        self,
+        desk: WorkDesk,
+        done: Done,
+        pickup_h: float,
+        handling_h: float,
+        banned: frozenset[str],
+        note: Callable[[str, str], None] | None,
+    ) -> None:
+        self._desk = desk
+        self._done = done
+        self._pickup_h = pickup_h
+        self._handling_h = handling_h
+        self._banned = banned
+        self._note = note
+        self._queued = False
+        self._get: simpy.Event | None = None
+        self._wait: simpy.Event | None = None
+        self._state = _NEW
+        _urgent(desk.env, self._start)
 
     def remind(self) -> bool:
         """A reminder: an unread task is read at the next working moment instead of at the end
         of its pickup delay; True if it was still unread. A task already read and queued for a
         free person is not hastened (the reminder does not free anybody)."""
-        if not self.unread or self.cancelled or self.proc is None or not self.proc.is_alive:
+        if not self.unread or self.cancelled or self._state == _OVER:
             return False
         self.unread = False
-        self.proc.interrupt("reminded")
+        _urgent(self._desk.env, self._reminded)  # type: ignore[union-attr]
         return True
 
     def cancel(self) -> bool:
         """Withdraw the task if nobody has started it; True if it was withdrawn."""
-        if self.started or self.cancelled or self.proc is None or not self.proc.is_alive:
+        if self.started or self.cancelled or self._state == _OVER:
             return False
         self.cancelled = True
-        self.proc.interrupt("withdrawn")
+        _urgent(self._desk.env, self._withdrawn)  # type: ignore[union-attr]
         return True
 
+    # -- the life of a task ----------------------------------------------------------------
+    def _start(self, _event: simpy.Event) -> None:
+        desk = self._desk
+        assert desk is not None
+        if self._pickup_h > 0:
+            self.unread = True
+            self._state = _PICKUP
+            env = desk.env
+            self._sleep(desk.calendar.add_working(env.now, self._pickup_h) - env.now)
+        else:
+            self._queue()
 
-class _People(simpy.FilterStore):
-    """The desk's free people. SimPy's ``FilterStore`` offers every put, and every new request,
-    to *all* waiting tasks in turn, so a desk with a long queue pays for the whole queue on every
-    put — quadratic when work piles up (a contact centre at peak). No waiting task can take an
-    absent person, so once nobody present is free the rest of the queue cannot be served and the
-    scan stops here: the same tasks get the same people in the same order, at O(1) per put."""
+    def _sleep(self, delay_h: float) -> None:
+        wait = self._desk.env.timeout(delay_h)  # type: ignore[union-attr]
+        wait.callbacks.append(self._read)  # type: ignore[union-attr]
+        self._wait = wait
 
-    def __init__(self, env: simpy.Environment, capacity: int, absent: Callable[[], set[str]]):
-        super().__init__(env, capacity=capacity)
+    def _reminded(self, _event: simpy.Event) -> None:
+        if self._state != _PICKUP:  # over meanwhile: the interrupt of a dead process
+            return
+        self._wait.callbacks.remove(self._read)  # type: ignore[union-attr]
+        env = self._desk.env  # type: ignore[union-attr]
+        self._sleep(self._desk.calendar.add_working(env.now, 0.0) - env.now)  # type: ignore[union-attr]
+
+    def _read(self, _event: simpy.Event) -> None:
+        self.unread = False
+        self._queue()
+
+    def _queue(self) -> None:
+        desk = self._desk
+        assert desk is not None
+        banned, env = self._banned, desk.env
+        get = desk.store.get(lambda p: p not in banned and p not in desk.absent)
+        if desk.kpi is not None:
+            desk.kpi.queue_depth(len(desk.store.get_queue))
+        triggered = get.triggered
+        queued = desk.load is not None and not triggered
+        if queued:
+            desk.load.queue_change(desk.name, env.now, +1)  # type: ignore[union-attr]
+        note = self._note
+        if note is not None and not triggered:
+            free = [p for p in desk.store.items if p not in desk.absent]
+            if free and all(p in banned for p in free):
+                note("sod_wait", f"free {', '.join(free)} excluded (requester/earlier step)")
+        self._queued = queued
+        self._get = get
+        self._state = _QUEUED
+        get.callbacks.append(self._take)  # type: ignore[union-attr]
+
+    def _take(self, get: simpy.Event) -> None:
+        desk = self._desk
+        assert desk is not None
+        env = desk.env
+        if self._queued:
+            desk.load.queue_change(desk.name, env.now, -1)  # type: ignore[union-attr]
+        person = get.value
+        self.started = True
+        self._state = _WORKING
+        if self._note is not None:
+            self._note("started", person)
+        finish = desk.calendar.add_working(env.now, self._handling_h)
+        env.timeout(finish - env.now, person).callbacks.append(self._finish)  # type: ignore[union-attr]
+
+    def _finish(self, event: simpy.Event) -> None:
+        desk = self._desk
+        assert desk is not None
+        person = event.value
+        desk.store.put(person)
+        desk.in_system -= 1
+        desk.completed += 1
+        if desk.load is not None:
+            desk.load.task_done(desk.name, self._handling_h)
+        self._state = _OVER
+        self._done(person, desk.env.now)
+
+    def _withdrawn(self, _event: simpy.Event) -> None:
+        desk = self._desk
+        assert desk is not None
+        state = self._state
+        if state == _OVER:  # over meanwhile: the interrupt of a dead process
+            return
+        if state == _PICKUP:
+            self._wait.callbacks.remove(self._read)  # type: ignore[union-attr]
+        elif state == _QUEUED:
+            get = self._get
+            assert get is not None
+            get.callbacks.remove(self._take)  # type: ignore[union-attr]
+            if self._queued:
+                desk.load.queue_change(desk.name, desk.env.now, -1)  # type: ignore[union-attr]
+            if not get.triggered:
+                get.cancel()  # type: ignore[attr-defined]
+            elif get.ok:
+                desk.store.put(get.value)  # got a person in the same instant: give back
+        else:  # pragma: no cover - a started task is never withdrawn (cancel refuses it)
+            raise RuntimeError("a started task cannot be withdrawn")
+        self._state = _OVER
+        desk.in_system -= 1
+
+
+def _urgent(env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
+    """Run ``callback`` at the next URGENT slot of now: where a process's start or an
+    interrupt would be delivered."""
+    event = simpy.Event(env)
+    event._ok = True
+    event._value = None
+    event.callbacks.append(callback)  # type: ignore[union-attr]
+    env.schedule(event, URGENT)
+
+
+class _Get(simpy.Event):
+    """A task waiting for a person it may take (``accept``)."""
+
+    def __init__(self, people: _People, accept: Callable[[str], bool]) -> None:
+        super().__init__(people.env)
+        self.people = people
+        self.accept = accept
+
+    def cancel(self) -> None:
+        """Stop waiting (a withdrawn task), unless a person was already given."""
+        if not self.triggered:
+            self.people.get_queue.remove(self)
+
+
+class _People:
+    """The desk's free people and the tasks waiting for one: SimPy's ``FilterStore`` semantics
+    (a new request and every person put back are offered to the waiting tasks in order; a put
+    is an event whose processing makes that offer), without its generic put queue.
+
+    A ``FilterStore`` offers to *all* waiting tasks in turn, so a desk with a long queue pays
+    for the whole queue on every put — quadratic when work piles up (a contact centre at peak).
+    No waiting task can take an absent person, so once nobody present is free the rest of the
+    queue cannot be served and the scan stops there: the same tasks get the same people in the
+    same order, at O(1) per put."""
+
+    def __init__(self, env: simpy.Environment, absent: Callable[[], set[str]]):
+        self.env = env
+        self.items: list[str] = []
+        self.get_queue: list[_Get] = []
         self._absent = absent
 
-    def _do_get(self, event) -> bool:  # type: ignore[override]
-        super()._do_get(event)
-        absent = self._absent()
-        return any(p not in absent for p in self.items)
+    def get(self, accept: Callable[[str], bool]) -> _Get:
+        request = _Get(self, accept)
+        self.get_queue.append(request)
+        self.offer()
+        return request
+
+    def put(self, person: str) -> None:
+        self.items.append(person)
+        event = simpy.Event(self.env)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(self.offer)  # type: ignore[union-attr]
+        self.env.schedule(event)
+
+    def offer(self, _event: simpy.Event | None = None) -> None:
+        """Offer the free people to the waiting tasks, oldest first."""
+        queue, items = self.get_queue, self.items
+        idx = 0
+        while idx < len(queue):
+            request = queue[idx]
+            for person in items:
+                if request.accept(person):
+                    items.remove(person)
+                    request.succeed(person)
+                    break
+            absent = self._absent()
+            proceed = any(p not in absent for p in items)
+            if request.triggered:
+                queue.pop(idx)
+            else:
+                idx += 1
+            if not proceed:
+                break
 
 
 class WorkDesk:
@@ -105,7 +312,7 @@ class WorkDesk:
         self.gen = gen
         self.kpi = kpi
         self.people = [f"{name}:{i}" for i in range(size)]
-        self.store = _People(env, size, lambda: self.absent)
+        self.store = _People(env, lambda: self.absent)
         self.store.items.extend(self.people)
         self.absent: set[str] = set()
         self.vacation: set[str] = set()
@@ -130,7 +337,7 @@ class WorkDesk:
         waiting tasks at once."""
         self.wave = set(people)
         self.absent = self.vacation | self.wave
-        self.store._trigger_get(None)  # re-run the waiting gets' filters against the new set
+        self.store.offer()  # re-run the waiting tasks' filters against the new set
 
     def submit(
         self,
@@ -155,62 +362,5 @@ class WorkDesk:
             banned = frozenset(exclude)
         self.in_system += 1
         task = Task()
-        task.proc = self.env.process(self._work(task, done, pickup_h, handling_h, banned, note))
+        task._begin(self, done, pickup_h, handling_h, banned, note)
         return task
-
-    def _work(
-        self,
-        task: Task,
-        done: Done,
-        pickup_h: float,
-        handling_h: float,
-        banned: frozenset[str],
-        note: Callable[[str, str], None] | None = None,
-    ):
-        env, cal = self.env, self.calendar
-        try:
-            if pickup_h > 0:
-                task.unread = True
-                try:
-                    yield env.timeout(cal.add_working(env.now, pickup_h) - env.now)
-                except simpy.Interrupt as why:
-                    if why.cause != "reminded":
-                        raise
-                    yield env.timeout(cal.add_working(env.now, 0.0) - env.now)
-                task.unread = False
-            get = self.store.get(lambda p: p not in banned and p not in self.absent)
-            if self.kpi is not None:
-                self.kpi.queue_depth(len(self.store.get_queue))
-            queued = self.load is not None and not get.triggered
-            if queued:
-                self.load.queue_change(self.name, env.now, +1)
-            if note is not None and not get.triggered:
-                free = [p for p in self.store.items if p not in self.absent]
-                if free and all(p in banned for p in free):
-                    note("sod_wait", f"free {', '.join(free)} excluded (requester/earlier step)")
-            try:
-                person = yield get
-            except simpy.Interrupt:
-                if queued:
-                    self.load.queue_change(self.name, env.now, -1)
-                if not get.triggered:
-                    get.cancel()
-                elif get.ok:
-                    self.store.put(get.value)  # got a person in the same instant: give back
-                raise
-            if queued:
-                self.load.queue_change(self.name, env.now, -1)
-        except simpy.Interrupt:
-            self.in_system -= 1
-            return
-        task.started = True
-        if note is not None:
-            note("started", person)
-        finish = cal.add_working(env.now, handling_h)
-        yield env.timeout(finish - env.now)
-        self.store.put(person)
-        self.in_system -= 1
-        self.completed += 1
-        if self.load is not None:
-            self.load.task_done(self.name, handling_h)
-        done(person, env.now)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -70,6 +70,8 @@ class HopBehaviour:
     failure_rate: float = 0.0
     duplicate_rate: float = 0.0
     outages: tuple[tuple[float, float], ...] = ()
+    #: the lognormal shape, derived once (see `sigma`)
+    _sigma: float = field(init=False, repr=False, compare=False, default=0.0)
 
     def __post_init__(self) -> None:
         if self.latency_s_median < 0:
@@ -82,23 +84,29 @@ class HopBehaviour:
         for start_h, end_h in self.outages:
             if not start_h < end_h:
                 raise ValueError(f"outage window ({start_h}, {end_h}) must have start < end")
+        object.__setattr__(self, "_sigma", self._shape())
 
     @property
     def sigma(self) -> float:
         """Lognormal shape parameter derived from the median and the p95."""
+        return self._sigma
+
+    def _shape(self) -> float:
         if self.latency_s_median == 0:
             return 0.0
         return math.log(self.latency_s_p95 / self.latency_s_median) / Z_95
 
     def in_outage(self, now_h: float) -> bool:
         """True when `now_h` lies inside one of the outage windows `[start_h, end_h)`."""
+        if not self.outages:
+            return False
         return any(start_h <= now_h < end_h for start_h, end_h in self.outages)
 
     def sample(self, rng: np.random.Generator, now_h: float) -> HopDraw:
         """Draw one call starting at `now_h` (three draws from `rng`, always)."""
         z, u_fail, u_dup = rng.standard_normal(), rng.random(), rng.random()
-        latency_s = self.latency_s_median * math.exp(self.sigma * z)
-        if self.in_outage(now_h):
+        latency_s = self.latency_s_median * math.exp(self._sigma * z)
+        if self.outages and self.in_outage(now_h):
             return HopDraw(latency_s, HopOutcome.OUTAGE, duplicated=False)
         if u_fail < self.failure_rate:
             return HopDraw(latency_s, HopOutcome.FAILED, duplicated=False)

@@ -6,10 +6,12 @@
 * answers webhook calls (`deliver_webhook(request, hop)` -> a SimPy process whose value is a
   `WebhookResponse`), crossing the caller -> n8n hop first (latency, lost calls, outages, and
   duplicates: a duplicated call is handled twice, same payload, same `delivery_id`);
-* starts executions (`start` for triggers/schedules, `retry` for n8n's retry of a failed one),
-  which wait for a slot (`resources.py`), run their nodes (`runner.py`), may park on a long Wait
-  (`wait_tracker.py`), may be cancelled by the workflow's timeout, and on failure start the error
-  workflow (`error_workflows.py`);
+* starts executions (`start` for triggers/schedules, `retry` for n8n's retry of a failed one):
+  a workflow of Function nodes without timeout runs as a chain of callbacks (`quick.py`, the
+  same events and draws without a process); any other execution is a process that waits for a
+  slot (`resources.py`), runs its nodes (`runner.py`), may park on a long Wait
+  (`wait_tracker.py`), may be cancelled by the workflow's timeout; a failed one starts the
+  error workflow (`error_workflows.py`);
 * keeps the execution records (`executions`) and the metrics (`metrics`).
 
 Times on records are simulated hours; latencies in metrics and responses are seconds. The
@@ -40,6 +42,7 @@ from .executions import (
 )
 from .hops import INSTANT, HopBehaviour, HopOutcome
 from .metrics import MiddlewareMetrics
+from .quick import StraightRun, runs_straight
 from .resources import ExecutionSlots, QueueMode, RegularMode, Slot
 from .runner import RunContext, RunResult, run_nodes
 from .units import h_to_s, s_to_h
@@ -80,11 +83,12 @@ class _Run:
         self.done = self.env.event()
         self.slot: Slot | None = None
         self._watch_token = 0
+        self.counters = owner.metrics.counters(workflow.id)
         self.ctx = RunContext(
             env=self.env,
             rng=owner.rng,
             execution=execution,
-            counters=owner.metrics.counters(workflow.id),
+            counters=self.counters,
             wait=self.wait,
             respond=self.respond,
             fault=owner.node_fault,
@@ -179,7 +183,7 @@ class N8nInstance:
         self._next_prune_h = PRUNE_INTERVAL_H
         self._workflows: dict[str, Workflow] = {}
         self._listening: set[str] = set()
-        self._runs: dict[int, _Run] = {}
+        self._runs: dict[int, _Run | StraightRun] = {}
 
     # -- workflows -------------------------------------------------------------------------
     def add_workflow(self, workflow: Workflow) -> Workflow:
@@ -261,7 +265,7 @@ class N8nInstance:
         retry_of: int | None = None,
         delivery_id: str | None = None,
         respond_event: simpy.Event | None = None,
-    ) -> _Run:
+    ) -> _Run | StraightRun:
         execution = self.executions.create(
             workflow.id,
             mode,
@@ -270,14 +274,19 @@ class N8nInstance:
             delivery_id=delivery_id,
             input_item=item,
         )
-        self.metrics.counters(workflow.id).executions += 1
-        run = _Run(self, workflow, execution, respond_event)
+        counters = self.metrics.counters(workflow.id)
+        counters.executions += 1
+        run: _Run | StraightRun
+        if respond_event is None and runs_straight(workflow):
+            run = StraightRun(self, workflow, execution, counters)
+        else:
+            run = _Run(self, workflow, execution, respond_event)
         self._runs[execution.id] = run
         return run
 
-    def _finish(self, run: _Run, result: RunResult, *, canceled: bool) -> None:
+    def _finish(self, run: _Run | StraightRun, result: RunResult, *, canceled: bool) -> None:
         execution, workflow = run.execution, run.workflow
-        counters = self.metrics.counters(workflow.id)
+        counters = run.counters
         execution.stopped_h = self.env.now
         if canceled:
             execution.status = ExecutionStatus.CANCELED

@@ -12,11 +12,13 @@
   30 s) only matters when a worker dies, which is not modelled.
 
 `ExecutionSlots.acquire()` is a SimPy sub-process returning a `Slot`; `release()` gives it back.
+Without a process: `request()` queues, and `granted(request)` gives the `Slot` once it fired.
 The queue depth is the number of executions waiting for a slot.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
@@ -53,11 +55,51 @@ class QueueMode:
 class Slot:
     """A held place to run: `worker` is the worker index in queue mode, else None."""
 
-    request: simpy.Request | None
+    request: simpy.Event | None
     worker: int | None
 
 
 UNLIMITED = Slot(request=None, worker=None)
+
+
+class _Pool:
+    """FIFO slots with `simpy.Resource`'s event semantics, without its objects.
+
+    As in SimPy: a request joins the queue and the head is offered a slot (at most one grant
+    per offer); a grant is the request event succeeding (scheduled now); a release frees the
+    slot at once and schedules a release event whose processing offers the head a slot. So a
+    queued execution is granted at the same place in the event order as with a `Resource`."""
+
+    __slots__ = ("capacity", "env", "queue", "users")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.users = 0
+        self.queue: deque[simpy.Event] = deque()
+
+    def request(self) -> simpy.Event:
+        event = simpy.Event(self.env)
+        self.queue.append(event)
+        self._offer()
+        return event
+
+    def _offer(self, _event: simpy.Event | None = None) -> None:
+        if self.queue and self.users < self.capacity:
+            self.users += 1
+            self.queue.popleft().succeed()
+
+    def cancel(self, request: simpy.Event) -> None:
+        if not request.triggered:
+            self.queue.remove(request)
+
+    def release(self) -> None:
+        self.users -= 1
+        event = simpy.Event(self.env)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(self._offer)  # type: ignore[union-attr]
+        self.env.schedule(event)
 
 
 class ExecutionSlots:
@@ -72,19 +114,20 @@ class ExecutionSlots:
         self.env = env
         self.mode = mode
         self.metrics = metrics
-        self._pool: simpy.Resource | None = None
+        self._pool: _Pool | None = None
         self._active_per_worker: list[int] = []
+        self._queue_mode = isinstance(mode, QueueMode)
         if isinstance(mode, QueueMode):
-            self._pool = simpy.Resource(env, capacity=mode.workers * mode.concurrency)
+            self._pool = _Pool(env, mode.workers * mode.concurrency)
             self._active_per_worker = [0] * mode.workers
         elif mode.production_limit > 0:
-            self._pool = simpy.Resource(env, capacity=mode.production_limit)
+            self._pool = _Pool(env, mode.production_limit)
 
     def is_limited(self, mode: ExecutionMode) -> bool:
         """Does an execution in this mode need a slot?"""
         if self._pool is None:
             return False
-        if isinstance(self.mode, QueueMode):
+        if self._queue_mode:
             return mode is not ExecutionMode.MANUAL
         return mode in PRODUCTION_MODES
 
@@ -94,28 +137,39 @@ class ExecutionSlots:
 
     @property
     def running(self) -> int:
-        return 0 if self._pool is None else self._pool.count
+        return 0 if self._pool is None else self._pool.users
 
     def acquire(self, mode: ExecutionMode) -> Generator[simpy.Event, Any, Slot]:
         """Wait (FIFO) for a slot; cancels the request if interrupted while queued."""
         if not self.is_limited(mode):
             return UNLIMITED
-        assert self._pool is not None
-        request = self._pool.request()
-        self.metrics.observe_queue_depth(self.queue_depth)
+        request = self.request()
         try:
             yield request
         except simpy.Interrupt:
-            request.cancel()
+            assert self._pool is not None
+            self._pool.cancel(request)
             raise
+        return self.granted(request)
+
+    def request(self) -> simpy.Event:
+        """Queue for a slot (a limited mode only); the event fires when one is free."""
+        pool = self._pool
+        assert pool is not None
+        request = pool.request()
+        self.metrics.observe_queue_depth(len(pool.queue))
+        return request
+
+    def granted(self, request: simpy.Event) -> Slot:
+        """The slot ``request`` (fired) holds: in queue mode, on the first worker with room."""
         worker = None
-        if isinstance(self.mode, QueueMode):
-            worker = next(
-                index
-                for index, active in enumerate(self._active_per_worker)
-                if active < self.mode.concurrency
-            )
-            self._active_per_worker[worker] += 1
+        if self._queue_mode:
+            concurrency = self.mode.concurrency  # type: ignore[union-attr]
+            active = self._active_per_worker
+            worker = 0
+            while active[worker] >= concurrency:
+                worker += 1
+            active[worker] += 1
         return Slot(request, worker)
 
     def release(self, slot: Slot) -> None:
@@ -123,4 +177,4 @@ class ExecutionSlots:
             return
         if slot.worker is not None:
             self._active_per_worker[slot.worker] -= 1
-        self._pool.release(slot.request)
+        self._pool.release()
