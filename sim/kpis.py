@@ -226,7 +226,8 @@ class KpiCollector:
 
     # online orders (sim/orders.py), one method per fact of an order's life
     def online_checkout(self, units: int) -> None:
-        """An online customer at the checkout wants ``units`` (before availability is shown)."""
+        """An online customer wanted ``units`` at the checkout and ordered nothing: every line
+        was shown unavailable (reported by :meth:`online_lines_unavailable`)."""
         self.online_units_demanded += units
 
     def online_lines_unavailable(self, units: int, value: float) -> None:
@@ -234,8 +235,11 @@ class KpiCollector:
         self.lost_units += units
         self.lost_revenue += value
 
-    def online_order_placed(self) -> None:
+    def online_order_placed(self, demanded: int) -> None:
+        """An online customer placed an order, having wanted ``demanded`` units at the checkout
+        (before availability was shown: the lines shown unavailable are reported apart)."""
         self.online_orders_placed += 1
+        self.online_units_demanded += demanded
 
     def payment_failed(self) -> None:
         self.payment_failures += 1

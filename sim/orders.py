@@ -92,8 +92,13 @@ class ReturnBook:
 
 
 class Order:
+    """One online order. It is also its own wake-up on the calendar (:meth:`Calendar.schedule
+    <sim.wake.Calendar.schedule>`): ``callbacks`` names the stage due next (label, delivery),
+    so no object is built per stage."""
+
     __slots__ = (
         "alloc",
+        "callbacks",
         "channel",
         "draws",
         "id",
@@ -107,27 +112,27 @@ class Order:
         "skus",
         "sl",
         "state",
-        "t_placed",
         "value",
     )
 
-    def __init__(self, oid, channel, t, skus, qty, price, value, draws, sl, ql):
+    def __init__(self, oid, channel, skus, qty, ul, value, draws, sl, ql):
         self.id = oid
         self.key = f"order:{oid}"  # the correlation of every event about this order
         self.channel = channel
-        self.t_placed = t
         self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
         self.sl = sl  # the same SKUs, as a list
         self.ql = ql  # the same quantities, as a list
-        self.price = price
+        self.price = ul  # the lines' unit prices, as a list
         self.value = value
         self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
-        self.alloc = [0] * len(ql)
+        # ``alloc`` (units allocated per line) is set at acceptance
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
         self.noticed = False  # told of a delay before its promise
+
+    _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
     @property
     def short(self) -> np.ndarray:
@@ -140,11 +145,14 @@ class Arrivals:
     Each arrival is one wake-up (:mod:`sim.wake`) that checks out every customer due by then and
     schedules the next (after ``t[i] - now``, the delay a process would have yielded):
     no generator and no process events, the same instants and the same order of checkouts.
+    The object is its own wake-up (``Calendar.schedule``): nothing is built per arrival.
     """
 
     __slots__ = (
-        "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t", "ul", "unit"
+        "callbacks", "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t",
+        "ul", "unit",
     )  # fmt: skip
+    _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
     def __init__(self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: list):
         self.orders = orders
@@ -156,23 +164,25 @@ class Arrivals:
         self.draws = draws
         self.i = 0
 
-    def next(self, _ev) -> None:
-        """Check out every customer due now, then wait for the next one."""
+    def next(self) -> None:
+        """Check out every customer due now, then wait for the next one (a wake-up's callback:
+        ``callbacks`` is ``(Arrivals.next,)``, called with the object itself)."""
         env = self.orders.w.env
         t, start, n, checkout = self.t, self.start, len(self.t), self.orders.checkout
         i = self.i
         while i < n:
-            dt = t[i] - env.now
+            dt = t[i] - env._now
             if dt > 0:
                 self.i = i
-                self.orders.w.calendar.after(dt, self.next, None)
+                self.callbacks = _NEXT_ARRIVAL
+                self.orders.w.calendar.schedule(dt, self)
                 return
             a, b = start[i], start[i + 1]
             checkout(
                 self.channel,
                 self.skus[a:b],
                 self.qty[a:b],
-                self.unit[a:b],
+                self.unit[a:b] if b - a > 1 else None,  # a basket's value is their dot product
                 self.sl[a:b],
                 self.ql[a:b],
                 self.ul[a:b],
@@ -180,6 +190,9 @@ class Arrivals:
             )
             i += 1
         self.i = i
+
+
+_NEXT_ARRIVAL = (Arrivals.next,)
 
 
 class OnlineOrders:
@@ -207,6 +220,18 @@ class OnlineOrders:
         }
         #: the fulfilment centre's physical stock: a view of ``world.on_hand`` (never rebound)
         self._fc_stock = world.on_hand[world.net.fc]
+        # The per-line reads and writes of the order path go through memoryviews of the same
+        # memory (the channels' feeds, the centre's stock): an element is a Python int, read or
+        # written without building a numpy scalar (about 3x cheaper per access).
+        self._stock_mv = memoryview(self._fc_stock)
+        self._feed_mv = {c: memoryview(a) for c, a in world.published.items()}
+        # a fault plan without a window for a target never fails it: skip the look-up
+        targets = {w.target for w in world.faults.windows}
+        self._gateway_faults = "payment_gateway" in targets
+        self._carrier_faults = "carrier_api" in targets
+        # the stages an order is due at, as wake-up callbacks (see :class:`Order`)
+        self._at_label = (self._label,)
+        self._at_delivered = (self._delivered,)
         self.orders: dict[int, Order] = {}
         self.awaiting_notice: dict[int, tuple[Order, float, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
@@ -214,6 +239,7 @@ class OnlineOrders:
         self._seq = 0
         self.tk = s.demand.tickets
         self._tk_u = Buffered(world.streams.get("tickets"), block=1024)
+        self._tk_uniform = self._tk_u.uniform
         self._ticket_seq = 0
 
     # ------------------------------------------------------------------ arrivals
@@ -257,30 +283,33 @@ class OnlineOrders:
         day's selling price per SKU. The customers then arrive in time order (:class:`Arrivals`).
         """
         if len(day.t):
-            Arrivals(self, day, prices, self._draw_day(len(day.t))).next(None)
+            Arrivals(self, day, prices, self._draw_day(len(day.t))).next()
 
     def checkout(
         self,
         channel: str,
         skus: np.ndarray,
         qty: np.ndarray,
-        unit_price: np.ndarray,
+        unit_price: np.ndarray | None,
         sl: list[int],
         ql: list[int],
         ul: list[float],
         draws: tuple,
     ):
-        """One customer at the checkout: ``skus``/``qty``/``unit_price`` are the basket's lines
-        (``sl``/``ql``/``ul`` the same as lists); lines shown unavailable are demand lost."""
+        """One customer at the checkout: ``skus``/``qty`` are the basket's lines (``sl``/``ql``
+        the same as lists), ``ul`` their unit prices (``unit_price`` the same as an array, for a
+        basket of more than one line); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
-        feed = w.published[channel]
-        k.online_checkout(sum(ql))
+        feed = self._feed_mv[channel]
+        demanded = sum(ql)  # what the customer wanted, before availability was shown
         for x, q in zip(sl, ql, strict=True):
             if feed[x] < q:  # a line is shown unavailable: find them all
-                mask = feed[skus] >= qty
+                mask = w.published[channel][skus] >= qty
                 lost = qty[~mask]
+                unit_price = np.asarray(ul, dtype=np.float64)
                 k.online_lines_unavailable(int(lost.sum()), float(np.dot(lost, unit_price[~mask])))
                 if not mask.any():
+                    k.online_checkout(demanded)
                     return
                 skus, qty, unit_price = skus[mask], qty[mask], unit_price[mask]
                 sl, ql, ul = skus.tolist(), qty.tolist(), unit_price.tolist()
@@ -288,9 +317,12 @@ class OnlineOrders:
         # a one-line basket's value is the product itself, as ``np.dot`` gives it (1.5 us)
         value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, unit_price))
         self._seq += 1
-        order = Order(self._seq, channel, w.env.now, skus, qty, unit_price, value, draws, sl, ql)
-        k.online_order_placed()
-        decline = max(self.pay.decline_rate, w.faults.failure_prob("payment_gateway", w.env.now))
+        now = w.env._now
+        order = Order(self._seq, channel, skus, qty, ul, value, draws, sl, ql)
+        k.online_order_placed(demanded)
+        decline = self.pay.decline_rate
+        if self._gateway_faults:
+            decline = max(decline, w.faults.failure_prob("payment_gateway", now))
         u_decline, u_path, u_retry = draws[0]
         if u_decline >= decline:
             self.accept(order)
@@ -349,26 +381,30 @@ class OnlineOrders:
     # ------------------------------------------------------------------ acceptance
     def accept(self, order: Order) -> None:
         w, k = self.w, self.w.kpi
-        order.promise_h = w.env.now + self._promise_h[order.channel]
-        feed = w.published[order.channel]
-        fc, stock = w.net.fc, self._fc_stock
-        alloc, ql = order.alloc, order.ql
-        for i, sku in enumerate(order.sl):
-            q = ql[i]
-            shown = int(feed[sku])
+        order.promise_h = w.env._now + self._promise_h[order.channel]
+        feed = self._feed_mv[order.channel]
+        fc, stock = w.net.fc, self._stock_mv
+        alloc, backordered = [], False
+        for sku, q in zip(order.sl, order.ql, strict=True):
+            shown = feed[sku]
             feed[sku] = shown - q if shown > q else 0
-            have = int(stock[sku])
-            take = have if have < q else q
-            if take:
-                stock[sku] = have - take
-                alloc[i] = take
+            have = stock[sku]
+            if have >= q:  # allocated in full
+                stock[sku] = have - q
+                alloc.append(q)
+            else:  # what there is, the rest backordered
+                backordered = True
+                if have:
+                    stock[sku] = 0
+                alloc.append(have)
+        order.alloc = alloc
         k.online_order_accepted(sum(alloc))
         self.orders[order.id] = order
         # OrderPlaced(order_id, channel, location, skus, qty, value)
-        w.emit(
+        w.emit_args(
             OrderPlaced, order.key, order.id, order.channel, fc, order.skus, order.qty, order.value
         )
-        if alloc != ql:
+        if backordered:
             short = order.short
             order.oversold = True
             order.state = "backordered"
@@ -388,14 +424,21 @@ class OnlineOrders:
             self.ticket(order.id, "wismo", self.tk.wismo_if_late, after_h=BACKORDER_TICKET_H)
         else:
             order.state = "fulfilling"  # _start_fulfilment, written out on the order path
-            self.w.calendar.after(order.draws[1], self._label, order)
-        self.ticket(order.id, "other", self.tk.other_per_order)
+            order.callbacks = self._at_label
+            w.calendar.schedule(order.draws[1], order)
+        p = self.tk.other_per_order  # self.ticket(order.id, "other", p), written out
+        if p > 0 and self._tk_uniform() < p:
+            self._new_ticket(order.id, "other")
 
     # ------------------------------------------------------------------ tickets
     def ticket(self, order_id: int, topic: str, prob: float, after_h: float = 0.0) -> None:
         """With probability ``prob`` (stream ``tickets``) the customer opens a ticket about it."""
-        if prob <= 0 or self._tk_u.uniform() >= prob:
+        if prob <= 0 or self._tk_uniform() >= prob:
             return
+        self._new_ticket(order_id, topic, after_h)
+
+    def _new_ticket(self, order_id: int, topic: str, after_h: float = 0.0) -> None:
+        """The customer opens a ticket now (or ``after_h`` hours from now)."""
         self._ticket_seq += 1
         tid = self._ticket_seq
         if after_h <= 0:
@@ -408,16 +451,12 @@ class OnlineOrders:
 
     def _open_ticket(self, tid: int, order_id: int, topic: str) -> None:
         self.w.kpi.ticket_opened()
-        self.w.emit(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
+        self.w.emit_args(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
 
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
-        self._after(order.draws[1], self._label, order)
-
-    def _after(self, delay_h: float, fn, order: Order) -> None:
-        """Call ``fn(order)`` after ``delay_h``: a wake-up (:mod:`sim.wake`), cheaper than a
-        process or a timeout."""
-        self.w.calendar.after(delay_h, fn, order)
+        order.callbacks = self._at_label
+        self.w.calendar.schedule(order.draws[1], order)
 
     def fill_backorders(self, skus: np.ndarray) -> None:
         """Serve waiting orders FIFO from stock that just arrived at the fulfilment centre."""
@@ -466,7 +505,9 @@ class OnlineOrders:
         np.add.at(w.on_hand[fc], order.skus, alloc)
         short = order.short
         k.online_order_cancelled(
-            int(short.sum()), float(np.dot(short, order.price)), order.promise_h <= w.horizon_h
+            int(short.sum()),
+            float(np.dot(short, np.asarray(order.price, np.float64))),
+            order.promise_h <= w.horizon_h,
         )
         if order.promise_h <= w.horizon_h and w.env.now > order.promise_h:
             self._missed_promise(order)
@@ -478,8 +519,9 @@ class OnlineOrders:
     def _label(self, order: Order) -> None:
         """Picked and packed: buy a label through the carrier API (retried hourly when down)."""
         w = self.w
+        now = w.env._now
         _, _, carrier, transit_d, label_u, _, _ = order.draws
-        if w.faults.failure_prob("carrier_api", w.env.now) > label_u:
+        if self._carrier_faults and w.faults.failure_prob("carrier_api", now) > label_u:
             if order.state != "label_delayed":
                 order.state = "label_delayed"
                 w.emit(
@@ -490,28 +532,32 @@ class OnlineOrders:
                     reason="carrier_api_unavailable",
                 )
                 self.ticket(order.id, "wismo", self.tk.wismo_if_late)
-            self._after(LABEL_RETRY_H, self._label, order)
+            order.callbacks = self._at_label  # retried in an hour
+            w.calendar.schedule(LABEL_RETRY_H, order)
             return
         order.state = "shipped"
         # OrderShipped(order_id, carrier, location, skus, qty)
-        w.emit(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
+        w.emit_args(OrderShipped, order.key, order.id, carrier, w.net.fc, order.skus, order.qty)
         w.kpi.sale(order.value)
-        self._after(transit_d * HOURS_PER_DAY, self._delivered, order)
-        late_by = w.env.now + transit_d * HOURS_PER_DAY - order.promise_h
+        order.callbacks = self._at_delivered
+        w.calendar.schedule(transit_d * HOURS_PER_DAY, order)
+        late_by = now + transit_d * HOURS_PER_DAY - order.promise_h
         if late_by > 0 and not order.oversold:  # not there by the promise: "where is it?"
-            wait = max(order.promise_h - w.env.now, 0.0)
+            wait = max(order.promise_h - now, 0.0)
             self.ticket(order.id, "wismo", self.tk.wismo_if_late, after_h=wait)
 
     def _delivered(self, order: Order) -> None:
         w = self.w
-        on_time = w.env.now <= order.promise_h
+        on_time = w.env._now <= order.promise_h
         w.kpi.online_order_delivered(on_time=on_time, due=order.promise_h <= w.horizon_h)
         if order.promise_h <= w.horizon_h and not on_time:
             self._missed_promise(order)
         order.state = "delivered"
         del self.orders[order.id]
-        w.emit(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
-        self.ticket(order.id, "damaged_item", self.tk.damaged_per_delivery)
+        w.emit_args(OrderDelivered, order.key, order.id, on_time)  # (order_id, on_time)
+        p = self.tk.damaged_per_delivery  # self.ticket(order.id, "damaged_item", p), written out
+        if p > 0 and self._tk_uniform() < p:
+            self._new_ticket(order.id, "damaged_item")
         _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
         if u_ret < self.ret.online_rate:
             fraud = u_fraud < self.ret.fraud_share

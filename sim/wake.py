@@ -88,6 +88,21 @@ class Calendar:
         else:
             self._buckets[bucket] = [entry]
 
+    def schedule(self, delay: float, event: Any) -> None:
+        """Put ``event`` on the calendar ``delay`` hours from now (``delay >= 0``), as
+        :meth:`after` puts a :class:`Wake`: any object with ``callbacks`` (a tuple of functions
+        called with the object) and ``_ok = True`` will do. A long-lived object that is due
+        again and again (an online order at its label, its delivery) is its own wake-up this
+        way: nothing is built per stage."""
+        entry = (self._env._now + delay, NORMAL, next(self._eid), event)
+        bucket = int(entry[0])
+        if bucket <= self._direct:
+            heappush(self._queue, entry)
+        elif (waiting := self._buckets.get(bucket)) is not None:
+            waiting.append(entry)
+        else:
+            self._buckets[bucket] = [entry]
+
     def _flush(self, _arg: None) -> None:
         """At hour ``_direct``: bucket ``_direct + 1`` onto the heap; the next flush in an hour."""
         self._direct += 1

@@ -59,6 +59,7 @@ from sim.faults import FaultPlan
 from sim.keyset import KeySet, digest
 from sim.kpis import KpiCollector
 from sim.ledger import ConservationError, EventLedger
+from sim.loop import run_until
 from sim.network import build_network
 from sim.orders import OnlineOrders
 from sim.progress import EVERY_H, RunProgress
@@ -119,6 +120,7 @@ class World:
             name: pool.hourly_cost for name, pool in scenario.approvals.pools.items()
         }
         self.ledger = EventLedger()
+        self._pending = self.ledger.pending  # the ledger's in-flight set (never rebound)
         #: events in flight (emitted, not yet processed or dead-lettered) at every whole hour
         self.backlog_hourly: array[int] = array("i")
         self.log = event_log or EventLog(None)
@@ -192,10 +194,31 @@ class World:
     def emit(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
         """Create an event now and deliver it to the orchestration model (synchronously).
 
-        :meth:`make` then :meth:`publish`, written out: this is the order path's hottest call."""
+        :meth:`make` then :meth:`publish`, written out (and ``ledger.emit`` in it): this is the
+        order path's hottest call."""
         self._event_seq += 1
-        event = cls(self._event_seq, self.env.now, correlation, *args, **fields)
-        self.ledger.emit(event.id)
+        eid = self._event_seq
+        event = cls(eid, self.env._now, correlation, *args, **fields)
+        self.ledger.emitted += 1
+        self._pending.add(eid)
+        if self.log.enabled:
+            loc, sku, qty, value = event.log_fields()
+            self.log.append(
+                event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value
+            )
+        if self.controller is not None:
+            self.controller.on_event(event)
+        return event
+
+    def emit_args(self, cls: type[Event], correlation: str, *args: Any) -> Event:
+        """:meth:`emit` with the event's own fields positional, in declaration order: no
+        keyword dictionary is built, twice (about 0.4 us less per event). The online order
+        path's events (placed, shipped, delivered, tickets) come through here."""
+        self._event_seq += 1
+        eid = self._event_seq
+        event = cls(eid, self.env._now, correlation, *args)
+        self.ledger.emitted += 1
+        self._pending.add(eid)
         if self.log.enabled:
             loc, sku, qty, value = event.log_fields()
             self.log.append(
@@ -210,7 +233,7 @@ class World:
 
         The event's own fields follow, by name or, on hot paths, in declaration order."""
         self._event_seq += 1
-        return cls(self._event_seq, self.env.now, correlation, *args, **fields)
+        return cls(self._event_seq, self.env._now, correlation, *args, **fields)
 
     def publish(self, event: Event) -> Event:
         correlation = event.correlation
@@ -241,8 +264,13 @@ class World:
             self.log.append(self.env.now, "trace", kind, -1, key, location, sku, qty, value, detail)
 
     def ack(self, event: Event) -> None:
-        """The orchestration layer has fully processed ``event``."""
-        self.ledger.ack(event.id)
+        """The orchestration layer has fully processed ``event`` (``ledger.ack``, written out:
+        every event of the run is settled here)."""
+        try:
+            self._pending.remove(event.id)
+        except KeyError:
+            self.ledger.ack(event.id)  # raises: not in flight
+        self.ledger.processed += 1
 
     def return_is_fraudulent(self, return_id: int) -> bool:
         """Ground truth for a *simulated* classifier only (a real one never sees it)."""
@@ -619,7 +647,7 @@ class World:
         self.prepare()
         old = self._gc_threshold
         try:
-            self.env.run(until=self.horizon_h)
+            run_until(self.env, self.horizon_h)  # ``env.run(until=...)``, one call fewer per event
         finally:
             gc.set_threshold(*old)
             gc.unfreeze()

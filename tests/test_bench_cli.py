@@ -280,12 +280,18 @@ def test_order_cost_divides_loop_cpu_per_online_order_by_the_bare_event(monkeypa
     def fake_twin(workload, extra, repeats):
         return {"workload": workload.describe(extra), "loop_us_per_online_order": 30.0}
 
+    def fake_alone(workload, repeats, *, bare_us):
+        return {"workload": workload.describe(), "loop_us_per_online_order": 16.0}
+
     monkeypatch.setattr(cases, "bare_simpy", fake_bare)
     monkeypatch.setattr(cases, "twin_run", fake_twin)
     monkeypatch.setattr(cases, "warm_up", lambda: None)
+    monkeypatch.setattr(order_cost, "world_alone", fake_alone)
     case = order_cost.measure(bench.config("quick"))
     assert case["bare_us_per_event"] == pytest.approx(2.0)
     assert order_cost.costs(case)["peak_season"]["hybrid"] == pytest.approx(15.0)
+    # the world alone (null model) per scenario, against the same bare reference
+    assert case["world_alone"]["baseline"]["order_cost_bare_events"] == pytest.approx(8.0)
     assert set(order_cost.costs(case)) == set(order_cost.SCENARIOS)
     run = case["runs"]["baseline"]["manual"]
     assert "orchestration.model=manual" in run["workload"]

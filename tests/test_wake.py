@@ -51,15 +51,27 @@ def test_a_wake_counts_as_one_simpy_event():
     assert env.now == 1.0
 
 
-def _calendar_trace(use_calendar: bool) -> list[tuple[float, int]]:
+class _Due:
+    """An object that is its own wake-up (as an online order is): ``Calendar.schedule``."""
+
+    _ok = True
+
+    def __init__(self, fn, i: int) -> None:
+        self.callbacks, self.i = (fn,), i
+
+
+def _calendar_trace(use_calendar: bool, own: bool = False) -> list[tuple[float, int]]:
     """Wake-ups from 0 to 50 hours ahead, scheduled at different times, some due on the hour
-    (a flush instant) and some tied: through the calendar's buckets or as timeouts."""
+    (a flush instant) and some tied: through the calendar's buckets or as timeouts; ``own``:
+    as objects scheduled themselves (``Calendar.schedule``) rather than ``Calendar.after``."""
     env, seen = simpy.Environment(), []
     cal = Calendar(env) if use_calendar else None
     delays = [0.25, 3.0, 3.0, 49.5, 1.0, 2.0, 26.75, 0.0, 7.2, 2.9999999999999996]
 
     def later(delay: float, i: int) -> None:
-        if cal is not None:
+        if cal is not None and own:
+            cal.schedule(delay, _Due(lambda due: note(due.i), i))
+        elif cal is not None:
             cal.after(delay, note, i)
         else:
             env.timeout(delay).callbacks.append(lambda _e: note(i))
@@ -84,6 +96,7 @@ def _calendar_trace(use_calendar: bool) -> list[tuple[float, int]]:
 def test_the_calendar_gives_the_order_of_timeouts_however_far_ahead():
     direct = _calendar_trace(use_calendar=False)
     assert _calendar_trace(use_calendar=True) == direct
+    assert _calendar_trace(use_calendar=True, own=True) == direct
     assert len(direct) == 10 + 10 + 60
 
 
