@@ -565,6 +565,12 @@ class KpiCollector:
         if webhook and latency_s is not None:
             self.webhook_latency_s.append(latency_s)
 
+    def webhook_calls(self, latencies_s: list[float]) -> None:
+        """Webhook calls of one attempt each, reported in bulk (the inbound connector's happy
+        path folds its deliveries at the end of the run)."""
+        self.integration_calls += len(latencies_s)
+        self.webhook_latency_s.extend(latencies_s)
+
     def queue_depth(self, depth: int) -> None:
         if depth > self.queue_depth_max:
             self.queue_depth_max = depth

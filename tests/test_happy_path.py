@@ -8,6 +8,7 @@ shortcuts and with the general path forced, and require the same KPIs, ledger an
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from orchestration.integration.connector import InboundConnector
@@ -51,8 +52,9 @@ def test_the_happy_path_changes_nothing_but_cost(model, monkeypatch):
     assert fast.conservation_ok
 
 
-def test_a_delivery_fault_or_the_event_log_turns_the_happy_path_off(tmp_path):
-    """Any delivery fault, or tracing, needs the general path's checks and traces."""
+def test_a_delivery_fault_turns_the_happy_path_off_the_event_log_does_not(tmp_path):
+    """Any delivery fault needs the general path's checks; tracing does not (the happy path
+    writes the same ``delivery`` trace)."""
     from sim.eventlog import EventLog
 
     for extra, log in (
@@ -64,6 +66,74 @@ def test_a_delivery_fault_or_the_event_log_turns_the_happy_path_off(tmp_path):
         s = load_scenario("tiny", ["orchestration.model=event_driven", *extra])
         m = build("event_driven", s)
         World(s, event_log=log).attach(m)
-        assert m.stack.connector.happy_path == (not extra and log is None)
+        assert m.stack.connector.happy_path == (not extra)
         if log is not None:
             log.abort()
+
+
+def test_with_the_event_log_on_the_happy_path_writes_the_same_log(tmp_path, monkeypatch):
+    """Traced, the happy path and the general path give the same KPIs and the same event log,
+    row for row (delivery traces included)."""
+    import pandas as pd
+
+    from experiments.runner import run_replication
+
+    s = load_scenario("tiny", ["orchestration.model=hybrid", "horizon_days=5"])
+    fast = run_replication(s, out_dir=tmp_path / "fast")
+    init = InboundConnector.__init__
+
+    def no_happy_path(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.happy_path = False
+
+    monkeypatch.setattr(InboundConnector, "__init__", no_happy_path)
+    slow = run_replication(s, out_dir=tmp_path / "slow")
+    monkeypatch.undo()
+    assert fast.kpis == slow.kpis
+    a = pd.read_parquet(tmp_path / "fast" / "events.parquet")
+    b = pd.read_parquet(tmp_path / "slow" / "events.parquet")
+    assert (a.kind == "delivery").sum() > 100
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_replay_takes_the_blocks_the_connector_draws():
+    """The general path's draws come from a default ``Buffered``: the replay's block is its."""
+    from orchestration.integration.happy import BLOCK
+    from sim.rng import Buffered
+
+    assert Buffered(np.random.default_rng(0))._n == BLOCK
+
+
+@pytest.mark.parametrize("block", [4, 7, 4096])
+def test_the_replayed_draws_are_the_buffered_draws(block):
+    """The happy path's bulk draws take the generator's blocks in the order the general path's
+    per-delivery draws (two uniforms, one normal) do: the same normals, and the stream left in
+    the same state, whatever the folds' sizes."""
+    from orchestration.integration.happy import BlockReplay
+    from sim.rng import Buffered
+
+    buffered = Buffered(np.random.default_rng(3), block)
+    replay = BlockReplay(np.random.default_rng(3), block)
+    expected, got = [], []
+    for m in (1, 2, block - 1, 1, 3 * block + 1, 0, 5):
+        for _ in range(m):
+            buffered.uniform(), buffered.uniform()
+            expected.append(buffered.normal())
+        got.extend(replay.normals(m).tolist())
+    assert got == expected
+    # the same blocks were taken: the streams go on with the same numbers
+    assert replay._gen.random() == buffered._gen.random()
+
+
+def test_idbits_add_many_is_add_one_by_one():
+    from orchestration.resilience.accounting import IdBits
+
+    ids = np.array([5, 3, 5, 5000, 0, 3], dtype=np.int64)
+    bulk, one = IdBits([3]), IdBits([3])
+    bulk.add_many(ids)
+    for i in ids.tolist():
+        one.add(i)
+    assert len(bulk) == len(one) == 4
+    assert sorted(bulk) == sorted(one) == [0, 3, 5, 5000]
+    bulk.add_many(np.array([], dtype=np.int64))
+    assert len(bulk) == 4

@@ -188,7 +188,8 @@ class Backoffice:
         event (decided once per class by a caller that dispatches on the class)."""
         rec = self.rec
         if issubclass(cls, OrderPlaced):
-            return lambda e: rec.online_order(e.location, e.skus, e.qty)
+            online = rec.online_order_lines
+            return lambda e: online(e.location, e.skus.tolist(), e.qty.tolist())
         if issubclass(cls, PosSalesPosted):
             return lambda e: rec.pos_posted(e.location, e.skus, e.sold, e.returned)
         if issubclass(cls, GoodsReceived):

@@ -63,8 +63,12 @@ class StockRecords:
         self._store_sales_today[store, skus] += sold
 
     def online_order(self, location: int, skus: np.ndarray, qty: np.ndarray) -> None:
+        self.online_order_lines(location, skus.tolist(), qty.tolist())
+
+    def online_order_lines(self, location: int, skus: list[int], qty: list[int]) -> None:
+        """:meth:`online_order` of lines already read into lists (1-3 lines: no ufunc.at)."""
         row, today = self.on_hand[location], self._online_today
-        for sku, q in zip(skus.tolist(), qty.tolist(), strict=True):  # 1-3 lines: no ufunc.at
+        for sku, q in zip(skus, qty, strict=True):
             row[sku] -= q
             today[sku] += q
 

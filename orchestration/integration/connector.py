@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from orchestration.integration.happy import HappyDeliveries
 from orchestration.port import WorldPort
 from orchestration.resilience import IdempotencyStore, RetryPolicy, sim_clock_s
 from orchestration.resilience.accounting import IdBits, lost_event_ids
@@ -65,6 +66,9 @@ ORDER_UPDATES = (OrderBackordered, OrderShipped, OrderDelivered, ShipmentDelayed
 
 
 class InboundConnector:
+    #: updates parked while their order is unknown (see :meth:`_own`)
+    order_updates = ORDER_UPDATES
+
     def __init__(
         self,
         world: WorldPort,
@@ -107,8 +111,8 @@ class InboundConnector:
             if self.reorder_on or self.crash_on
             else None
         )
-        #: each delivery is one attempt that reaches the receiver once, untraced (:meth:`happy`)
-        self.happy_path = self.fault_free and not world.tracing
+        #: each delivery is one attempt that reaches the receiver once (:meth:`happy_route`)
+        self.happy_path = self.fault_free
         self.duplicates_delivered = 0
         self.duplicates_suppressed = 0
         self.attempts = 0
@@ -123,35 +127,24 @@ class InboundConnector:
         self.owned = IdBits()
         self.known_orders = IdBits()
         self.parked: dict[int, list[Event]] = {}
+        self.happy = HappyDeliveries(self, gen) if self.happy_path else None
 
     # ------------------------------------------------------------------ the sender's side
-    def happy(self, event: Event) -> None:
-        """The delivery of ``event`` when :attr:`happy_path` holds: no fault of any kind can
-        hold, drop, crash or double a delivery in this run and nothing is traced, so each event
-        is delivered once, in one attempt, and reaches the receiver once. The same draws,
-        counts and effects as :meth:`deliver`'s attempt 1 without its checks; the idempotency
-        store is not consulted (no second delivery can exist for it to catch: its answer would
-        always be "first time")."""
-        d = self.draws
-        d.uniform()  # u_fail and u_dup: drawn on every path, so the stream stays the same
-        d.uniform()
-        latency_s = math.exp(self.lat_mu + self.lat_sigma * d.normal())
-        self.attempts += 1
-        self.w.kpi.integration_call(latency_s=latency_s, webhook=True)
-        self._own(event)
-        self.acknowledged.add(event.id)
+    def happy_route(self, cls: type, handler: Callable[[Event], None]) -> Callable[[Event], None]:
+        """The delivery of an event of class ``cls`` when :attr:`happy_path` holds: no fault of
+        any kind can hold, drop, crash or double a delivery in this run, so each event is
+        delivered once, in one attempt, reaches the receiver once and goes to ``handler`` (the
+        ERP's handling of its class). Its trace (when tracing), draws, counts and accounting are
+        those of :meth:`deliver`'s attempt 1, the last three folded in bulk
+        (:mod:`orchestration.integration.happy`); the idempotency store is not consulted (no
+        second delivery can exist for it to catch: its answer would always be "first time")."""
+        return self.happy.route(cls, handler)
 
     def deliver(self, event: Event, attempt: int = 1, *, held: bool = False) -> None:
         """One delivery attempt of ``event`` (the sender's side)."""
         w, d = self.w, self.draws
         u_fail, u_dup = d.uniform(), d.uniform()
         latency_s = math.exp(self.lat_mu + self.lat_sigma * d.normal())
-        if self.happy_path:
-            self.attempts += 1
-            w.kpi.integration_call(retries=attempt - 1, latency_s=latency_s, webhook=True)
-            self._own(event)
-            self.acknowledged.add(event.id)
-            return
         kpi, now, plan = w.kpi, w.env.now, self.plan
         self.attempts += 1
         tracing = w.tracing
@@ -236,12 +229,16 @@ class InboundConnector:
             self._order_known(event.order_id)
             return
         if isinstance(event, ORDER_UPDATES) and event.order_id not in self.known_orders:
-            self.parked.setdefault(event.order_id, []).append(event)
-            self.parked_total += 1
-            if self.w.tracing:
-                self.w.trace("parked", event.correlation, f"event={event.id} order unknown")
+            self._park(event)
             return
         self.handler(event)
+
+    def _park(self, event: Event) -> None:
+        """An update of an order the ERP does not know yet waits under that order."""
+        self.parked.setdefault(event.order_id, []).append(event)
+        self.parked_total += 1
+        if self.w.tracing:
+            self.w.trace("parked", event.correlation, f"event={event.id} order unknown")
 
     def _order_known(self, order_id: int) -> None:
         self.known_orders.add(order_id)
@@ -256,6 +253,12 @@ class InboundConnector:
     def parked_now(self) -> int:
         return sum(len(v) for v in self.parked.values())
 
+    def fold(self) -> None:
+        """Bring the counts and the accounting up to date (the happy path's deliveries)."""
+        if self.happy is not None:
+            self.happy.fold()
+
     def finish(self) -> None:
         """Report the Jepsen-style accounting's loss count to the KPIs."""
+        self.fold()
         self.w.kpi.events_lost(len(lost_event_ids(self.w, self)))

@@ -65,6 +65,10 @@ class ReplenishmentFlow(Flow):
     # ------------------------------------------------------------------ orderpoint
     def check(self, location: int, skus: np.ndarray) -> None:
         """Real-time orderpoint check of the touched SKUs of a warehouse or the FC."""
+        self.check_lines(location, skus.tolist())
+
+    def check_lines(self, location: int, skus: list[int]) -> None:
+        """:meth:`check` of SKUs already read into a list."""
         rec, s_days = self.rec, self.s.inventory.dc_policy.reorder_point_days
         on_hand, on_order, fc = (
             rec.on_hand[location],
@@ -72,7 +76,7 @@ class ReplenishmentFlow(Flow):
             rec.forecast[location],
         )
         # scalar loop: an order touches 1-3 SKUs, where numpy's per-call overhead dominates
-        hit = [k for k in skus.tolist() if on_hand[k] + on_order[k] < s_days * fc[k]]
+        hit = [k for k in skus if on_hand[k] + on_order[k] < s_days * fc[k]]
         if not hit:
             return
         below = np.array(hit, dtype=np.int64)

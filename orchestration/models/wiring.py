@@ -156,12 +156,12 @@ class AutomatedModel:
     def _route(self, cls: type) -> Callable[[Event], None]:
         """What ``on_event`` does with an event of class ``cls``, decided once per class: an
         inbound webhook goes through the connector (its happy path when no delivery fault can
-        touch it and nothing is traced), the rest reaches the ERP directly."""
+        touch it), the rest reaches the ERP directly."""
         connector = self.stack.connector
         if not issubclass(cls, INBOUND):
             route = self._handle
-        elif connector.happy_path:
-            route = connector.happy
+        elif connector.happy_path:  # the ERP's handling of the class, reached directly
+            route = connector.happy_route(cls, self._handling_for(cls))
         else:
             route = connector.deliver
         if not self.w.tracing:  # observe() only traces links
@@ -175,6 +175,8 @@ class AutomatedModel:
         return traced
 
     def snapshot(self) -> dict[str, float]:
+        # the day's happy deliveries folded (exact whenever it runs): their ids stay a day's worth
+        self.stack.connector.fold()
         snap = self.bo.snapshot()
         snap["middleware_queue_depth_max"] = self.stack.n8n.metrics.queue_depth_max
         return snap
@@ -192,6 +194,13 @@ class AutomatedModel:
             handling = self._handling[type(event)] = self._handling_of(type(event))
         handling(event)
 
+    def _handling_for(self, cls: type) -> Callable[[Event], None]:
+        """:meth:`_handle`'s function for class ``cls`` (for a caller that dispatches on it)."""
+        handling = self._handling.get(cls)
+        if handling is None:
+            handling = self._handling[cls] = self._handling_of(cls)
+        return handling
+
     def _handling_of(self, cls: type) -> Callable[[Event], None]:
         """How the ERP handles an event of class ``cls``, decided once per class: the records
         are booked (:meth:`Backoffice.booking`), then its handler runs, or the event is settled.
@@ -199,8 +208,10 @@ class AutomatedModel:
         connector's happy path — is acknowledged without asking whether it is still pending."""
         book = self.bo.booking(cls)
         handler = self._handlers.get(cls)
+        once = not issubclass(cls, INBOUND) or self.stack.connector.happy_path
+        if handler == self._order_placed:
+            return self._placing(once)
         if handler is None:
-            once = not issubclass(cls, INBOUND) or self.stack.connector.happy_path
             handler = self.w.ack if once else self._settle
         if book is None:
             return handler
@@ -230,6 +241,27 @@ class AutomatedModel:
     def _order_placed(self, e: OrderPlaced) -> None:
         self._touched(e.location, e.skus)
         self._settle(e)
+
+    def _placing(self, once: bool) -> Callable[[OrderPlaced], None]:
+        """An online order in the ERP, in one call: the booking of its lines, then
+        :meth:`_order_placed` (availability marked, orderpoint check) on the same lines, read
+        once. Settled by ``ack`` when the order can reach the ERP only once, else by
+        :meth:`_settle`."""
+        online, fc, ns = self.rec.online_order_lines, self.w.net.fc, self.w.net.n_stores
+        touched, check = self.availability.touched, self.replenishment.check_lines
+        settle = self.w.ack if once else self._settle
+
+        def placed(e: OrderPlaced) -> None:
+            location, skus = e.location, e.skus
+            lines = skus.tolist()
+            online(location, lines, e.qty.tolist())
+            if location == fc:
+                touched(skus)
+            if location >= ns:
+                check(location, lines)
+            settle(e)
+
+        return placed
 
     def _goods_received(self, e: GoodsReceived) -> None:
         self.late.received(e.reference)

@@ -50,6 +50,26 @@ class IdBits:
             b[i] = 1
             self._n += 1
 
+    @property
+    def bits(self) -> bytearray:
+        """The bytes themselves (1 = in the set), for a membership test without a call; the
+        same object for the set's life (it grows in place)."""
+        return self._b
+
+    def add_many(self, ids: np.ndarray) -> None:
+        """Add an array of ids at once (the connector's happy path folds its ids here)."""
+        if not len(ids):
+            return
+        b = self._b
+        top = int(ids.max())
+        if top >= len(b):
+            b.extend(bytes(max(top + 1 - len(b), len(b))))
+        view = np.frombuffer(b, dtype=np.uint8)
+        new = np.unique(ids[view[ids] == 0])
+        view[new] = 1
+        del view  # release the buffer export, so the bytearray can grow again
+        self._n += len(new)
+
     def __contains__(self, i: object) -> bool:
         return isinstance(i, int) and 0 <= i < len(self._b) and self._b[i] == 1
 
@@ -128,11 +148,17 @@ class Accounting:
 
 def lost_event_ids(world: Any, connector: Any) -> set[int]:
     """Acknowledged to a sender, but never owned by the ERP (handled or parked)."""
+    fold = getattr(connector, "fold", None)
+    if fold is not None:
+        fold()
     return connector.acknowledged - connector.owned
 
 
 def account(world: Any, connector: Any) -> Accounting:
     """The accounting of a finished run (``world.run()`` has returned)."""
+    fold = getattr(connector, "fold", None)
+    if fold is not None:  # the happy path's deliveries, if any are not folded yet
+        fold()
     ledger = world.ledger
     totals = ledger.totals()
     acked = connector.acknowledged

@@ -137,6 +137,7 @@ class SimulatedClassifier:
         self._matrix = matrix
         # thresholds for inverse-CDF sampling; the last column is never needed (it is "the rest")
         self._cum = np.cumsum(matrix / matrix.sum(axis=1, keepdims=True), axis=1)[:, :-1]
+        self._cum_rows = self._cum.tolist()  # the same bounds as floats, for one case at a time
         self._confidence = _validate_confidence(confidence)
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -202,7 +203,11 @@ class SimulatedClassifier:
 
     def classify_many(self, true_classes: Sequence[str]) -> PredictionBatch:
         """Predict a batch of cases, in order, with one uniform and one Beta draw per case."""
-        true_idx = self.indices(true_classes)
+        if len(true_classes) == 1:
+            return self._classify_one(true_classes[0])
+        return self._classify_arrays(self.indices(true_classes))
+
+    def _classify_arrays(self, true_idx: np.ndarray) -> PredictionBatch:
         u = self._rng.random(len(true_idx))
         pred_idx = (u[:, None] >= self._cum[true_idx]).sum(axis=1).astype(np.intp)
         correct = pred_idx == true_idx
@@ -210,6 +215,22 @@ class SimulatedClassifier:
         a = np.where(correct, right.a, wrong.a)
         b = np.where(correct, right.b, wrong.b)
         conf = self._rng.beta(a, b) if len(true_idx) else np.empty(0)
+        pred_idx.setflags(write=False)
+        conf.setflags(write=False)
+        return PredictionBatch(self._classes, pred_idx, conf)
+
+    def _classify_one(self, true_class: str) -> PredictionBatch:
+        """:meth:`classify_many` of one case (a ticket as it opens), with scalar draws: numpy's
+        scalar ``random()`` and ``beta(a, b)`` take the same numbers from the stream as their
+        one-element array forms, and the bounds are compared as the same floats."""
+        t = self._index.get(true_class)
+        if t is None:
+            self.indices([true_class])  # raises the unknown-class error
+        u = self._rng.random()
+        k = sum(1 for bound in self._cum_rows[t] if u >= bound)
+        beta = self._confidence[k == t]
+        conf = np.array([self._rng.beta(beta.a, beta.b)])
+        pred_idx = np.array([k], dtype=np.intp)
         pred_idx.setflags(write=False)
         conf.setflags(write=False)
         return PredictionBatch(self._classes, pred_idx, conf)

@@ -15,7 +15,7 @@ import pytest
 
 from experiments.accounting import run_accounting
 from experiments.runner import run_replication
-from orchestration.integration.connector import InboundConnector
+from orchestration.integration.happy import HappyDeliveries
 from orchestration.models import build
 from orchestration.resilience.accounting import account
 from scenarios.loader import load_scenario
@@ -94,21 +94,28 @@ def test_without_idempotency_crashes_after_the_effect_double_refunds_and_pos():
 def test_an_acknowledged_event_the_erp_never_owned_is_counted_lost(monkeypatch):
     """A receiver that answers 2xx but drops every 7th event on the floor is caught (the
     fault-free run takes the connector's happy path, which skips the idempotency check and
-    goes straight to taking ownership: that is where the receiver drops it)."""
-    real = InboundConnector._own
+    goes straight to taking ownership, ``HappyDeliveries.owner``: that is where the receiver
+    drops it; its ids are folded into the accounting when it is read)."""
+    real = HappyDeliveries.owner
 
-    def lossy(self, event):
-        if event.id % 7 == 0:
-            return  # acknowledged by the sender's side, never handled nor parked
-        real(self, event)
+    def lossy_owner(self, cls, handler):
+        own = real(self, cls, handler)
 
-    monkeypatch.setattr(InboundConnector, "_own", lossy)
+        def lossy(event):
+            if event.id % 7 == 0:
+                return  # acknowledged by the sender's side, never handled nor parked
+            own(event)
+
+        return lossy
+
+    monkeypatch.setattr(HappyDeliveries, "owner", lossy_owner)
     s = load_scenario("tiny", ["orchestration.model=event_driven", "horizon_days=3"])
     model = build("event_driven", s)
     w = World(s)
     w.attach(model)
     w.env.process(w._days())
     w.env.run(until=w.horizon_h)  # no finish(): the lost events are still in flight
+    assert model.stack.connector.happy_path
     acc = account(w, model.stack.connector)
     assert acc.lost > 10
     assert not acc.conservation_ok

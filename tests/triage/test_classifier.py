@@ -85,6 +85,18 @@ def test_single_classify_is_a_batch_of_one() -> None:
     )
 
 
+@pytest.mark.parametrize("preset", PRESETS.values(), ids=list(PRESETS))
+def test_one_case_at_a_time_draws_what_the_array_path_draws(preset) -> None:
+    """A batch of one takes scalar draws (the ticket path): the same predictions and
+    confidences, case after case, as the array computation of a batch of one."""
+    cases = [preset.classes[i % len(preset.classes)] for i in range(3_000)]
+    fast = preset.classifier(np.random.default_rng(11))
+    got = [fast.classify_many([c])[0] for c in cases]
+    slow = preset.classifier(np.random.default_rng(11))
+    assert got == [slow._classify_arrays(slow.indices([c]))[0] for c in cases]
+    assert fast.rng.random() == slow.rng.random()
+
+
 def test_batch_iterates_and_indexes_as_predictions() -> None:
     """A batch lists predictions in case order, as arrays or as Prediction records."""
     batch = make(seed=3).classify_many(["standard", "suspected_fraud", "standard"])
