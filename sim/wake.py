@@ -79,14 +79,7 @@ class Calendar:
     def after(self, delay: float, fn: Callable[[Any], None], arg: Any) -> None:
         """Call ``fn(arg)`` ``delay`` hours from now (``delay >= 0``), exactly as
         :func:`wake_after` would."""
-        entry = (self._env._now + delay, NORMAL, next(self._eid), Wake(fn, arg))
-        bucket = int(entry[0])
-        if bucket <= self._direct:
-            heappush(self._queue, entry)
-        elif (waiting := self._buckets.get(bucket)) is not None:
-            waiting.append(entry)
-        else:
-            self._buckets[bucket] = [entry]
+        self.schedule(delay, Wake(fn, arg))
 
     def schedule(self, delay: float, event: Any) -> None:
         """Put ``event`` on the calendar ``delay`` hours from now (``delay >= 0``), as

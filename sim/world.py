@@ -192,28 +192,16 @@ class World:
 
     # ------------------------------------------------------------------ events out
     def emit(self, cls: type[Event], correlation: str, *args: Any, **fields: Any) -> Event:
-        """Create an event now and deliver it to the orchestration model (synchronously).
-
-        :meth:`make` then :meth:`publish`, written out (and ``ledger.emit`` in it): this is the
-        order path's hottest call."""
-        self._event_seq += 1
-        eid = self._event_seq
-        event = cls(eid, self.env._now, correlation, *args, **fields)
-        self.ledger.emitted += 1
-        self._pending.add(eid)
-        if self.log.enabled:
-            loc, sku, qty, value = event.log_fields()
-            self.log.append(
-                event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value
-            )
-        if self.controller is not None:
-            self.controller.on_event(event)
-        return event
+        """Create an event now and deliver it to the orchestration model (synchronously):
+        :meth:`make` then :meth:`publish`. The order path's frequent events take
+        :meth:`emit_args`, the same written out without a keyword dictionary."""
+        return self.publish(self.make(cls, correlation, *args, **fields))
 
     def emit_args(self, cls: type[Event], correlation: str, *args: Any) -> Event:
-        """:meth:`emit` with the event's own fields positional, in declaration order: no
-        keyword dictionary is built, twice (about 0.4 us less per event). The online order
-        path's events (placed, shipped, delivered, tickets) come through here."""
+        """:meth:`emit` with the event's own fields positional, in declaration order, and
+        :meth:`make`, :meth:`publish` and ``ledger.emit`` written out: no keyword dictionary is
+        built and no call made between (about 0.4 us less per event). The online order path's
+        events (placed, shipped, delivered, tickets) come through here: the hottest call."""
         self._event_seq += 1
         eid = self._event_seq
         event = cls(eid, self.env._now, correlation, *args)
