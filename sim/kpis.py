@@ -448,12 +448,20 @@ class KpiCollector:
         """Declare a team queue with no resolution target (its KPIs exist, even at 0)."""
         self.exception_teams.setdefault(team, _TeamTally())
 
+    def _team(self, team: str) -> _TeamTally:
+        """``team``'s tally, made on first use (``setdefault`` would build a throwaway tally,
+        with its dict and array, on every exception)."""
+        tally = self.exception_teams.get(team)
+        if tally is None:
+            tally = self.exception_teams[team] = _TeamTally()
+        return tally
+
     def exception_raised(self, team: str | None = None, created_h: float = 0.0) -> int:
         """An exception was raised; for a team queue, returns the token to resolve it with."""
         self.exceptions_created += 1
         if team is None:
             return -1
-        tally = self.exception_teams.setdefault(team, _TeamTally())
+        tally = self._team(team)
         tally.opened += 1
         self._exception_token += 1
         tally.open[self._exception_token] = created_h
@@ -464,7 +472,7 @@ class KpiCollector:
         token to resolve it with there. ``src`` no longer counts it as open."""
         created_h = self.exception_teams[src].open.pop(token)
         self.exception_teams[src].escalated += 1
-        tally = self.exception_teams.setdefault(dst, _TeamTally())
+        tally = self._team(dst)
         tally.opened += 1
         self._exception_token += 1
         tally.open[self._exception_token] = created_h
