@@ -36,7 +36,15 @@ from .hops import HopConnectionError, HopDraw, HopFailure, HopOutcome
 from .metrics import WorkflowCounters
 from .nodes import ErrorTriggerNode, FunctionNode, OnError
 from .resources import UNLIMITED, Slot
-from .runner import NO_ITEMS, RunResult, WorkerFault, node_error
+from .runner import (
+    NO_ITEMS,
+    WORKER_CRASHED,
+    WORKER_UNAVAILABLE,
+    RunResult,
+    WorkerFault,
+    error_item,
+    node_error,
+)
 from .units import ms_to_h, s_to_h
 from .workflow import Workflow
 
@@ -136,7 +144,7 @@ class StraightRun:
         node = self.workflow.nodes[self._index]
         fault = self.owner.node_fault
         if fault is not None and fault.before(self.execution, node.name):
-            self._failed(WorkerFault("middleware worker unavailable"))
+            self._failed(WorkerFault(WORKER_UNAVAILABLE))
             return
         if type(node) is ErrorTriggerNode:
             self._succeeded(self._item)
@@ -170,7 +178,7 @@ class StraightRun:
         fault = self.owner.node_fault
         node = self.workflow.nodes[self._index]
         if fault is not None and fault.after(self.execution, node.name):
-            self._failed(WorkerFault("worker crashed after the side effect, before recording it"))
+            self._failed(WorkerFault(WORKER_CRASHED))
             return
         if out is NO_ITEMS:
             self._finish(RunResult(ok=True, output=[]))
@@ -195,8 +203,7 @@ class StraightRun:
             self._index += 1
             self._next_node()
         else:  # continueErrorOutput with no error branch: the error item ends the execution
-            error = {"error": {"message": str(exc), "node": node.name}, "json": self._item}
-            self._finish(RunResult(ok=True, output=error))
+            self._finish(RunResult(ok=True, output=error_item(exc, node.name, self._item)))
 
     def _finish(self, result: RunResult) -> None:
         if self.slot is not None:

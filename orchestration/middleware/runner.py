@@ -87,6 +87,16 @@ class _Failed:
     exc: Exception
 
 
+#: why a worker fault (:class:`NodeFault`) fails a node: before it runs, after its side effect
+WORKER_UNAVAILABLE = "middleware worker unavailable"
+WORKER_CRASHED = "worker crashed after the side effect, before recording it"
+
+
+def error_item(exc: BaseException, node_name: str, item: Any) -> dict[str, Any]:
+    """The item a `continueErrorOutput` node that failed on `item` passes down its error output."""
+    return {"error": {"message": str(exc), "node": node_name}, "json": item}
+
+
 def node_error(exc: BaseException, node_name: str | None) -> ExecutionError:
     """`resultData.error` for an exception raised in `node_name`."""
     stack = f"{type(exc).__name__}: {exc}\n    at node {node_name}"
@@ -103,10 +113,10 @@ def _run_with_retries(ctx: RunContext, node: Node, item: Any) -> Generator[simpy
         try:
             fault = ctx.fault
             if fault is not None and fault.before(ctx.execution, node.name):
-                raise WorkerFault("middleware worker unavailable")
+                raise WorkerFault(WORKER_UNAVAILABLE)
             out = yield from node.run(ctx, item)
             if fault is not None and fault.after(ctx.execution, node.name):
-                raise WorkerFault("worker crashed after the side effect, before recording it")
+                raise WorkerFault(WORKER_CRASHED)
             return out
         except simpy.Interrupt:
             raise
@@ -137,6 +147,6 @@ def run_nodes(
             return RunResult(ok=False, output=None, error=node_error(outcome.exc, node.name))
         if on_error is OnError.CONTINUE_REGULAR_OUTPUT:
             continue
-        error_item = {"error": {"message": str(outcome.exc), "node": node.name}, "json": item}
-        return (yield from run_nodes(ctx, node.error_output, error_item))
+        failed = error_item(outcome.exc, node.name, item)
+        return (yield from run_nodes(ctx, node.error_output, failed))
     return RunResult(ok=True, output=item)
