@@ -189,10 +189,7 @@ class AutomatedModel:
     # ------------------------------------------------------------------ dispatch
     def _handle(self, event: Event) -> None:
         """An event reached the ERP (possibly for the second time, if not de-duplicated)."""
-        handling = self._handling.get(type(event))
-        if handling is None:
-            handling = self._handling[type(event)] = self._handling_of(type(event))
-        handling(event)
+        self._handling_for(type(event))(event)
 
     def _handling_for(self, cls: type) -> Callable[[Event], None]:
         """:meth:`_handle`'s function for class ``cls`` (for a caller that dispatches on it)."""
