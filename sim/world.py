@@ -27,10 +27,12 @@ import gc
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from heapq import heappush
 from typing import Any, Protocol
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL, URGENT
 
 from scenarios.schema import Scenario
 from sim.clock import HOURS_PER_DAY, WorkCalendar
@@ -152,6 +154,9 @@ class World:
         self._was_empty = self.on_hand <= 0
         #: per channel: the time before which its availability API refuses calls (Retry-After)
         self.retry_after_until: dict[str, float] = {}
+        #: per command class: (applier, rate-limited?, fault target), see ``_command_plan``
+        self._commands: dict[type, tuple[Callable[[Any], bool], bool, str | None]] = {}
+        self._feed_latency_h: dict[str, float] = {}  # per channel, hours
         self._started = False
         #: the collector's thresholds before :meth:`prepare` (None: not prepared)
         self._gc_threshold: tuple[int, int, int] | None = None
@@ -289,7 +294,7 @@ class World:
     # ------------------------------------------------------------------ commands in
     def submit(self, cmd: Command) -> str:
         """Apply a command once per key; report what happened (a :class:`CommandResult`)."""
-        t = self.env.now
+        t = self.env._now
         if self.log.enabled:
             loc, sku, qty, value = cmd.log_fields()
             self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
@@ -297,9 +302,12 @@ class World:
         if self._applied.has(key):
             self.kpi.command_duplicate_suppressed()
             return CommandResult.DUPLICATE
-        if isinstance(cmd, UpdateChannelAvailability) and self._rate_limited(cmd.channel, t):
+        plan = self._commands.get(type(cmd))
+        if plan is None:
+            plan = self._commands[type(cmd)] = self._command_plan(type(cmd))
+        apply, rate_limited, target = plan
+        if rate_limited and self._rate_limited(cmd.channel, t):  # type: ignore[attr-defined]
             return CommandResult.RATE_LIMITED
-        target = _FAULT_TARGET.get(type(cmd))
         if target is not None:
             p = self.faults.failure_prob(target, t)
             if p > 0 and self.streams.get(f"faults.{target}").random() < p:
@@ -307,10 +315,23 @@ class World:
         self._applied.add(key)
         # only effectful commands can duplicate an effect, so only their needs are remembered;
         # add() is False for a need served before
-        if cmd.kind in _EFFECTFUL and not self._needs.add(digest(f"{cmd.kind}\x00{cmd.need}")):
-            self.kpi.duplicate_effect(cmd.kind)
-        applied = self._apply(cmd)
-        return CommandResult.APPLIED if applied else CommandResult.NO_EFFECT
+        kind = cmd.kind
+        if kind in _EFFECTFUL and not self._needs.add(digest(f"{kind}\x00{cmd.need}")):
+            self.kpi.duplicate_effect(kind)
+        return CommandResult.APPLIED if apply(cmd) else CommandResult.NO_EFFECT
+
+    def _command_plan(self, cls: type) -> tuple[Callable[[Any], bool], bool, str | None]:
+        """How a command of class ``cls`` is applied, decided once per class: (its applier,
+        whether the channel's rate limit applies, the integration target whose outage fails
+        it). The applier is the first of :meth:`_apply`'s cases ``cls`` is an instance of."""
+        for base, name in _APPLIERS:
+            if issubclass(cls, base):
+                return (
+                    getattr(self, name),
+                    issubclass(cls, UpdateChannelAvailability),
+                    _FAULT_TARGET.get(cls),
+                )
+        raise TypeError(f"unknown command {cls.__name__}")
 
     def _rate_limited(self, channel: str, t: float) -> bool:
         """The channel's API answers 429: inside a rate-limit window (drawn), or called again
@@ -327,57 +348,57 @@ class World:
         return False
 
     def _apply(self, cmd: Command) -> bool:
-        if isinstance(cmd, CreatePurchaseOrder):
-            _check_lines(cmd)
-            self.supply.create_po(cmd)
-            return True
-        if isinstance(cmd, TransferStock):
-            _check_lines(cmd)
-            self.supply.transfer(cmd)
-            return True
-        if isinstance(cmd, UpdateChannelAvailability):
+        """Apply ``cmd`` (its key already checked); True if it changed anything."""
+        plan = self._commands.get(type(cmd))
+        if plan is None:
+            plan = self._commands[type(cmd)] = self._command_plan(type(cmd))
+        return plan[0](cmd)
+
+    # the appliers, one per command class (see ``_APPLIERS``)
+    def _apply_po(self, cmd: CreatePurchaseOrder) -> bool:
+        _check_lines(cmd)
+        self.supply.create_po(cmd)
+        return True
+
+    def _apply_transfer(self, cmd: TransferStock) -> bool:
+        _check_lines(cmd)
+        self.supply.transfer(cmd)
+        return True
+
+    def _apply_availability(self, cmd: UpdateChannelAvailability) -> bool:
+        latency = self._feed_latency_h.get(cmd.channel)
+        if latency is None:
             latency = getattr(self.s.channels, cmd.channel).feed_latency_min / 60.0
-            self._publish(cmd, latency)
-            return True
-        if isinstance(cmd, CancelOrder):
-            return self.orders.cancel(cmd.order_id, cmd.reason)
-        if isinstance(cmd, NotifyCustomer):
-            return self.orders.notify(cmd.order_id)
-        if isinstance(cmd, IssueRefund):
-            return self.orders.refund(cmd.return_id, cmd.amount)
-        if isinstance(cmd, DecideDiscount):
-            return self._decide_discount(cmd)
-        if isinstance(cmd, PayInvoice):
-            return self.supply.pay_invoice(cmd.supplier, cmd.amount)
-        if isinstance(cmd, DecideBankChange):
-            return self.supply.decide_bank_change(cmd.change_id, cmd.approved)
-        if isinstance(cmd, ExpediteShipment):
-            ok = self.supply.expedite(cmd.po_key, cmd.days)
-            if ok:
-                self.kpi.expedited(cmd.cost)
-            return ok
-        raise TypeError(f"unknown command {type(cmd).__name__}")
+            self._feed_latency_h[cmd.channel] = latency
+        self._publish(cmd, latency)
+        return True
+
+    def _apply_cancel(self, cmd: CancelOrder) -> bool:
+        return self.orders.cancel(cmd.order_id, cmd.reason)
+
+    def _apply_notify(self, cmd: NotifyCustomer) -> bool:
+        return self.orders.notify(cmd.order_id)
+
+    def _apply_refund(self, cmd: IssueRefund) -> bool:
+        return self.orders.refund(cmd.return_id, cmd.amount)
+
+    def _apply_invoice(self, cmd: PayInvoice) -> bool:
+        return self.supply.pay_invoice(cmd.supplier, cmd.amount)
+
+    def _apply_bank_change(self, cmd: DecideBankChange) -> bool:
+        return self.supply.decide_bank_change(cmd.change_id, cmd.approved)
+
+    def _apply_expedite(self, cmd: ExpediteShipment) -> bool:
+        ok = self.supply.expedite(cmd.po_key, cmd.days)
+        if ok:
+            self.kpi.expedited(cmd.cost)
+        return ok
 
     def _publish(self, cmd: UpdateChannelAvailability, latency_h: float) -> None:
         """The channel's feed shows the pushed quantities ``latency_h`` after the push: the
         events a process would take (its start at URGENT priority now, then the latency) as
-        callbacks, without the process and its end event."""
-        env = self.env
-
-        def show(_event: simpy.Event | None = None) -> None:
-            self.published[cmd.channel][cmd.skus] = np.maximum(cmd.qty, 0)
-
-        def start(_event: simpy.Event) -> None:
-            if latency_h > 0:
-                env.timeout(latency_h).callbacks.append(show)
-            else:
-                show()
-
-        event = simpy.Event(env)
-        event._ok = True
-        event._value = None
-        event.callbacks.append(start)  # type: ignore[union-attr]
-        env.schedule(event, simpy.core.URGENT)
+        one :class:`_FeedUpdate` on SimPy's queue, without the process and its end event."""
+        _FeedUpdate(self.env, self.published[cmd.channel], cmd.skus, cmd.qty, latency_h)
 
     # ------------------------------------------------------------------ receipts
     def receive(
@@ -697,3 +718,61 @@ _FAULT_TARGET: dict[type, str] = {
     UpdateChannelAvailability: "channel_sync",
     IssueRefund: "payment_gateway",
 }
+#: the applier of each command class, in the order a command is matched against them
+_APPLIERS: tuple[tuple[type, str], ...] = (
+    (CreatePurchaseOrder, "_apply_po"),
+    (TransferStock, "_apply_transfer"),
+    (UpdateChannelAvailability, "_apply_availability"),
+    (CancelOrder, "_apply_cancel"),
+    (NotifyCustomer, "_apply_notify"),
+    (IssueRefund, "_apply_refund"),
+    (DecideDiscount, "_decide_discount"),
+    (PayInvoice, "_apply_invoice"),
+    (DecideBankChange, "_apply_bank_change"),
+    (ExpediteShipment, "_apply_expedite"),
+)
+
+
+def _show_feed(update: _FeedUpdate) -> None:
+    update.feed[update.skus] = np.maximum(update.qty, 0)
+
+
+def _start_feed(update: _FeedUpdate) -> None:
+    if update.latency_h > 0:  # on the queue again, where ``env.timeout(latency_h)`` would be
+        update.callbacks = _SHOW_FEED
+        env = update.env
+        heappush(env._queue, (env._now + update.latency_h, NORMAL, next(env._eid), update))
+    else:
+        _show_feed(update)
+
+
+_START_FEED = (_start_feed,)
+_SHOW_FEED = (_show_feed,)
+
+
+class _FeedUpdate:
+    """A channel feed update in flight: pushed quantities the channel shows after its latency.
+
+    Its own SimPy queue entry (see :mod:`sim.wake`): first at ``URGENT`` priority now, where the
+    process it replaces started, then ``latency_h`` later where that process's timeout was
+    (same time, priority and event id), so a feed changes at the same point of the event order;
+    nothing else is built."""
+
+    __slots__ = ("callbacks", "env", "feed", "latency_h", "qty", "skus")
+    _ok = True  # it never fails: the loop checks this after the callbacks
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        feed: np.ndarray,
+        skus: np.ndarray,
+        qty: np.ndarray,
+        latency_h: float,
+    ) -> None:
+        self.env = env
+        self.feed = feed
+        self.skus = skus
+        self.qty = qty
+        self.latency_h = latency_h
+        self.callbacks = _START_FEED
+        heappush(env._queue, (env._now, URGENT, next(env._eid), self))

@@ -258,8 +258,7 @@ class IntegrationStack:
     ) -> None:
         """Start an n8n execution; ``on_done(success)`` when it finishes; ``key`` is the
         business object it is about (traced)."""
-        ex = self.n8n.start(workflow, item)
-        done = self.n8n.completion(ex.id)
+        ex, done = self.n8n.launch(workflow, item)
         w = self.w
         if key and w.tracing:
             w.trace("n8n.execution", key, f"{workflow} execution {ex.id} started")

@@ -108,9 +108,10 @@ class ExecutionStore:
     def create(
         self, workflow_id: str, mode: ExecutionMode, now_h: float, **fields: Any
     ) -> Execution:
-        execution = Execution(self._next_id, workflow_id, mode, now_h, **fields)
-        self._by_id[execution.id] = execution
-        self._next_id += 1
+        execution_id = self._next_id
+        execution = Execution(execution_id, workflow_id, mode, now_h, **fields)
+        self._by_id[execution_id] = execution
+        self._next_id = execution_id + 1
         return execution
 
     def get(self, execution_id: int) -> Execution | None:

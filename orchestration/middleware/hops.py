@@ -104,13 +104,18 @@ class HopBehaviour:
 
     def sample(self, rng: np.random.Generator, now_h: float) -> HopDraw:
         """Draw one call starting at `now_h` (three draws from `rng`, always)."""
+        return HopDraw(*self.draw(rng, now_h))
+
+    def draw(self, rng: np.random.Generator, now_h: float) -> tuple[float, HopOutcome, bool]:
+        """:meth:`sample` as a plain ``(latency_s, outcome, duplicated)`` tuple (for a caller
+        that needs no `HopDraw` object: the straight run of `quick.py`)."""
         z, u_fail, u_dup = rng.standard_normal(), rng.random(), rng.random()
         latency_s = self.latency_s_median * math.exp(self._sigma * z)
         if self.outages and self.in_outage(now_h):
-            return HopDraw(latency_s, HopOutcome.OUTAGE, duplicated=False)
+            return latency_s, HopOutcome.OUTAGE, False
         if u_fail < self.failure_rate:
-            return HopDraw(latency_s, HopOutcome.FAILED, duplicated=False)
-        return HopDraw(latency_s, HopOutcome.DELIVERED, duplicated=u_dup < self.duplicate_rate)
+            return latency_s, HopOutcome.FAILED, False
+        return latency_s, HopOutcome.DELIVERED, u_dup < self.duplicate_rate
 
 
 INSTANT = HopBehaviour()

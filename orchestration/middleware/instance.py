@@ -42,7 +42,7 @@ from .executions import (
 )
 from .hops import INSTANT, HopBehaviour, HopOutcome
 from .metrics import MiddlewareMetrics
-from .quick import StraightRun, runs_straight
+from .quick import StraightPlan, StraightRun, compile_plan
 from .resources import ExecutionSlots, QueueMode, RegularMode, Slot
 from .runner import RunContext, RunResult, run_nodes
 from .units import h_to_s, s_to_h
@@ -63,6 +63,7 @@ from .webhook import (
 from .workflow import Workflow
 
 TIMEOUT_MESSAGE = "The execution was cancelled because it timed out"
+_UNPLANNED: Any = object()  # a workflow not launched yet (its plan is not compiled)
 
 
 class _Run:
@@ -184,6 +185,8 @@ class N8nInstance:
         self._workflows: dict[str, Workflow] = {}
         self._listening: set[str] = set()
         self._runs: dict[int, _Run | StraightRun] = {}
+        #: per workflow id, its straight plan compiled at its first launch (None: a process)
+        self._plans: dict[str, StraightPlan | None] = {}
 
     # -- workflows -------------------------------------------------------------------------
     def add_workflow(self, workflow: Workflow) -> Workflow:
@@ -236,6 +239,12 @@ class N8nInstance:
             self._workflows[workflow_id], item, mode, retry_of=retry_of, delivery_id=delivery_id
         ).execution
 
+    def launch(self, workflow_id: str, item: Any = None) -> tuple[Execution, simpy.Event]:
+        """:meth:`start` in mode `trigger`, returning the record and its :meth:`completion`
+        event together (the integration stack's way: one call, no lookup by id)."""
+        run = self._launch(self._workflows[workflow_id], item, ExecutionMode.TRIGGER)
+        return run.execution, run.done
+
     def retry(self, execution_id: int) -> Execution:
         """n8n's "Retry" of a failed execution: same input, mode `retry`, `retryOf` set."""
         original = self.executions[execution_id]
@@ -269,17 +278,21 @@ class N8nInstance:
         execution = self.executions.create(
             workflow.id,
             mode,
-            self.env.now,
+            self.env._now,
             retry_of=retry_of,
             delivery_id=delivery_id,
             input_item=item,
         )
-        counters = self.metrics.counters(workflow.id)
-        counters.executions += 1
+        plan = self._plans.get(workflow.id, _UNPLANNED)
+        if plan is _UNPLANNED or (plan is not None and not plan.current(workflow)):
+            plan = compile_plan(workflow, self.metrics.counters(workflow.id))
+            self._plans[workflow.id] = plan
         run: _Run | StraightRun
-        if respond_event is None and runs_straight(workflow):
-            run = StraightRun(self, workflow, execution, counters)
+        if respond_event is None and plan is not None:
+            plan.counters.executions += 1
+            run = StraightRun(self, plan, execution)
         else:
+            self.metrics.counters(workflow.id).executions += 1
             run = _Run(self, workflow, execution, respond_event)
         self._runs[execution.id] = run
         return run
@@ -287,7 +300,8 @@ class N8nInstance:
     def _finish(self, run: _Run | StraightRun, result: RunResult, *, canceled: bool) -> None:
         execution, workflow = run.execution, run.workflow
         counters = run.counters
-        execution.stopped_h = self.env.now
+        now = self.env._now
+        execution.stopped_h = now
         if canceled:
             execution.status = ExecutionStatus.CANCELED
             execution.error = ExecutionError(
@@ -302,17 +316,18 @@ class N8nInstance:
             execution.status = ExecutionStatus.ERROR
             execution.error = result.error
             counters.errors += 1
-        self.metrics.execution_latency_s.append(h_to_s(execution.stopped_h - execution.created_h))
+        self.metrics.execution_latency_s.append(h_to_s(now - execution.created_h))
         del self._runs[execution.id]
         run.done.succeed(execution)
-        target = error_workflow_target(workflow, execution)
-        if target is not None and target in self._workflows:
-            counters.error_workflow_runs += 1
-            payload = error_payload(workflow, execution, self.base_url)
-            self.start(target, payload, mode=ExecutionMode.ERROR)
-        if self.prune and self.env.now >= self._next_prune_h:
-            self.executions.prune(self.env.now)
-            hours = math.floor(self.env.now / PRUNE_INTERVAL_H) + 1
+        if execution.error is not None:  # else no error workflow to start
+            target = error_workflow_target(workflow, execution)
+            if target is not None and target in self._workflows:
+                counters.error_workflow_runs += 1
+                payload = error_payload(workflow, execution, self.base_url)
+                self.start(target, payload, mode=ExecutionMode.ERROR)
+        if self.prune and now >= self._next_prune_h:
+            self.executions.prune(now)
+            hours = math.floor(now / PRUNE_INTERVAL_H) + 1
             self._next_prune_h = hours * PRUNE_INTERVAL_H
 
     # -- webhooks --------------------------------------------------------------------------

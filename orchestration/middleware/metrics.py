@@ -40,7 +40,8 @@ class MiddlewareMetrics:
         return self.by_workflow.setdefault(workflow_id, WorkflowCounters())
 
     def observe_queue_depth(self, depth: int) -> None:
-        self.queue_depth_max = max(self.queue_depth_max, depth)
+        if depth > self.queue_depth_max:
+            self.queue_depth_max = depth
 
 
 def p95(values: list[float]) -> float | None:

@@ -25,6 +25,8 @@ from typing import Any
 
 import simpy
 
+from sim.wake import wake_after
+
 from .executions import ExecutionMode
 from .metrics import MiddlewareMetrics
 
@@ -93,13 +95,15 @@ class _Pool:
         if not request.triggered:
             self.queue.remove(request)
 
+    def wait(self, waiter: Any) -> None:
+        """Queue ``waiter`` (anything with a ``succeed()``, such as a straight run, which puts
+        itself on SimPy's queue where a request event would be) instead of a request event."""
+        self.queue.append(waiter)
+        self._offer()
+
     def release(self) -> None:
         self.users -= 1
-        event = simpy.Event(self.env)
-        event._ok = True
-        event._value = None
-        event.callbacks.append(self._offer)  # type: ignore[union-attr]
-        self.env.schedule(event)
+        wake_after(self.env, 0, self._offer, None)  # where a Resource's release event is
 
 
 class ExecutionSlots:
@@ -162,19 +166,36 @@ class ExecutionSlots:
 
     def granted(self, request: simpy.Event) -> Slot:
         """The slot ``request`` (fired) holds: in queue mode, on the first worker with room."""
-        worker = None
-        if self._queue_mode:
-            concurrency = self.mode.concurrency  # type: ignore[union-attr]
-            active = self._active_per_worker
-            worker = 0
-            while active[worker] >= concurrency:
-                worker += 1
-            active[worker] += 1
-        return Slot(request, worker)
+        return Slot(request, self.take_worker())
+
+    def wait(self, waiter: Any) -> None:
+        """Queue ``waiter`` for a slot (a limited mode only): its ``succeed()`` is called where
+        a request event would succeed; it then calls :meth:`take_worker`, and
+        :meth:`give_back` when done. The straight run's way, without `Slot` objects."""
+        pool = self._pool
+        assert pool is not None
+        pool.wait(waiter)
+        self.metrics.observe_queue_depth(len(pool.queue))
+
+    def take_worker(self) -> int | None:
+        """A granted slot's worker: in queue mode the first worker with room, else None."""
+        if not self._queue_mode:
+            return None
+        concurrency = self.mode.concurrency  # type: ignore[union-attr]
+        active = self._active_per_worker
+        worker = 0
+        while active[worker] >= concurrency:
+            worker += 1
+        active[worker] += 1
+        return worker
 
     def release(self, slot: Slot) -> None:
         if slot.request is None or self._pool is None:
             return
-        if slot.worker is not None:
-            self._active_per_worker[slot.worker] -= 1
-        self._pool.release()
+        self.give_back(slot.worker)
+
+    def give_back(self, worker: int | None) -> None:
+        """Free a slot granted through :meth:`wait` (or held by a `Slot` on ``worker``)."""
+        if worker is not None:
+            self._active_per_worker[worker] -= 1
+        self._pool.release()  # type: ignore[union-attr]

@@ -31,6 +31,11 @@ class AvailabilityFlow(Flow):
         super().__init__(model)
         self.policy = model.table.availability
         self.dirty = np.zeros(self.w.net.n_skus, dtype=bool)
+        #: per online channel: (channel, key prefix, need, safety stock units), fixed per run
+        self._channels = tuple(
+            (ch, f"AV-{ch}", f"availability:{ch}", getattr(self.s.channels, ch).safety_stock_units)
+            for ch in ONLINE
+        )
 
     def touched(self, skus: np.ndarray) -> None:
         """The FC's records of ``skus`` changed: publish them at the next push."""
@@ -53,21 +58,22 @@ class AvailabilityFlow(Flow):
             stack.run("wf-availability", skus, done)
 
     def push(self, skus: np.ndarray) -> np.ndarray:
-        """n8n node: publish the ERP's availability of ``skus`` on both channels."""
+        """n8n node: publish the ERP's availability of ``skus`` on both channels (the records'
+        available units of the pushed SKUs only: the push reads no other SKU)."""
         stack = self.m.stack
-        fc_avail, now = self.rec.available(self.w.net.fc), self.env.now
-        for ch in ONLINE:
+        on_hand, now = self.rec.on_hand[self.w.net.fc], self.env.now
+        for ch, prefix, need, safety in self._channels:
             ch_skus = stack.gate.admit(ch, skus, now)
             if ch_skus is None:  # cooling down after a 429: held for a later push
                 continue
-            safety = getattr(self.s.channels, ch).safety_stock_units
             res = stack.command(
                 UpdateChannelAvailability(
-                    key=self.bo.key(f"AV-{ch}"),
-                    need=f"availability:{ch}",
+                    key=self.bo.key(prefix),
+                    need=need,
                     channel=ch,
                     skus=ch_skus,
-                    qty=self.policy.published(fc_avail[ch_skus], safety),
+                    # the records' available units (``StockRecords.available``) of ``ch_skus``
+                    qty=self.policy.published(np.maximum(on_hand[ch_skus], 0), safety),
                 )
             )
             if res == CommandResult.RATE_LIMITED:

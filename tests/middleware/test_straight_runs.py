@@ -44,7 +44,7 @@ class _Faults:
 
 def _simulate(straight: bool, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     if not straight:
-        monkeypatch.setattr(instance_module, "runs_straight", lambda workflow: False)
+        monkeypatch.setattr(instance_module, "compile_plan", lambda workflow, counters: None)
     env = simpy.Environment()
     n8n = N8nInstance(env, np.random.default_rng(7), mode=QueueMode(workers=2, concurrency=2))
     n8n.node_fault = _Faults(np.random.default_rng(3))
