@@ -22,6 +22,7 @@ from hashlib import blake2b
 import numpy as np
 
 FLUSH_AT = 1 << 16
+_U64 = np.uint64
 
 
 def digest(key: str) -> int:
@@ -46,20 +47,26 @@ class KeySet:
         a = self._sorted
         if not len(a):  # nothing merged yet (the first FLUSH_AT keys): no bisection
             return False
-        i = int(a.searchsorted(h))
+        # the probe as a uint64 scalar: a Python int makes numpy compare it with every entry
+        # in a slower exact mode (1.4 ms at a million entries, against 0.5 us), same answer
+        i = int(a.searchsorted(_U64(h)))
         return i < len(a) and int(a[i]) == h
 
     def add(self, h: int) -> bool:
         """Add the digest ``h``; False (and nothing changes) when it was already there."""
         if self.has(h):
             return False
+        self.insert(h)
+        return True
+
+    def insert(self, h: int) -> None:
+        """Add the digest ``h`` that :meth:`has` just said is absent (no second probe)."""
         recent = self._recent
         recent.add(h)
         if len(recent) >= self._flush_at:
             fresh = np.fromiter(recent, dtype=np.uint64, count=len(recent))
             self._sorted = np.union1d(self._sorted, fresh)
             recent.clear()
-        return True
 
     def __contains__(self, key: str) -> bool:
         return self.has(digest(key))

@@ -299,7 +299,8 @@ class World:
             loc, sku, qty, value = cmd.log_fields()
             self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
         key = digest(cmd.key)
-        if self._applied.has(key):
+        applied = self._applied
+        if applied.has(key):
             self.kpi.command_duplicate_suppressed()
             return CommandResult.DUPLICATE
         plan = self._commands.get(type(cmd))
@@ -312,7 +313,7 @@ class World:
             p = self.faults.failure_prob(target, t)
             if p > 0 and self.streams.get(f"faults.{target}").random() < p:
                 return CommandResult.FAILED
-        self._applied.add(key)
+        applied.insert(key)  # absent: has() said so above, and nothing was added since
         # only effectful commands can duplicate an effect, so only their needs are remembered;
         # add() is False for a need served before
         kind = cmd.kind

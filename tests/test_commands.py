@@ -94,3 +94,56 @@ def test_a_refund_is_paid_once_per_key_and_twice_for_two_keys(tiny):
     assert refunds["other"] == CommandResult.APPLIED
     assert w.kpi.refunds_paid == 2 * refunds["amount"]
     assert w.kpi.duplicate_effects == 1
+
+
+def test_a_command_is_applied_by_its_class_and_an_unknown_one_is_refused(tiny, ack_all):
+    """The applier is looked up per class once: a subclass is applied as its base; a class
+    with no applier is refused, by name."""
+    from sim.events import Command, NotifyCustomer
+
+    class Nudge(NotifyCustomer):
+        pass
+
+    class Unknown(Command):
+        pass
+
+    w = World(tiny)
+    w.attach(ack_all)
+    assert w.submit(Nudge(key="n-1", need="n-1", order_id=999_999)) == CommandResult.NO_EFFECT
+    with pytest.raises(TypeError, match="unknown command Unknown"):
+        w.submit(Unknown(key="u-1", need="u-1"))
+
+
+@pytest.mark.parametrize("latency_min", [0.0, 30.0])
+def test_a_pushed_feed_is_shown_before_same_instant_events_already_queued(latency_min, ack_all):
+    """A feed update starts at URGENT priority where the push is made (as the process it
+    replaced did): with no feed latency an event already queued for the same instant sees the
+    new level; with a latency the feed changes that much later, not before."""
+    from sim.events import UpdateChannelAvailability
+
+    w = World(load_scenario("tiny", [f"channels.ecommerce.feed_latency_min={latency_min}"]))
+    w.attach(ack_all)
+    env, feed = w.env, w.published["ecommerce"]
+    before = int(feed[0])
+    assert before != 7
+    seen: list[tuple[float, int]] = []
+
+    def look(_event) -> None:
+        seen.append((env.now, int(feed[0])))
+
+    def pusher():
+        yield env.timeout(1.0)
+        env.timeout(0).callbacks.append(look)  # queued before the push, same instant
+        cmd = UpdateChannelAvailability(
+            key="AV-1", need="av", channel="ecommerce", skus=np.array([0]), qty=np.array([7])
+        )
+        assert w.submit(cmd) == CommandResult.APPLIED
+        env.timeout(latency_min / 60.0 * 0.99).callbacks.append(look)
+        env.timeout(latency_min / 60.0 + 0.01).callbacks.append(look)
+
+    env.process(pusher())
+    env.run(until=2.0)
+    if latency_min:
+        assert [level for _t, level in seen] == [before, before, 7]
+    else:
+        assert [level for _t, level in seen] == [7, 7, 7]

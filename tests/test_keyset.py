@@ -40,6 +40,20 @@ def test_merged_digests_are_kept_sorted_and_unique():
     assert ks.nbytes == 8 * 8  # two merges of four digests; two still recent
 
 
+def test_merged_digests_are_found_exactly_at_the_top_of_the_range():
+    # neighbours above 2**63 differ below float64's precision: a probe must compare them as
+    # uint64 (the bisection takes a uint64 scalar), finding each and only each
+    top = 2**64 - 1
+    near = [top, top - 1, top - 2, 2**63 + 1, 2**63, 2**63 - 1, 0, 1]
+    ks = KeySet(flush_at=1)  # every digest merged: each probe bisects
+    for h in near[::2]:
+        ks.insert(h)
+    for i, h in enumerate(near):
+        assert ks.has(h) == (i % 2 == 0)
+        assert ks.add(h) == (i % 2 == 1)
+    assert len(ks) == len(near)
+
+
 def test_the_digest_is_the_same_in_another_process():
     code = "from sim.keyset import digest; print(digest('po:WH-1:2026-11-27'))"
     out = subprocess.run(

@@ -215,3 +215,42 @@ def test_the_slot_pool_grants_like_a_simpy_resource() -> None:
     expected = _slot_trace(resource)
     assert sum(1 for t in expected if t[1] == "granted") == 200
     assert _slot_trace(pool) == expected
+
+
+def test_a_plan_is_compiled_once_and_again_when_its_workflow_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiled: list[str] = []
+    compile_plan = instance_module.compile_plan
+
+    def counting(workflow, counters):
+        compiled.append(workflow.id)
+        return compile_plan(workflow, counters)
+
+    monkeypatch.setattr(instance_module, "compile_plan", counting)
+    env = simpy.Environment()
+    n8n = N8nInstance(env, np.random.default_rng(0))
+    wf = n8n.add_workflow(Workflow("wf", "W", (FunctionNode("f", lambda x: x + 1),)))
+    first = [n8n.start("wf", i) for i in range(3)]
+    assert compiled == ["wf"]
+    assert all(isinstance(n8n._runs[ex.id], StraightRun) for ex in first)
+    wf.settings = WorkflowSettings(execution_timeout_s=30.0)  # a timeout needs the process
+    timed = n8n.start("wf", 10)
+    assert compiled == ["wf", "wf"]
+    assert not isinstance(n8n._runs[timed.id], StraightRun)
+    env.run()
+    assert [ex.output_item for ex in [*first, timed]] == [1, 2, 3, 11]
+    assert n8n.metrics.counters("wf").executions == 4
+
+
+def test_launch_gives_the_record_and_its_completion() -> None:
+    env = simpy.Environment()
+    n8n = N8nInstance(env, np.random.default_rng(0))
+    n8n.add_workflow(Workflow("wf", "W", (FunctionNode("f", lambda x: x * 2),)))
+    ex, done = n8n.launch("wf", 4)
+    assert done is n8n.completion(ex.id)
+    seen: list[tuple[float, Any]] = []
+    done.callbacks.append(lambda e: seen.append((env.now, e.value.output_item)))
+    env.run()
+    assert seen == [(0.0, 8)]
+    assert ex.mode.value == "trigger"
