@@ -184,10 +184,10 @@ class StraightRun:
     # -- slot ----------------------------------------------------------------------------------
     def _start(self) -> None:
         slots = self.owner.slots
-        if not slots.is_limited(self.execution.mode):
+        if slots.limited[self.execution.mode]:
+            slots.wait(self)
+        else:
             self._running()
-            return
-        slots.wait(self)
 
     def succeed(self) -> None:
         """The pool grants this run a slot: on the queue where the request's success would be."""

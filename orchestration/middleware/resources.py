@@ -126,9 +126,14 @@ class ExecutionSlots:
             self._active_per_worker = [0] * mode.workers
         elif mode.production_limit > 0:
             self._pool = _Pool(env, mode.production_limit)
+        #: per execution mode: does it need a slot? (decided once, see :meth:`_needs_slot`)
+        self.limited = {m: self._needs_slot(m) for m in ExecutionMode}
 
     def is_limited(self, mode: ExecutionMode) -> bool:
         """Does an execution in this mode need a slot?"""
+        return self.limited[mode]
+
+    def _needs_slot(self, mode: ExecutionMode) -> bool:
         if self._pool is None:
             return False
         if self._queue_mode:
