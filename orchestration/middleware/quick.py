@@ -286,8 +286,8 @@ class StraightRun:
             self._finish(RunResult(ok=True, output=error_item(exc, step.name, self._item)))
 
     def _finish(self, result: RunResult) -> None:
-        if self.holds_slot:
-            self.owner.slots.give_back(self.worker)
+        if self.holds_slot:  # the run is off SimPy's queue: it carries the release's offer
+            self.owner.slots.give_back(self.worker, self)
             self.holds_slot = False
         self.owner._finish(self, result, canceled=False)
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
+from heapq import heappush
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
 
 from sim.wake import wake_after
 
@@ -72,13 +74,14 @@ class _Pool:
     slot at once and schedules a release event whose processing offers the head a slot. So a
     queued execution is granted at the same place in the event order as with a `Resource`."""
 
-    __slots__ = ("capacity", "env", "queue", "users")
+    __slots__ = ("_offers", "capacity", "env", "queue", "users")
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         self.env = env
         self.capacity = capacity
         self.users = 0
         self.queue: deque[simpy.Event] = deque()
+        self._offers = (self._offer,)
 
     def request(self) -> simpy.Event:
         event = simpy.Event(self.env)
@@ -101,9 +104,18 @@ class _Pool:
         self.queue.append(waiter)
         self._offer()
 
-    def release(self) -> None:
+    def release(self, entry: Any = None) -> None:
+        """Free a slot; the offer to the queue's head comes where a Resource's release event
+        is processed. ``entry``, when given, is the queue entry that carries the offer: an
+        object off SimPy's queue with ``callbacks`` and ``_ok`` (a straight run that is done),
+        so nothing is built for it."""
         self.users -= 1
-        wake_after(self.env, 0, self._offer, None)  # where a Resource's release event is
+        if entry is None:
+            wake_after(self.env, 0, self._offer, None)
+            return
+        entry.callbacks = self._offers
+        env = self.env
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), entry))
 
 
 class ExecutionSlots:
@@ -199,8 +211,9 @@ class ExecutionSlots:
             return
         self.give_back(slot.worker)
 
-    def give_back(self, worker: int | None) -> None:
-        """Free a slot granted through :meth:`wait` (or held by a `Slot` on ``worker``)."""
+    def give_back(self, worker: int | None, entry: Any = None) -> None:
+        """Free a slot granted through :meth:`wait` (or held by a `Slot` on ``worker``);
+        ``entry`` may carry the release's offer (see `_Pool.release`)."""
         if worker is not None:
             self._active_per_worker[worker] -= 1
-        self._pool.release()  # type: ignore[union-attr]
+        self._pool.release(entry)  # type: ignore[union-attr]
