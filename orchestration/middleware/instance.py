@@ -60,10 +60,9 @@ from .webhook import (
     webhook_item,
     wrong_method,
 )
-from .workflow import Workflow
+from .workflow import Workflow, WorkflowSettings
 
 TIMEOUT_MESSAGE = "The execution was cancelled because it timed out"
-_UNPLANNED: Any = object()  # a workflow not launched yet (its plan is not compiled)
 
 
 class _Run:
@@ -185,8 +184,9 @@ class N8nInstance:
         self._workflows: dict[str, Workflow] = {}
         self._listening: set[str] = set()
         self._runs: dict[int, _Run | StraightRun] = {}
-        #: per workflow id, its straight plan compiled at its first launch (None: a process)
-        self._plans: dict[str, StraightPlan | None] = {}
+        #: per workflow id: (the workflow, its nodes, its settings) when its plan was compiled,
+        #: and the plan (None: its executions are processes)
+        self._plans: dict[str, tuple[Workflow, tuple, WorkflowSettings, StraightPlan | None]] = {}
 
     # -- workflows -------------------------------------------------------------------------
     def add_workflow(self, workflow: Workflow) -> Workflow:
@@ -283,10 +283,16 @@ class N8nInstance:
             delivery_id=delivery_id,
             input_item=item,
         )
-        plan = self._plans.get(workflow.id, _UNPLANNED)
-        if plan is _UNPLANNED or (plan is not None and not plan.current(workflow)):
+        known = self._plans.get(workflow.id)
+        if (
+            known is None
+            or known[0] is not workflow
+            or known[1] is not workflow.nodes
+            or known[2] is not workflow.settings
+        ):  # first launch, or the workflow's nodes or settings were replaced since
             plan = compile_plan(workflow, self.metrics.counters(workflow.id))
-            self._plans[workflow.id] = plan
+            known = self._plans[workflow.id] = (workflow, workflow.nodes, workflow.settings, plan)
+        plan = known[3]
         run: _Run | StraightRun
         if respond_event is None and plan is not None:
             plan.counters.executions += 1

@@ -95,21 +95,14 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class StraightPlan:
-    """A straight workflow compiled for its runs, valid while the workflow keeps ``nodes``
-    and ``settings`` (checked by identity at each launch)."""
+    """A straight workflow compiled for its runs, valid while the workflow keeps its nodes
+    and settings: the instance checks both by identity at each launch and compiles again when
+    either was replaced. A node's own fields are read at compile time (nothing in the twin
+    changes a node in place)."""
 
     workflow: Workflow
-    nodes: tuple
-    settings: Any
     steps: tuple[Step, ...]
     counters: WorkflowCounters
-
-    def current(self, workflow: Workflow) -> bool:
-        return (
-            self.workflow is workflow
-            and self.nodes is workflow.nodes
-            and self.settings is workflow.settings
-        )
 
 
 def compile_plan(workflow: Workflow, counters: WorkflowCounters) -> StraightPlan | None:
@@ -130,7 +123,7 @@ def compile_plan(workflow: Workflow, counters: WorkflowCounters) -> StraightPlan
                 settings.on_error,
             )
         )
-    return StraightPlan(workflow, workflow.nodes, workflow.settings, tuple(steps), counters)
+    return StraightPlan(workflow, tuple(steps), counters)
 
 
 class StraightRun:

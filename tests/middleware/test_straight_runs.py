@@ -238,9 +238,13 @@ def test_a_plan_is_compiled_once_and_again_when_its_workflow_changes(
     timed = n8n.start("wf", 10)
     assert compiled == ["wf", "wf"]
     assert not isinstance(n8n._runs[timed.id], StraightRun)
+    wf.settings = WorkflowSettings()  # no timeout again: straight again
+    again = n8n.start("wf", 20)
+    assert compiled == ["wf", "wf", "wf"]
+    assert isinstance(n8n._runs[again.id], StraightRun)
     env.run()
-    assert [ex.output_item for ex in [*first, timed]] == [1, 2, 3, 11]
-    assert n8n.metrics.counters("wf").executions == 4
+    assert [ex.output_item for ex in [*first, timed, again]] == [1, 2, 3, 11, 21]
+    assert n8n.metrics.counters("wf").executions == 5
 
 
 def test_launch_gives_the_record_and_its_completion() -> None:
