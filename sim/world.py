@@ -324,7 +324,7 @@ class World:
     def _command_plan(self, cls: type) -> tuple[Callable[[Any], bool], bool, str | None]:
         """How a command of class ``cls`` is applied, decided once per class: (its applier,
         whether the channel's rate limit applies, the integration target whose outage fails
-        it). The applier is the first of :meth:`_apply`'s cases ``cls`` is an instance of."""
+        it). The applier is the first of ``_APPLIERS`` whose class ``cls`` is a subclass of."""
         for base, name in _APPLIERS:
             if issubclass(cls, base):
                 return (
@@ -347,13 +347,6 @@ class World:
             self.retry_after_until[channel] = t + after_h
             return True
         return False
-
-    def _apply(self, cmd: Command) -> bool:
-        """Apply ``cmd`` (its key already checked); True if it changed anything."""
-        plan = self._commands.get(type(cmd))
-        if plan is None:
-            plan = self._commands[type(cmd)] = self._command_plan(type(cmd))
-        return plan[0](cmd)
 
     # the appliers, one per command class (see ``_APPLIERS``)
     def _apply_po(self, cmd: CreatePurchaseOrder) -> bool:
