@@ -118,8 +118,12 @@ class ApprovalRequests:
         """Submit step ``i`` to its pool (or to ``pool``, when escalated there)."""
         pool = pool or req.steps[i]
         desk = self.bo.desks[pool]
-        gen = self.bo.gen_gov if req.own_stream else self.bo.gen
-        delay = float(lognormal(gen, pickup.mu, pickup.sigma)) if pickup is not None else 0.0
+        if pickup is None:
+            delay = 0.0
+        elif req.own_stream:
+            delay = float(lognormal(self.bo.gen_gov, pickup.mu, pickup.sigma))
+        else:
+            delay = self.bo.pickups.lognormal(pickup.mu, pickup.sigma)
         handling = self.bo.handling(desk) if req.own_stream else None
         n = len(req.steps)
         note = None

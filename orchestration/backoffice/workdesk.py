@@ -37,7 +37,7 @@ from simpy.core import URGENT
 
 from sim.clock import WorkCalendar
 from sim.kpis import KpiCollector
-from sim.rng import lognormal
+from sim.rng import Buffered
 
 Done = Callable[[str, float], None]
 
@@ -310,6 +310,9 @@ class WorkDesk:
         self.mu = handling_mu
         self.sigma = handling_sigma
         self.gen = gen
+        #: handling times served from blocks of the desk's own stream (its only user: the same
+        #: numbers as one ``lognormal`` draw per task)
+        self._handling = Buffered(gen)
         self.kpi = kpi
         self.people = [f"{name}:{i}" for i in range(size)]
         self.store = _People(env, lambda: self.absent)
@@ -353,7 +356,7 @@ class WorkDesk:
         the only free people are excluded from it, and ``("started", person)`` (for tracing).
         """
         if handling_h is None:
-            handling_h = float(lognormal(self.gen, self.mu, self.sigma))
+            handling_h = self._handling.lognormal(self.mu, self.sigma)
         if exclude is None:
             banned: frozenset[str] = frozenset()
         elif isinstance(exclude, str):
