@@ -273,6 +273,7 @@ class _People:
     def offer(self, _event: simpy.Event | None = None) -> None:
         """Offer the free people to the waiting tasks, oldest first."""
         queue, items = self.get_queue, self.items
+        absent = self._absent()  # nobody comes or goes while the offer is made
         idx = 0
         while idx < len(queue):
             request = queue[idx]
@@ -281,8 +282,7 @@ class _People:
                     items.remove(person)
                     request.succeed(person)
                     break
-            absent = self._absent()
-            proceed = any(p not in absent for p in items)
+            proceed = any(p not in absent for p in items) if absent else bool(items)
             if request.triggered:
                 queue.pop(idx)
             else:
