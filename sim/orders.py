@@ -572,13 +572,9 @@ class OnlineOrders:
         rid = self.returns.add(env.now, fraud)
         # what a fraud screen would see: high for most frauds, low for most genuine returns
         signal = 0.35 + 0.65 * u_sig if fraud else 0.6 * u_sig * u_sig
-        w.emit(
-            ReturnInitiated,
-            f"return:{rid}",
-            return_id=rid,
-            order_id=order.id,
-            amount=round(order.value, 2),
-            fraud_signal=round(signal, 4),
+        # ReturnInitiated(return_id, order_id, amount, fraud_signal)
+        w.emit_args(
+            ReturnInitiated, f"return:{rid}", rid, order.id, round(order.value, 2), round(signal, 4)
         )
         self.ticket(order.id, "return_request", self.tk.return_query)
         # the parcel comes back, then it is inspected
@@ -589,12 +585,16 @@ class OnlineOrders:
     def _return_received(self, ret: tuple[Order, bool, int]) -> None:
         order, fraud, rid = ret
         w = self.w
-        back = np.zeros_like(order.qty) if fraud else order.qty
         fc = w.net.fc
+        if fraud:  # nothing usable came back: no stock to put away, no backorder to fill
+            # ReturnReceived(return_id, location, skus, qty)
+            w.emit_args(
+                ReturnReceived, f"return:{rid}", rid, fc, order.skus, np.zeros_like(order.qty)
+            )
+            return
+        back = order.qty
         np.add.at(w.on_hand[fc], order.skus, back)
-        w.emit(
-            ReturnReceived, f"return:{rid}", return_id=rid, location=fc, skus=order.skus, qty=back
-        )
+        w.emit_args(ReturnReceived, f"return:{rid}", rid, fc, order.skus, back)
         if back.any():
             self.fill_backorders(order.skus)
 
