@@ -70,14 +70,7 @@ class Task:
         "unread",
     )
 
-    def __init__(self) -> None:
-        self.started = False
-        self.cancelled = False
-        self.unread = False  # still in its pickup delay (the email not yet opened)
-        self._state = _OVER
-        self._desk: WorkDesk | None = None
-
-    def _begin(
+    def __init__(
         self,
         desk: WorkDesk,
         done: Done,
@@ -86,6 +79,10 @@ class Task:
         banned: frozenset[str],
         note: Callable[[str, str], None] | None,
     ) -> None:
+        """A task submitted to ``desk`` now: its start is scheduled at once (URGENT)."""
+        self.started = False
+        self.cancelled = False
+        self.unread = False  # still in its pickup delay (the email not yet opened)
         self._desk = desk
         self._done = done
         self._pickup_h = pickup_h
@@ -119,7 +116,6 @@ class Task:
     # -- the life of a task ----------------------------------------------------------------
     def _start(self, _event: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         if self._pickup_h > 0:
             self.unread = True
             self._state = _PICKUP
@@ -146,7 +142,6 @@ class Task:
 
     def _queue(self) -> None:
         desk = self._desk
-        assert desk is not None
         banned, env = self._banned, desk.env
         get = desk.store.get(lambda p: p not in banned and p not in desk.absent)
         if desk.kpi is not None:
@@ -167,7 +162,6 @@ class Task:
 
     def _take(self, get: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         env = desk.env
         if self._queued:
             desk.load.queue_change(desk.name, env.now, -1)  # type: ignore[union-attr]
@@ -181,7 +175,6 @@ class Task:
 
     def _finish(self, event: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         person = event.value
         desk.store.put(person)
         desk.in_system -= 1
@@ -193,7 +186,6 @@ class Task:
 
     def _withdrawn(self, _event: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         state = self._state
         if state == _OVER:  # over meanwhile: the interrupt of a dead process
             return
@@ -273,6 +265,8 @@ class _People:
     def offer(self, _event: simpy.Event | None = None) -> None:
         """Offer the free people to the waiting tasks, oldest first."""
         queue, items = self.get_queue, self.items
+        if not queue:  # a person put back with nobody waiting (the usual case)
+            return
         absent = self._absent()  # nobody comes or goes while the offer is made
         idx = 0
         while idx < len(queue):
@@ -364,6 +358,4 @@ class WorkDesk:
         else:
             banned = frozenset(exclude)
         self.in_system += 1
-        task = Task()
-        task._begin(self, done, pickup_h, handling_h, banned, note)
-        return task
+        return Task(self, done, pickup_h, handling_h, banned, note)
