@@ -250,8 +250,16 @@ class _People:
 
     def get(self, accept: Callable[[str], bool]) -> _Get:
         request = _Get(self, accept)
+        if self.get_queue:  # older tasks wait: the free people are offered to them first
+            self.get_queue.append(request)
+            self.offer()
+            return request
+        for person in self.items:  # nobody waits: the offer is to this task alone
+            if accept(person):
+                self.items.remove(person)
+                request.succeed(person)
+                return request
         self.get_queue.append(request)
-        self.offer()
         return request
 
     def put(self, person: str) -> None:
