@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 import simpy
-from simpy.core import URGENT
+from simpy.core import NORMAL, URGENT
 
 from sim.clock import WorkCalendar
 from sim.kpis import KpiCollector
@@ -125,9 +125,7 @@ class Task:
             self._queue()
 
     def _sleep(self, delay_h: float) -> None:
-        wait = self._desk.env.timeout(delay_h)  # type: ignore[union-attr]
-        wait.callbacks.append(self._read)  # type: ignore[union-attr]
-        self._wait = wait
+        self._wait = _Wake(self._desk.env, delay_h, self._read)  # type: ignore[union-attr]
 
     def _reminded(self, _event: simpy.Event) -> None:
         if self._state != _PICKUP:  # over meanwhile: the interrupt of a dead process
@@ -171,7 +169,7 @@ class Task:
         if self._note is not None:
             self._note("started", person)
         finish = desk.calendar.add_working(env.now, self._handling_h)
-        env.timeout(finish - env.now, person).callbacks.append(self._finish)  # type: ignore[union-attr]
+        _Wake(env, finish - env.now, self._finish, person)
 
     def _finish(self, event: simpy.Event) -> None:
         desk = self._desk
@@ -210,11 +208,29 @@ class Task:
 def _urgent(env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
     """Run ``callback`` at the next URGENT slot of now: where a process's start or an
     interrupt would be delivered."""
-    event = simpy.Event(env)
-    event._ok = True
-    event._value = None
-    event.callbacks.append(callback)  # type: ignore[union-attr]
-    env.schedule(event, URGENT)
+    _Wake(env, 0, callback, None, URGENT)
+
+
+class _Wake(simpy.Event):
+    """An event that runs its one ``callback`` ``delay`` hours from now with ``value``: what
+    ``env.timeout(delay, value)`` plus ``callbacks.append`` did (or, at URGENT, an event
+    triggered now), scheduled the same way, in one call."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        delay: float,
+        callback: Callable[[simpy.Event], None],
+        value: object = None,
+        priority: int = NORMAL,
+    ) -> None:
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, priority, delay)
 
 
 class _Get(simpy.Event):
@@ -264,11 +280,7 @@ class _People:
 
     def put(self, person: str) -> None:
         self.items.append(person)
-        event = simpy.Event(self.env)
-        event._ok = True
-        event._value = None
-        event.callbacks.append(self.offer)  # type: ignore[union-attr]
-        self.env.schedule(event)
+        _Wake(self.env, 0, self.offer)
 
     def offer(self, _event: simpy.Event | None = None) -> None:
         """Offer the free people to the waiting tasks, oldest first."""
