@@ -56,6 +56,9 @@ class Model:
     _required: ClassVar[list[str]] = []
     _writable: ClassVar[frozenset[str]] = frozenset()
     _as_is: ClassVar[dict[str, type]] = {}
+    _default_row: ClassVar[dict[str, Any]] = {}
+    _default_calls: ClassVar[list[tuple[str, Any, Any]]] = []
+    _x2many: ClassVar[dict[str, str]] = {}
 
     id = Field("integer", readonly=True)
     create_date = Field("datetime", readonly=True)
@@ -76,6 +79,20 @@ class Model:
             for name, field in fields.items()
             if field.stored and name != "id"
         ]
+        # the same plan split for a batch: the constant defaults as one row template copied per
+        # new row (in field order; a callable's slot is filled per row, in plan order)
+        cls._default_row = {
+            name: None if call else (empty if default is None else default)
+            for name, default, call, empty in cls._default_plan
+        }
+        cls._default_calls = [
+            (name, default, empty) for name, default, call, empty in cls._default_plan if call
+        ]
+        cls._x2many = {
+            name: field.type
+            for name, field in fields.items()
+            if field.type in ("one2many", "many2many")
+        }
         cls._required = [name for name, field in fields.items() if field.required]
         cls._writable = frozenset(
             name
@@ -252,6 +269,16 @@ class Model:
         if None in rows:
             self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
         return rows  # type: ignore[return-value]
+
+    def _peek(self, comodel: str, rid: Any, name: str) -> Any:
+        """``comodel.browse(rid).<name>`` of a stored scalar, read from its row: what bulk code
+        reads of a related record (no record: the field's empty value; a missing one raises
+        MissingError, through the general path)."""
+        if rid:
+            row = self.env._tables[comodel].get(rid)
+            if row is not None:
+                return row[name]
+        return getattr(self.env[comodel]._new((rid,) if rid else ()), name)
 
     def _ids_where(self, name: str, value: Any) -> list[int]:
         """Ids (ascending) of this model's records whose stored ``name`` equals ``value``, from
@@ -484,42 +511,57 @@ class Model:
                 raise ValueError(f"Field {self._name}.{name} is computed and cannot be written")
 
     def _create(self, vals_list: list[dict[str, Any]]) -> Model:
+        """Insert one row per ``vals`` (Odoo's ``model_create_multi``): the constant defaults
+        copied from the model's row template, callable defaults called per row in field order,
+        and the batch's rows inserted together as one undo step. A row with one2many/many2many
+        commands is inserted at once and its commands applied before the next row is built."""
         ids = []
         env, model, fields = self.env, self._name, self._fields
-        plan, required, as_is = self._default_plan, self._required, self._as_is
+        template, calls, required = self._default_row, self._default_calls, self._required
+        as_is, x2m, check = self._as_is, self._x2many, self._check_vals
         now = env.now()  # the clock cannot move during the call
+        sequences = env._sequences
+        pending: list[tuple[int, dict[str, Any]]] = []
         for vals in vals_list:
-            self._check_vals(vals)
-            # Field.default_value, unrolled: a callable default is called with the env, no
-            # default is the type's empty value
-            row = {
-                name: empty if (value := default(env) if call else default) is None else value
-                for name, default, call, empty in plan
-            }
-            x2many = {}
+            check(vals)
+            row = template.copy()
+            for name, default, empty in calls:
+                value = default(env)
+                row[name] = empty if value is None else value
+            x2many = None
             for name, value in vals.items():
-                field = fields[name]
-                if field.type == "one2many":
-                    x2many[name] = value
-                elif field.type == "many2many":
-                    row[name] = _m2m_commands(value, ())
-                elif type(value) is as_is.get(name):
+                if type(value) is as_is.get(name):
                     row[name] = value  # what convert_to_raw returns for it
+                elif name in x2m:
+                    if x2m[name] == "one2many":
+                        if x2many is None:
+                            x2many = {}
+                        x2many[name] = value
+                    else:
+                        row[name] = _m2m_commands(value, ())
                 else:
-                    row[name] = field.convert_to_raw(value, model)
+                    row[name] = fields[name].convert_to_raw(value, model)
             for name in required:
                 if row.get(name) in (False, None, ""):
                     raise ValidationError(
                         f"The operation cannot be completed: missing required field {model}.{name}"
                     )
-            rid = env._next_id(model)
-            row.update(id=rid, create_date=now, write_date=now)
-            env._insert(model, rid, row)
-            if x2many:
-                record = self._new((rid,))
-                for name, commands in x2many.items():
-                    record._apply_o2m(name, commands)
+            sequences[model] += 1
+            rid = sequences[model]
+            row["id"], row["create_date"], row["write_date"] = rid, now, now
             ids.append(rid)
+            if x2many is None:
+                pending.append((rid, row))
+                continue
+            if pending:
+                env._insert_rows(model, pending)
+                pending = []
+            env._insert_rows(model, [(rid, row)])
+            record = self._new((rid,))
+            for name, commands in x2many.items():
+                record._apply_o2m(name, commands)
+        if pending:
+            env._insert_rows(model, pending)
         return self._new(tuple(ids))
 
     def _write(self, vals: dict[str, Any]) -> None:
@@ -549,13 +591,16 @@ class Model:
 
     def _write_columns(self, vals: dict[str, Any], now: Any) -> None:
         """``_write`` of scalar and many2one values: each converted once for the whole set
-        (after the first record is found, so a missing record still fails first)."""
+        (after the first record is found, so a missing record still fails first), the rows
+        changed together as one undo step."""
         env, model = self.env, self._name
         table = self._table
         raws: list[tuple[str, Any]] | None = None
+        updates: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
         for rid in self._ids:
             row = table.get(rid)
             if row is None:
+                env._update_rows(model, updates)  # the rows before it are written, as before
                 self._new((rid,))._row()  # raises MissingError
             if raws is None:
                 fields = self._fields
@@ -564,7 +609,8 @@ class Model:
             if vals:
                 changes.append(("write_date", now))
             if changes:
-                env._update_row(model, rid, changes)
+                updates.append((row, changes))  # type: ignore[arg-type]
+        env._update_rows(model, updates)
 
     def _unlink(self) -> None:
         for record in self:
