@@ -138,3 +138,75 @@ def test_sim_clock_reads_follow_the_simulation_time():
     assert clock.now() == datetime(2025, 1, 1, 1, 30)
     sim.run(until=2.0)
     assert clock.now() == datetime(2025, 1, 1, 2, 0)
+
+
+def _receive_then_transfer(env, vendor) -> list[tuple]:
+    """A receipt with two lines of one product, then an internal transfer of that product in
+    two moves; returns the quants' rows (id, product, location, on hand, reserved)."""
+    products = _products(env, 2)
+    po = _order(env, vendor, [products[0], products[0], products[1]], qty=lambda i: 4.0 + i)
+    po.button_confirm()
+    po.picking_ids.button_validate()
+    stock = env.ref("stock.stock_location_stock")
+    shelf = env["stock.location"].create({"name": "Shelf", "usage": "internal"})
+    picking = env["stock.picking"].create(
+        {"picking_type_code": "internal", "location_id": stock.id, "location_dest_id": shelf.id}
+    )
+    env["stock.move"].create(
+        [
+            {
+                "name": "move",
+                "product_id": products[0],
+                "product_uom_qty": qty,
+                "location_id": stock.id,
+                "location_dest_id": shelf.id,
+                "picking_id": picking.id,
+            }
+            for qty in (2.0, 1.5)
+        ]
+    )
+    picking.action_confirm()
+    picking.button_validate()
+    return [
+        (r["id"], r["product_id"], r["location_id"], r["quantity"], r["reserved_quantity"])
+        for r in env["stock.quant"].search([])._rows()
+    ]
+
+
+def test_quants_written_at_once_match_the_quant_by_quant_writes_a_rule_sees(
+    env, vendor, clock, monkeypatch
+):
+    """``_action_done`` adds its moves to each quant in one column write when no rule watches
+    quants; with a rule on quant writes every quant is written on its own, as before. Both
+    leave the same quants (ids, quantities, reservations)."""
+    from orchestration.odoo import Env
+    from orchestration.odoo.addons.stock import StockQuant
+
+    writes: list[tuple[int, ...]] = []
+    original = StockQuant.write
+
+    def spy(self, vals):
+        writes.append(tuple(self.ids))
+        return original(self, vals)
+
+    monkeypatch.setattr(StockQuant, "write", spy)
+    fast = _receive_then_transfer(env, vendor)
+    fast_writes = len(writes)
+
+    watched = Env(clock=clock)
+    watched.automation.add_rule(
+        AutomationRule(
+            name="Quant moved",
+            model="stock.quant",
+            trigger="on_write",
+            trigger_fields=("quantity",),
+        )
+    )
+    other_vendor = watched["res.partner"].create({"name": "Acme Supplies", "supplier_rank": 1})
+    writes.clear()
+    slow = _receive_then_transfer(watched, other_vendor)
+    assert slow == fast
+    # received 4 + 5 of P0 and 6 of P1, then 3.5 of P0 moved to the shelf
+    assert sorted((q[3], q[4]) for q in fast) == [(3.5, 0.0), (5.5, 0.0), (6.0, 0.0)]
+    # the watched env writes the done quants one by one, the other in one column write each
+    assert fast_writes < len(writes)

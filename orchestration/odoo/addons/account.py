@@ -75,7 +75,11 @@ class AccountMove(Model):
     release_to_pay = Field("selection", selection=RELEASE, compute="_compute_release_to_pay")
 
     def _compute_amount_total(self) -> float:
-        return round(sum(line.price_subtotal for line in self.invoice_line_ids), 2)
+        # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
+        return round(
+            sum(round(r["quantity"] * r["price_unit"], 2) for r in self.invoice_line_ids._rows()),
+            2,
+        )
 
     def _is_invoice(self) -> bool:
         return self.move_type != "entry"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchestration.odoo.addons.base import GROUP_STOCK_MANAGER
+from orchestration.odoo.automation import CREATE_TRIGGERS
 from orchestration.odoo.errors import UserError
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
@@ -123,10 +124,9 @@ class StockQuant(Model):
     def _compute_available_quantity(self) -> float:
         return self.quantity - self.reserved_quantity
 
-    def _write(self, vals: dict[str, Any]) -> None:
+    def _check_write(self, vals: dict[str, Any]) -> None:
         if "quantity" in vals and not self.env.context.get("quant_update"):
             raise UserError("Quant's editing is restricted, you can't do this operation.")
-        super()._write(vals)
 
     def _quant(self, product: Model, location: Model) -> Model:
         # the first quant of the product at the location, in id order: a lookup on the indexed
@@ -159,19 +159,33 @@ class StockQuant(Model):
         deltas in order, and one of its on-hand quantity plus its on-hand deltas in order —
         what ``_update_reserved_quantity``/``_update_available_quantity`` per delta leave."""
         products, locations = self.env["product.product"], self.env["stock.location"]
+        automation = self.env.automation
+        if (
+            automation.watches(self._name, "reserved_quantity")
+            or automation.watches(self._name, "quantity")
+            or automation._rules_for(self._name, CREATE_TRIGGERS)
+        ):  # a rule sees each quant's create and writes, in this order
+            for (product, location), (reserved, on_hand) in deltas.items():
+                quant = self._quant(products._new((product,)), locations._new((location,)))
+                if reserved:
+                    quant.write({"reserved_quantity": _added(quant.reserved_quantity, reserved)})
+                if on_hand:
+                    with self.env.with_context(quant_update=True):
+                        quant.write({"quantity": _added(quant.quantity, on_hand)})
+            return
+        # nothing watches them: the quants found (or created) in order, then one column write
+        # of the reserved quantities and one of the on-hand quantities
+        reserved_values, on_hand_values = [], []
         for (product, location), (reserved, on_hand) in deltas.items():
             quant = self._quant(products._new((product,)), locations._new((location,)))
+            row = quant._row()
             if reserved:
-                value = quant.reserved_quantity
-                for delta in reserved:
-                    value = value + delta
-                quant.write({"reserved_quantity": value})
+                reserved_values.append((row["id"], _added(row["reserved_quantity"], reserved)))
             if on_hand:
-                value = quant.quantity
-                for delta in on_hand:
-                    value = value + delta
-                with self.env.with_context(quant_update=True):
-                    quant.write({"quantity": value})
+                on_hand_values.append((row["id"], _added(row["quantity"], on_hand)))
+        self._write_each("reserved_quantity", reserved_values)
+        with self.env.with_context(quant_update=True):
+            self._write_each("quantity", on_hand_values)
 
     def action_apply_inventory(self) -> bool:
         """Apply counted quantities; 17/18: only a stock manager may (UserError otherwise)."""
@@ -495,3 +509,10 @@ class StockPicking(Model):
         self.move_ids._action_cancel()
         self._sync_state()
         return True
+
+
+def _added(value: float, deltas: list[float]) -> float:
+    """``value`` plus each delta in turn (the same float arithmetic as one update per delta)."""
+    for delta in deltas:
+        value = value + delta
+    return value
