@@ -264,11 +264,15 @@ class Env:
             for row, changes in updates:
                 for name, value in changes:
                     row[name] = value
-        else:
+        else:  # ``_set`` each, its index lookups made once per call
             for row, changes in updates:
                 rid = row["id"]
                 for name, value in changes:
-                    self._set(model, rid, row, name, value)
+                    index = indexes.get(name)
+                    if index is not None:
+                        index.get(row[name], set()).discard(rid)
+                        index.setdefault(value, set()).add(rid)
+                    row[name] = value
 
         def undo() -> None:
             for (row, _changes), old in zip(reversed(updates), reversed(olds), strict=True):
