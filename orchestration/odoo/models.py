@@ -567,41 +567,50 @@ class Model:
     def _check_write(self, vals: dict[str, Any]) -> None:
         """Override to refuse a write of these values (before any is written)."""
 
-    def _write_each(self, name: str, values: list[tuple[int, Any]]) -> None:
-        """``browse(rid).write({name: value})`` for each (rid, value), in order — done as one
-        column write and one undo step when nothing could tell the difference: no automation
-        rule watches ``name`` on this model, and the model keeps the base ``_write`` and
-        ``_check_constraints`` (otherwise the writes are made one by one)."""
-        cls, field = type(self), self._fields[name]
-        if (
-            not values
-            or field.type in ("one2many", "many2many")
-            or cls._write is not Model._write
-            or cls._check_constraints is not Model._check_constraints
-            or self.env.automation.watches(self._name, name)
-        ):
-            for rid, value in values:
-                self._new((rid,)).write({name: value})
+    def _writes_unwatched(self, names: Iterable[str]) -> bool:
+        """Whether writes of these fields on this model are plain column writes nothing else
+        could see: no automation rule watches any of them, none is a one2many/many2many, and
+        the model keeps the base ``_write`` and ``_check_constraints``."""
+        cls, watches = type(self), self.env.automation.watches
+        return (
+            cls._write is Model._write
+            and cls._check_constraints is Model._check_constraints
+            and not any(name in cls._x2many or watches(cls._name, name) for name in names)
+        )
+
+    def _write_each(self, updates: list[tuple[int, dict[str, Any]]]) -> None:
+        """``browse(rid).write(vals)`` for each (rid, vals), in order — done as one column
+        write and one undo step when nothing could tell the difference: no automation rule
+        watches a written field on this model, no value is a one2many/many2many, and the model
+        keeps the base ``_write`` and ``_check_constraints`` (otherwise one write each)."""
+        fields = self._fields
+        if not self._writes_unwatched({name for _rid, vals in updates for name in vals}):
+            for rid, vals in updates:
+                self._new((rid,)).write(vals)
             return
         if self.env._txn is None:
             with self.env.transaction():
-                self._write_each(name, values)
+                self._write_each(updates)
             return
         env, model, table = self.env, self._name, self._table
-        self._check_write({name: values[0][1]})
-        self._check_vals({name: values[0][1]})
         now = env.now()
-        updates: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
-        for rid, value in values:
+        rows: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
+        for rid, vals in updates:
+            self._check_write(vals)
+            self._check_vals(vals)
             row = table.get(rid)
             if row is None:
-                env._update_rows(model, updates)  # the rows before it are written, as before
+                env._update_rows(model, rows)  # the rows before it are written, as before
                 self._new((rid,))._row()  # raises MissingError
-            raw = field.convert_to_raw(value, model)
-            changes = [(name, raw)] if row[name] != raw else []  # type: ignore[index]
-            changes.append(("write_date", now))
-            updates.append((row, changes))  # type: ignore[arg-type]
-        env._update_rows(model, updates)
+            changes = [
+                (name, raw)
+                for name, value in vals.items()
+                if row[name] != (raw := fields[name].convert_to_raw(value, model))  # type: ignore[index]
+            ]
+            if vals:
+                changes.append(("write_date", now))
+            rows.append((row, changes))  # type: ignore[arg-type]
+        env._update_rows(model, rows)
 
     def _write(self, vals: dict[str, Any]) -> None:
         self._check_write(vals)

@@ -98,9 +98,19 @@ def test_column_reads_match_the_recordset_reads_and_a_missing_row_still_raises(e
         ghost.product_qty  # noqa: B018 - the read is the test
 
 
+def _watch_moves(env) -> None:
+    """A rule on stock moves (it never fires): receipts take the step-by-step path."""
+    env.automation.add_rule(
+        AutomationRule(
+            name="Move origin", model="stock.move", trigger="on_write", trigger_fields=("origin",)
+        )
+    )
+
+
 def test_assignment_writes_once_per_outcome_and_receipt_once_per_done_quantity(env, vendor):
     """Moves with the same reserved quantity share one write; each move still ends as the
     per-move path left it (quantity, state, done quantity, the quant)."""
+    _watch_moves(env)
     products = _products(env, 4)
     po = _order(env, vendor, products, qty=lambda i: 3.0 if i % 2 else 6.0)
     writes: list[tuple[int, ...]] = []
@@ -210,3 +220,43 @@ def test_quants_written_at_once_match_the_quant_by_quant_writes_a_rule_sees(
     assert sorted((q[3], q[4]) for q in fast) == [(3.5, 0.0), (5.5, 0.0), (6.0, 0.0)]
     # the watched env writes the done quants one by one, the other in one column write each
     assert fast_writes < len(writes)
+
+
+def _receipt_rows(env, vendor) -> tuple[list[dict], list[dict], list[dict]]:
+    products = _products(env, 5)
+    po = _order(env, vendor, [*products, products[0]], qty=lambda i: 3.0 if i % 2 else 6.5)
+    po.button_confirm()
+    pickings = env["stock.picking"].search([])
+    before = (
+        [dict(r) for r in pickings._rows()],
+        [dict(r) for r in env["stock.move"].search([])._rows()],
+    )
+    moves = pickings.move_ids
+    moves.browse(moves.ids[:2]).write({"quantity": 2.0})
+    pickings.button_validate(create_backorder=True)
+    after = [dict(r) for r in env["stock.move"].search([])._rows()]
+    return *before, after
+
+
+def test_a_receipt_created_reserved_matches_the_step_by_step_receipt(env, vendor, clock):
+    """With no rule on moves or pickings a receipt is created confirmed and reserved at once;
+    with one it is created draft and confirmed step by step (``action_confirm``). Both leave
+    the same pickings and moves, field for field, before and after a partial validation."""
+    from orchestration.odoo import Env
+
+    at_once = _receipt_rows(env, vendor)
+    watched = Env(clock=clock)
+    _watch_moves(watched)
+    vendor = watched["res.partner"].create({"name": "Acme Supplies", "supplier_rank": 1})
+    step_by_step = _receipt_rows(watched, vendor)
+    assert at_once == step_by_step
+    pickings, moves, _after = at_once
+    assert [p["state"] for p in pickings] == ["assigned"]
+    assert [(m["state"], m["quantity"]) for m in moves] == [
+        ("assigned", 6.5),
+        ("assigned", 3.0),
+        ("assigned", 6.5),
+        ("assigned", 3.0),
+        ("assigned", 6.5),
+        ("assigned", 3.0),
+    ]

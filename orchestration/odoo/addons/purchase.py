@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchestration.odoo.addons.base import GROUP_PURCHASE_MANAGER
+from orchestration.odoo.automation import CREATE_TRIGGERS, WRITE_TRIGGERS
 from orchestration.odoo.errors import UserError
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
@@ -155,9 +156,17 @@ class PurchaseOrder(Model):
         return True
 
     def _create_picking(self) -> None:
+        """Each order's incoming receipt: a picking with one move per storable line, confirmed
+        and reserved (``action_confirm``). From a vendor location a move's reservation is
+        decided at creation (it takes its whole demand: ``assigned``), so when no automation
+        rule watches stock moves or pickings (nothing could see the draft and confirmed
+        steps) the picking and its moves are created in their final state, in one create each;
+        otherwise they are created as drafts and confirmed step by step."""
         supplier = self.env.ref("stock.stock_location_suppliers")
         peek = self._peek
         moves = self.env["stock.move"]
+        decided = self._receipt_decided_at_create(supplier.id)
+        final = {"state": "assigned"} if decided else {}
         for order in self:
             # the storable lines, read from the lines' and products' rows
             rows = [
@@ -177,6 +186,7 @@ class PurchaseOrder(Model):
                     "origin": origin,
                     "purchase_id": order.id,
                     "scheduled_date": order.date_planned or self.env.now(),
+                    **final,
                 }
             )
             received = moves._qty_done_by_purchase_line([row["id"] for row in rows])
@@ -192,11 +202,25 @@ class PurchaseOrder(Model):
                         "picking_id": picking.id,
                         "purchase_line_id": row["id"],
                         "origin": origin,
+                        # what ``_action_assign`` writes for it: reserved 0 + the whole demand
+                        **({"quantity": 0 + (row["product_qty"] - qty)} if decided else {}),
+                        **final,
                     }
                     for row, qty in zip(rows, received, strict=True)
                 ]
             )
-            picking.action_confirm()
+            if not decided:
+                picking.action_confirm()
+
+    def _receipt_decided_at_create(self, supplier_id: int) -> bool:
+        """Whether a receipt can be created confirmed and reserved at once: its source is not
+        an internal location and no active rule watches creates or writes of stock moves or
+        pickings (a rule would see their draft and confirmed steps)."""
+        if self._peek("stock.location", supplier_id, "usage") == "internal":
+            return False
+        rules = self.env.automation._rules_for
+        triggers = (*CREATE_TRIGGERS, *WRITE_TRIGGERS)
+        return not rules("stock.move", triggers) and not rules("stock.picking", triggers)
 
     def button_cancel(self) -> bool:
         for order in self:

@@ -129,14 +129,20 @@ class StockQuant(Model):
             raise UserError("Quant's editing is restricted, you can't do this operation.")
 
     def _quant(self, product: Model, location: Model) -> Model:
-        # the first quant of the product at the location, in id order: a lookup on the indexed
-        # product column (what ``search`` on both fields answers)
-        table, location_id = self._table, location.id
-        for rid in self._ids_where("product_id", product.id):
-            if table[rid]["location_id"] == location_id:
-                return self.browse(rid)
+        rid = self._first_quant(product.id, location.id)
+        if rid is not None:
+            return self.browse(rid)
         with self.env.with_context(quant_update=True):
             return self.create({"product_id": product.id, "location_id": location.id})
+
+    def _first_quant(self, product_id: int, location_id: int) -> int | None:
+        """The id of the product's first quant at the location, in id order (what ``search``
+        on both fields answers): a lookup on the indexed product column."""
+        table = self._table
+        for rid in self._ids_where("product_id", product_id):
+            if table[rid]["location_id"] == location_id:
+                return rid
+        return None
 
     def _update_available_quantity(self, product: Model, location: Model, delta: float) -> None:
         if location.usage != "internal" or not product.is_storable:
@@ -173,19 +179,38 @@ class StockQuant(Model):
                     with self.env.with_context(quant_update=True):
                         quant.write({"quantity": _added(quant.quantity, on_hand)})
             return
-        # nothing watches them: the quants found (or created) in order, then one column write
-        # of the reserved quantities and one of the on-hand quantities
+        # nothing watches them: the quants found, the missing ones created in one batch (ids in
+        # first-touch order), then one column write of the reserved quantities and one of the
+        # on-hand quantities
+        table = self._table
+        found: dict[tuple[int, int], int | None] = {}
+        missing = []
+        for key in deltas:
+            found[key] = quant = self._first_quant(*key)
+            if quant is None:
+                missing.append(key)
+        if missing:
+            with self.env.with_context(quant_update=True):
+                created = self.create(
+                    [
+                        {"product_id": product, "location_id": location}
+                        for product, location in missing
+                    ]
+                )
+            found.update(zip(missing, created._ids, strict=True))
         reserved_values, on_hand_values = [], []
-        for (product, location), (reserved, on_hand) in deltas.items():
-            quant = self._quant(products._new((product,)), locations._new((location,)))
-            row = quant._row()
+        for key, (reserved, on_hand) in deltas.items():
+            rid = found[key]
+            row = table[rid]
             if reserved:
-                reserved_values.append((row["id"], _added(row["reserved_quantity"], reserved)))
+                reserved_values.append(
+                    (rid, {"reserved_quantity": _added(row["reserved_quantity"], reserved)})
+                )
             if on_hand:
-                on_hand_values.append((row["id"], _added(row["quantity"], on_hand)))
-        self._write_each("reserved_quantity", reserved_values)
+                on_hand_values.append((rid, {"quantity": _added(row["quantity"], on_hand)}))
+        self._write_each(reserved_values)
         with self.env.with_context(quant_update=True):
-            self._write_each("quantity", on_hand_values)
+            self._write_each(on_hand_values)
 
     def action_apply_inventory(self) -> bool:
         """Apply counted quantities; 17/18: only a stock manager may (UserError otherwise)."""
@@ -367,8 +392,17 @@ class StockMove(Model):
             done.setdefault(qty, []).append(row["id"])
         self.env["stock.quant"]._add_quantities(deltas)
         now = self.env.now()
-        for qty, ids in done.items():
-            self.browse(ids).write({"state": "done", "date": now, "product_uom_qty": qty})
+        if not self._writes_unwatched(("state", "date", "product_uom_qty")):
+            for qty, ids in done.items():  # a rule sees one write per done quantity
+                self.browse(ids).write({"state": "done", "date": now, "product_uom_qty": qty})
+            return
+        self._write_each(
+            [
+                (rid, {"state": "done", "date": now, "product_uom_qty": qty})
+                for qty, ids in done.items()
+                for rid in ids
+            ]
+        )
 
     def _action_cancel(self) -> None:
         for move in self.filtered(lambda m: m.state not in ("done", "cancel")):
