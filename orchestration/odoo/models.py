@@ -617,7 +617,7 @@ class Model:
         self._check_vals(vals)
         now = self.env.now()
         fields = self._fields
-        if not any(fields[name].type in ("one2many", "many2many") for name in vals):
+        if self._x2many.keys().isdisjoint(vals):
             self._write_columns(vals, now)
             return
         for record in self:
