@@ -522,13 +522,23 @@ class Model:
         now = env.now()  # the clock cannot move during the call
         sequences = env._sequences
         pending: list[tuple[int, dict[str, Any]]] = []
+        # the batch's usual shape: the same keys, each value of the type stored as is (a
+        # line's product id, quantity, price...): such a row takes its values in one update
+        keys: tuple[str, ...] | None = None
+        types: tuple[type | None, ...] = ()
         for vals in vals_list:
             check(vals)
             row = template.copy()
             for name, default, empty in calls:
                 value = default(env)
                 row[name] = empty if value is None else value
+            if (shape := tuple(vals)) != keys:  # the keys in order, as the values come
+                keys = shape
+                types = tuple(as_is.get(name) for name in keys)
             x2many = None
+            if tuple(map(type, vals.values())) == types:
+                row.update(vals)  # what the loop below does for such values
+                vals = {}
             for name, value in vals.items():
                 if type(value) is as_is.get(name):
                     row[name] = value  # what convert_to_raw returns for it
@@ -616,7 +626,6 @@ class Model:
         self._check_write(vals)
         self._check_vals(vals)
         now = self.env.now()
-        fields = self._fields
         if self._x2many.keys().isdisjoint(vals):
             self._write_columns(vals, now)
             return

@@ -260,3 +260,34 @@ def test_a_receipt_created_reserved_matches_the_step_by_step_receipt(env, vendor
         ("assigned", 6.5),
         ("assigned", 3.0),
     ]
+
+
+def test_a_batch_create_stores_each_row_as_the_field_conversions_do(env, vendor):
+    """Rows of one shape take their values in one update; a row whose keys come in another
+    order, or whose value needs converting (an int quantity, a recordset), is converted field
+    by field — each row stores what ``convert_to_raw`` gives."""
+    products = _products(env, 3)
+    order = env["purchase.order"].create({"partner_id": vendor.id})
+    lines = env["purchase.order.line"].create(
+        [
+            {"order_id": order.id, "product_id": products[0], "product_qty": 2.0},
+            {"product_qty": 3.0, "order_id": order.id, "product_id": products[1]},
+            {"order_id": order.id, "product_id": products[2], "product_qty": 4},
+            {"order_id": order, "product_id": products[0], "product_qty": 5.0},
+        ]
+    )
+    rows = [(r["order_id"], r["product_id"], r["product_qty"]) for r in lines._rows()]
+    assert rows == [
+        (order.id, products[0], 2.0),
+        (order.id, products[1], 3.0),
+        (order.id, products[2], 4.0),
+        (order.id, products[0], 5.0),
+    ]
+    assert [type(r[2]) for r in rows] == [float] * 4
+    with pytest.raises(ValueError, match="product_qty"):
+        env["purchase.order.line"].create(
+            [
+                {"order_id": order.id, "product_qty": 1.0},
+                {"order_id": order.id, "product_qty": "many"},
+            ]
+        )
