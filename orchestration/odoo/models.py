@@ -15,7 +15,10 @@ automation engine around the model's own logic, which subclasses override in ``_
 Bulk paths (as Odoo's ORM): ``(0, 0, vals)`` commands are created in one ``create`` call per run
 of consecutive commands (``@api.model_create_multi``: an ``on_create`` rule sees the batch);
 a stored field of a singleton is read from its row without building recordsets (``Field``);
-``_rows()`` gives bulk code the rows, ``_ids_where`` a column lookup on the equality index.
+``_rows()`` gives bulk code the rows, ``_ids_where`` a column lookup on the equality index,
+``_peek`` a related record's stored value. A create's rows and a write's rows are each one undo
+step; ``_write_each`` writes per-record values in one column write when no rule watches them
+(``_writes_unwatched``), else one ``write`` each, so a rule sees what it always saw.
 
 Simplifications: no access rules (all calls are sudo-like, users matter only through groups),
 no SQL (``search`` is an in-memory scan in id order or ``_order``), no translations, no

@@ -1,5 +1,9 @@
 """Stock documents: locations, warehouses, quants, moves and pickings (ODOO.md §5.2, §8 item 8).
 
+Why one module over 450 lines: these five models call each other's private methods as Odoo's
+``stock`` module does (a picking confirms its moves, a move reserves and updates quants); each
+bulk path sits beside the per-record path it must match.
+
 Concept: a ``stock.quant`` is the quantity of a product at a location; a ``stock.move`` moves a
 quantity between locations through ``draft -> confirmed (or waiting) -> partially_available /
 assigned -> done`` (or ``cancel``); a ``stock.picking`` groups moves (receipt, delivery, internal)
