@@ -75,7 +75,7 @@ class ReplenishmentFlow(Flow):
         position = rec.on_hand[location, skus] + rec.on_order[location, skus]
         below = skus[position < s_days * rec.forecast[location, skus]]
         if len(below):
-            self._breached(location, below.astype(np.int64, copy=False))
+            self.breached(location, below.astype(np.int64, copy=False))
 
     def check_lines(self, location: int, skus: list[int]) -> None:
         """:meth:`check` of SKUs already read into a list."""
@@ -88,9 +88,9 @@ class ReplenishmentFlow(Flow):
         # scalar loop: an order touches 1-3 SKUs, where numpy's per-call overhead dominates
         hit = [k for k in skus if on_hand[k] + on_order[k] < s_days * fc[k]]
         if hit:
-            self._breached(location, np.array(hit, dtype=np.int64))
+            self.breached(location, np.array(hit, dtype=np.int64))
 
-    def _breached(self, location: int, below: np.ndarray) -> None:
+    def breached(self, location: int, below: np.ndarray) -> None:
         """SKUs of ``location`` below their reorder point join their vendor's draft RFQ."""
         sup = self.w.net.sku_supplier[below]
         for supplier in np.unique(sup).tolist():

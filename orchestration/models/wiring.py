@@ -240,22 +240,38 @@ class AutomatedModel:
         self._settle(e)
 
     def _placing(self, once: bool) -> Callable[[OrderPlaced], None]:
-        """An online order in the ERP, in one call: the booking of its lines, then
-        :meth:`_order_placed` (availability marked, orderpoint check) on the same lines, read
-        once. Settled by ``ack`` when the order can reach the ERP only once, else by
-        :meth:`_settle`."""
-        online, fc, ns = self.rec.online_order_lines, self.w.net.fc, self.w.net.n_stores
-        touched, check = self.availability.touched, self.replenishment.check_lines
+        """An online order in the ERP, in one call: the booking of its lines
+        (``StockRecords.online_order_lines``), then :meth:`_order_placed` (availability marked,
+        orderpoint check: ``ReplenishmentFlow.check_lines``) on the same lines, read once, both
+        written out here (an order has 1-3 lines: a call each cost more than the work;
+        ``tests/test_happy_path.py`` compares with the general path). Settled by ``ack`` when
+        the order can reach the ERP only once, else by :meth:`_settle`."""
+        rec, fc, ns = self.rec, self.w.net.fc, self.w.net.n_stores
+        today = rec.online_today
+        touched, breached = self.availability.touched, self.replenishment.breached
+        s_days = self.s.inventory.dc_policy.reorder_point_days
         settle = self.w.ack if once else self._settle
 
         def placed(e: OrderPlaced) -> None:
             location, skus = e.location, e.skus
             lines = skus.tolist()
-            online(location, lines, e.qty.tolist())
+            on_hand = rec.on_hand[location]
+            for sku, q in zip(lines, e.qty.tolist(), strict=True):  # the booking
+                on_hand[sku] -= q
+                today[sku] += q
             if location == fc:
                 touched(skus)
-            if location >= ns:
-                check(location, lines)
+            if location >= ns:  # the orderpoint check, after every line is booked
+                on_order, forecast = rec.on_order[location], rec.forecast[location]
+                hit = None
+                for k in lines:
+                    if on_hand[k] + on_order[k] < s_days * forecast[k]:
+                        if hit is None:
+                            hit = [k]
+                        else:
+                            hit.append(k)
+                if hit is not None:
+                    breached(location, np.array(hit, dtype=np.int64))
             settle(e)
 
         return placed
