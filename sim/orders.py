@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,7 +52,6 @@ from sim.events import (
     ShipmentDelayed,
     TicketOpened,
 )
-from sim.rng import Buffered
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -60,6 +61,19 @@ RETRY_AFTER_NOTICE_H = 2.0
 RETURN_TRANSIT_H = 72.0
 LABEL_RETRY_H = 1.0
 BACKORDER_TICKET_H = 24.0  # a backordered customer asks "where is my order?" a day later
+TICKET_BLOCK = 1024  # the tickets stream is drawn in blocks of this many uniforms
+
+
+def uniforms(gen: np.random.Generator, block: int) -> Callable[[], float]:
+    """The next uniform of ``gen``, served from blocks of ``block`` drawn when needed: the same
+    numbers as :meth:`sim.rng.Buffered.uniform` (``tests/test_order_draws.py``), through a
+    C-level iterator: no Python frame per draw."""
+
+    def blocks() -> Iterator[list[float]]:
+        while True:
+            yield gen.random(block).tolist()
+
+    return chain.from_iterable(blocks()).__next__
 
 
 class ReturnBook:
@@ -238,8 +252,8 @@ class OnlineOrders:
         self.returns = ReturnBook()
         self._seq = 0
         self.tk = s.demand.tickets
-        self._tk_u = Buffered(world.streams.get("tickets"), block=1024)
-        self._tk_uniform = self._tk_u.uniform
+        #: the ``tickets`` stream's uniforms (used by nothing else), one at a time
+        self._tk_uniform = uniforms(world.streams.get("tickets"), TICKET_BLOCK)
         self._ticket_seq = 0
 
     # ------------------------------------------------------------------ arrivals
