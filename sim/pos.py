@@ -47,10 +47,14 @@ class PosDay:
         gen: np.random.Generator,
         return_rate: float,
         unit_price: np.ndarray,
+        scratch: np.ndarray | None = None,
     ):
         """Resolve ``demand`` (stores x SKUs) against ``shelf`` (the stores' rows of the
         physical stock, written in place: sold out, returns back), drawing returns from ``gen``.
-        """
+        ``scratch``: a float (stores x SKUs) matrix of zeros to build the stores' values in
+        (left zero again): a caller that resolves a day after day keeps one, since a fresh
+        matrix of that size a day cost 0.25-0.37 s at 500 x 5,000 inside a run (page faults,
+        not arithmetic: 0.03 s for the whole day in a fresh process)."""
         ns, n_skus = shelf.shape
         if not shelf.flags.c_contiguous:
             raise ValueError("the shelf must be C-contiguous rows (written through a flat view)")
@@ -69,9 +73,11 @@ class PosDay:
         self.lost_total = int(lost.sum())
         self.lost_value = float(_per_sku(sku, lost, n_skus) @ unit_price)
         self.revenue = float(_per_sku(sku, net, n_skus) @ unit_price)
-        dense = np.zeros((ns, n_skus))
-        dense.reshape(-1)[cells] = net
+        dense = np.zeros((ns, n_skus)) if scratch is None else scratch
+        cell_view = dense.reshape(-1)
+        cell_view[cells] = net
         self.value = dense @ unit_price  # the (stores x SKUs) product, as the dense day had it
+        cell_view[cells] = 0.0
         # upload lines: the cells that sold (a return needs a sale: returned <= sold)
         keep = sold > 0
         store = cells[keep] // n_skus

@@ -166,6 +166,8 @@ class World:
         rate = self.expected_daily_units() * scenario.inventory.shrink_share_of_sales
         rate[self.net.n_stores :] *= 0.25  # warehouses lose far less than shop floors
         self._shrink_rate = rate
+        #: zeros (stores x SKUs) the day's POS values are built in, reused (see sim.pos.PosDay)
+        self._pos_scratch = np.zeros((self.net.n_stores, self.net.n_skus))
 
     # ------------------------------------------------------------------ set-up
     def expected_daily_units(self) -> np.ndarray:
@@ -498,6 +500,7 @@ class World:
             self.gen_store,
             self.s.demand.returns.store_rate,
             self.net.price * price_f,
+            self._pos_scratch,
         )
         self.kpi.pos_day(
             demanded=pos.demand_total,

@@ -42,7 +42,9 @@ def test_sparse_day_equals_the_dense_one(stores, skus, rate, density):
     ref_shelf, new_shelf = shelf.copy(), np.vstack([shelf, shelf])  # rows of a larger matrix
     ref = _dense(demand, ref_shelf, np.random.default_rng(9), rate, price)
     gen = np.random.default_rng(9)
-    day = PosDay(demand, new_shelf[:stores], gen, rate, price)
+    scratch = np.zeros((stores, skus))
+    day = PosDay(demand, new_shelf[:stores], gen, rate, price, scratch)
+    assert not scratch.any()  # left zero for the next day
     assert (new_shelf[:stores] == ref_shelf).all()
     assert (new_shelf[stores:] == shelf).all()
     assert (day.demand_total, day.sold_total, day.lost_total) == (
@@ -53,6 +55,8 @@ def test_sparse_day_equals_the_dense_one(stores, skus, rate, density):
     assert day.lost_value == ref["lost_value"]
     assert day.revenue == ref["revenue"]
     assert day.value.tolist() == ref["value"].tolist()
+    fresh = PosDay(demand, shelf.copy(), np.random.default_rng(9), rate, price)  # no scratch
+    assert fresh.value.tolist() == ref["value"].tolist()
     for store, (idx, sold, ret) in enumerate(ref["lines"]):
         got = day.store_lines(store)
         for a, b in zip(got, (idx, sold, ret), strict=True):
