@@ -247,7 +247,10 @@ class AutomatedModel:
         ``tests/test_happy_path.py`` compares with the general path). Settled by ``ack`` when
         the order can reach the ERP only once, else by :meth:`_settle`."""
         rec, fc, ns = self.rec, self.w.net.fc, self.w.net.n_stores
-        today = rec.online_today
+        # per-line reads and writes through memoryviews of the records' rows (never rebound,
+        # written in place by everyone): a Python number per access, not a numpy scalar
+        today = memoryview(rec.online_today)
+        rows: dict[int, tuple[memoryview, memoryview, memoryview]] = {}
         touched, breached = self.availability.touched, self.replenishment.breached
         s_days = self.s.inventory.dc_policy.reorder_point_days
         settle = self.w.ack if once else self._settle
@@ -255,14 +258,21 @@ class AutomatedModel:
         def placed(e: OrderPlaced) -> None:
             location, skus = e.location, e.skus
             lines = skus.tolist()
-            on_hand = rec.on_hand[location]
+            row = rows.get(location)
+            if row is None:
+                row = rows[location] = (
+                    memoryview(rec.on_hand[location]),
+                    memoryview(rec.on_order[location]),
+                    memoryview(rec.forecast[location]),
+                )
+            on_hand = row[0]
             for sku, q in zip(lines, e.qty.tolist(), strict=True):  # the booking
                 on_hand[sku] -= q
                 today[sku] += q
             if location == fc:
                 touched(skus)
             if location >= ns:  # the orderpoint check, after every line is booked
-                on_order, forecast = rec.on_order[location], rec.forecast[location]
+                on_order, forecast = row[1], row[2]
                 hit = None
                 for k in lines:
                     if on_hand[k] + on_order[k] < s_days * forecast[k]:
