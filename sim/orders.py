@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,7 +52,6 @@ from sim.events import (
     ShipmentDelayed,
     TicketOpened,
 )
-from sim.rng import Buffered
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -60,6 +61,19 @@ RETRY_AFTER_NOTICE_H = 2.0
 RETURN_TRANSIT_H = 72.0
 LABEL_RETRY_H = 1.0
 BACKORDER_TICKET_H = 24.0  # a backordered customer asks "where is my order?" a day later
+TICKET_BLOCK = 1024  # the tickets stream is drawn in blocks of this many uniforms
+
+
+def uniforms(gen: np.random.Generator, block: int) -> Callable[[], float]:
+    """The next uniform of ``gen``, served from blocks of ``block`` drawn when needed: the same
+    numbers as :meth:`sim.rng.Buffered.uniform` (``tests/test_order_draws.py``), through a
+    C-level iterator: no Python frame per draw."""
+
+    def blocks() -> Iterator[list[float]]:
+        while True:
+            yield gen.random(block).tolist()
+
+    return chain.from_iterable(blocks()).__next__
 
 
 class ReturnBook:
@@ -149,8 +163,8 @@ class Arrivals:
     """
 
     __slots__ = (
-        "callbacks", "channel", "draws", "i", "orders", "ql", "qty", "skus", "sl", "start", "t",
-        "ul", "unit",
+        "callbacks", "channel", "draws", "i", "n", "orders", "ql", "qty", "skus", "sl", "start",
+        "t", "ul", "unit",
     )  # fmt: skip
     _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
@@ -158,6 +172,7 @@ class Arrivals:
         self.orders = orders
         self.channel = day.channel
         self.t, self.start = day.t.tolist(), day.start.tolist()
+        self.n = len(self.t)
         self.skus, self.qty = day.skus, day.qty
         self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
         self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), self.unit.tolist()
@@ -168,7 +183,7 @@ class Arrivals:
         """Check out every customer due now, then wait for the next one (a wake-up's callback:
         ``callbacks`` is ``(Arrivals.next,)``, called with the object itself)."""
         env = self.orders.w.env
-        t, start, n, checkout = self.t, self.start, len(self.t), self.orders.checkout
+        t, start, n, checkout = self.t, self.start, self.n, self.orders.checkout
         i = self.i
         while i < n:
             dt = t[i] - env._now
@@ -238,8 +253,8 @@ class OnlineOrders:
         self.returns = ReturnBook()
         self._seq = 0
         self.tk = s.demand.tickets
-        self._tk_u = Buffered(world.streams.get("tickets"), block=1024)
-        self._tk_uniform = self._tk_u.uniform
+        #: the ``tickets`` stream's uniforms (used by nothing else), one at a time
+        self._tk_uniform = uniforms(world.streams.get("tickets"), TICKET_BLOCK)
         self._ticket_seq = 0
 
     # ------------------------------------------------------------------ arrivals
@@ -301,7 +316,8 @@ class OnlineOrders:
         basket of more than one line); lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = self._feed_mv[channel]
-        demanded = sum(ql)  # what the customer wanted, before availability was shown
+        # what the customer wanted, before availability was shown
+        demanded = ql[0] if len(ql) == 1 else sum(ql)
         for x, q in zip(sl, ql, strict=True):
             if feed[x] < q:  # a line is shown unavailable: find them all
                 mask = w.published[channel][skus] >= qty
@@ -384,7 +400,7 @@ class OnlineOrders:
         order.promise_h = w.env._now + self._promise_h[order.channel]
         feed = self._feed_mv[order.channel]
         fc, stock = w.net.fc, self._stock_mv
-        alloc, backordered = [], False
+        alloc, allocated, backordered = [], 0, False
         for sku, q in zip(order.sl, order.ql, strict=True):
             shown = feed[sku]
             feed[sku] = shown - q if shown > q else 0
@@ -392,13 +408,15 @@ class OnlineOrders:
             if have >= q:  # allocated in full
                 stock[sku] = have - q
                 alloc.append(q)
+                allocated += q
             else:  # what there is, the rest backordered
                 backordered = True
                 if have:
                     stock[sku] = 0
                 alloc.append(have)
+                allocated += have
         order.alloc = alloc
-        k.online_order_accepted(sum(alloc))
+        k.online_order_accepted(allocated)
         self.orders[order.id] = order
         # OrderPlaced(order_id, channel, location, skus, qty, value)
         w.emit_args(
@@ -572,13 +590,9 @@ class OnlineOrders:
         rid = self.returns.add(env.now, fraud)
         # what a fraud screen would see: high for most frauds, low for most genuine returns
         signal = 0.35 + 0.65 * u_sig if fraud else 0.6 * u_sig * u_sig
-        w.emit(
-            ReturnInitiated,
-            f"return:{rid}",
-            return_id=rid,
-            order_id=order.id,
-            amount=round(order.value, 2),
-            fraud_signal=round(signal, 4),
+        # ReturnInitiated(return_id, order_id, amount, fraud_signal)
+        w.emit_args(
+            ReturnInitiated, f"return:{rid}", rid, order.id, round(order.value, 2), round(signal, 4)
         )
         self.ticket(order.id, "return_request", self.tk.return_query)
         # the parcel comes back, then it is inspected
@@ -589,12 +603,16 @@ class OnlineOrders:
     def _return_received(self, ret: tuple[Order, bool, int]) -> None:
         order, fraud, rid = ret
         w = self.w
-        back = np.zeros_like(order.qty) if fraud else order.qty
         fc = w.net.fc
+        if fraud:  # nothing usable came back: no stock to put away, no backorder to fill
+            # ReturnReceived(return_id, location, skus, qty)
+            w.emit_args(
+                ReturnReceived, f"return:{rid}", rid, fc, order.skus, np.zeros_like(order.qty)
+            )
+            return
+        back = order.qty
         np.add.at(w.on_hand[fc], order.skus, back)
-        w.emit(
-            ReturnReceived, f"return:{rid}", return_id=rid, location=fc, skus=order.skus, qty=back
-        )
+        w.emit_args(ReturnReceived, f"return:{rid}", rid, fc, order.skus, back)
         if back.any():
             self.fill_backorders(order.skus)
 

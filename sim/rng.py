@@ -13,6 +13,7 @@ The name is turned into integers with a stable hash (CRC-32 of its UTF-8 bytes),
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
@@ -64,6 +65,11 @@ class Buffered:
     ``uniform()`` and ``normal()`` each consume their own block, drawn from the generator
     in the order the blocks are needed, so a stream stays deterministic for a given sequence
     of calls (a per-call ``gen.random()`` costs about a microsecond of Python overhead).
+
+    ``lognormal(mu, sigma)`` is ``exp(mu + sigma * normal())``: numpy's ``gen.lognormal(mu,
+    sigma)`` computes exactly that from one standard normal, so a stream whose only draws are
+    lognormals (of any parameters) gives the same numbers call by call as :func:`lognormal`
+    (``tests/test_rng_blocks.py`` compares them bit for bit).
     """
 
     __slots__ = ("_gen", "_n", "_norm", "_norm_i", "_unif", "_unif_i")
@@ -91,3 +97,15 @@ class Buffered:
             i = 0
         self._norm_i = i + 1
         return self._norm[i]
+
+    def lognormal(self, mu: float, sigma: float) -> float:
+        """One lognormal draw given log-space mu and sigma; sigma 0 gives the median exactly
+        and takes no draw, as :func:`lognormal` does."""
+        if sigma <= 0.0:
+            return float(np.exp(mu))
+        i = self._norm_i
+        if i >= len(self._norm):
+            self._norm = self._gen.standard_normal(self._n).tolist()
+            i = 0
+        self._norm_i = i + 1
+        return math.exp(mu + sigma * self._norm[i])

@@ -64,6 +64,7 @@ from sim.ledger import ConservationError, EventLedger
 from sim.loop import run_until
 from sim.network import build_network
 from sim.orders import OnlineOrders
+from sim.pos import PosDay
 from sim.progress import EVERY_H, RunProgress
 from sim.rng import Streams, lognormal
 from sim.supply import Supply
@@ -170,6 +171,8 @@ class World:
         rate = self.expected_daily_units() * scenario.inventory.shrink_share_of_sales
         rate[self.net.n_stores :] *= 0.25  # warehouses lose far less than shop floors
         self._shrink_rate = rate
+        #: zeros (stores x SKUs) the day's POS values are built in, reused (see sim.pos.PosDay)
+        self._pos_scratch = np.zeros((self.net.n_stores, self.net.n_skus))
 
     # ------------------------------------------------------------------ set-up
     def expected_daily_units(self) -> np.ndarray:
@@ -502,66 +505,68 @@ class World:
             yield env.timeout(t0 + HOURS_PER_DAY - env.now)
 
     def _pos_day(self, day: int, uplift: np.ndarray, price_f: np.ndarray) -> None:
-        ns, k, net = self.net.n_stores, self.kpi, self.net
+        """The stores' walk-in demand of the day, resolved at close over the cells that sold
+        (:class:`sim.pos.PosDay`: the same draws and sums as the dense matrices)."""
+        ns = self.net.n_stores
         demand = self.demand.draw_pos(day, uplift)
-        shelf = self.on_hand[:ns]
-        sold = np.minimum(demand, shelf)
-        shelf -= sold
-        unit_price = net.price * price_f
-        lost = demand - sold
-        returned = self.gen_store.binomial(sold, self.s.demand.returns.store_rate)
-        shelf += returned
-        k.pos_day(
-            demanded=int(demand.sum()),
-            filled=int(sold.sum()),
-            lost_units=int(lost.sum()),
-            lost_revenue=float(lost.sum(axis=0) @ unit_price),
-            revenue=float((sold - returned).sum(axis=0) @ unit_price),
-            baskets=round(float(demand.sum()) / self.s.demand.pos_units_per_basket),
+        pos = PosDay(
+            demand,
+            self.on_hand[:ns],
+            self.gen_store,
+            self.s.demand.returns.store_rate,
+            self.net.price * price_f,
+            self._pos_scratch,
         )
-        self._sold_today = sold
-        self._returned_today = returned
-        self._pos_value = (sold - returned) @ unit_price
+        self.kpi.pos_day(
+            demanded=pos.demand_total,
+            filled=pos.sold_total,
+            lost_units=pos.lost_total,
+            lost_revenue=pos.lost_value,
+            revenue=pos.revenue,
+            baskets=round(float(pos.demand_total) / self.s.demand.pos_units_per_basket),
+        )
+        self._pos_today = pos
 
     def _day_end(self, day: int, ns: int) -> None:
-        net = self.net
+        net, on_hand = self.net, self.on_hand
         # shrink: unrecorded losses, proportional to planned sales
-        loss = np.minimum(self.gen_shrink.poisson(self._shrink_rate), self.on_hand)
-        self.on_hand -= loss
+        loss = self.gen_shrink.poisson(self._shrink_rate)
+        np.minimum(loss, on_hand, out=loss)
+        on_hand -= loss
         # POS uploads, one per store
+        pos = self._pos_today
         pos_up = self.faults.failure_prob("pos_upload", self.env.now) > 0
         for store in range(ns):
-            sold, ret = self._sold_today[store], self._returned_today[store]
-            idx = np.flatnonzero(sold | ret)
+            idx, sold, ret = pos.store_lines(store)
             if pos_up:
                 end = self.faults.outage_end("pos_upload", self.env.now) or self.env.now + 1
-                self.env.process(self._late_upload(store, idx, sold[idx], ret[idx], end))
+                self.env.process(self._late_upload(store, idx, sold, ret, end))
                 continue
             self.emit(
                 PosSalesPosted,
                 f"pos:{store}:{day}",
                 location=store,
                 skus=idx,
-                sold=sold[idx],
-                returned=ret[idx],
-                value=round(float(self._pos_value[store]), 2),
+                sold=sold,
+                returned=ret,
+                value=round(float(pos.value[store]), 2),
             )
-        # cycle counts: each location counts 1/interval of its SKUs every day
+        # cycle counts: each location counts 1/interval of its SKUs every day, the SKUs with
+        # (sku + 7 x location) % interval == day % interval: every interval-th from the first
         interval = self.s.inventory.cycle_count_interval_days
-        sku_ids = np.arange(net.n_skus)
         for loc in range(net.n_locations):
-            skus = sku_ids[(sku_ids + 7 * loc) % interval == day % interval]
+            skus = np.arange((day - 7 * loc) % interval, net.n_skus, interval)
             if len(skus):
                 self.emit(
                     CountVariance,
                     f"count:{loc}:{day}",
                     location=loc,
                     skus=skus,
-                    counted=self.on_hand[loc, skus].copy(),
+                    counted=on_hand[loc, skus],
                 )
         # empty shelves and bins
-        empty = self.on_hand <= 0
-        newly = empty & ~self._was_empty
+        empty = on_hand <= 0
+        newly = np.greater(empty, self._was_empty)  # empty now, not before
         for loc in np.flatnonzero(newly.any(axis=1)).tolist():
             self.emit(
                 StockDepleted,
@@ -570,9 +575,9 @@ class World:
                 skus=np.flatnonzero(newly[loc]),
             )
         self._was_empty = empty
-        k = self.kpi
-        k.stock_observed(int(empty.sum()), empty.size)
-        self._observe(day, empty, loss)
+        empty_per_loc = np.count_nonzero(empty, axis=1)
+        self.kpi.stock_observed(int(empty_per_loc.sum()), empty.size)
+        self._observe(day, empty_per_loc, loss)
 
     def _late_upload(self, store, idx, sold, ret, end):
         yield self.env.timeout(max(0.0, end - self.env.now))
@@ -586,7 +591,8 @@ class World:
             value=0.0,
         )
 
-    def _observe(self, day: int, empty: np.ndarray, shrink: np.ndarray) -> None:
+    def _observe(self, day: int, empty_per_loc: np.ndarray, shrink: np.ndarray) -> None:
+        """The day's row of ``daily``: ``empty_per_loc`` counts each location's empty cells."""
         k, ns = self.kpi, self.net.n_stores
         cur = {
             "pos_units_demanded": k.pos_units_demanded,
@@ -605,11 +611,13 @@ class World:
         dem = row["pos_units_demanded"] + row["online_units_demanded"]
         fill = row["pos_units_sold"] + row["online_units_filled_first"]
         row["fill_rate"] = fill / dem if dem > 0 else None
-        row["stock_on_hand_stores"] = int(self.on_hand[:ns].sum())
-        row["stock_on_hand_warehouses"] = int(self.on_hand[ns:].sum())
-        row["stockouts_stores"] = int(empty[:ns].sum())
-        row["stockouts_warehouses"] = int(empty[ns:].sum())
-        row["stockout_rate"] = float(empty.mean())
+        units = self.on_hand.sum(axis=1)
+        row["stock_on_hand_stores"] = int(units[:ns].sum())
+        row["stock_on_hand_warehouses"] = int(units[ns:].sum())
+        stores, warehouses = int(empty_per_loc[:ns].sum()), int(empty_per_loc[ns:].sum())
+        row["stockouts_stores"] = stores
+        row["stockouts_warehouses"] = warehouses
+        row["stockout_rate"] = (stores + warehouses) / self.on_hand.size
         row["shrink_units"] = int(shrink.sum())
         row["backorders_open"] = sum(
             1 for o in self.orders.orders.values() if o.state == "backordered"

@@ -137,3 +137,48 @@ def test_idbits_add_many_is_add_one_by_one():
     assert sorted(bulk) == sorted(one) == [0, 3, 5, 5000]
     bulk.add_many(np.array([], dtype=np.int64))
     assert len(bulk) == 4
+
+
+def test_the_written_out_order_placement_equals_the_records_and_the_orderpoint_check(
+    monkeypatch,
+):
+    """``AutomatedModel._placing`` books an order's lines and checks its orderpoints written out
+    in one closure; the same run with ``StockRecords.online_order_lines`` and
+    ``ReplenishmentFlow.check_lines`` (what it replaces) gives the same records, drafts and
+    KPIs."""
+    from orchestration.models.wiring import AutomatedModel
+
+    def general(self, once):
+        online, check = self.rec.online_order_lines, self.replenishment.check_lines
+        touched, fc, ns = self.availability.touched, self.w.net.fc, self.w.net.n_stores
+        settle = self.w.ack if once else self._settle
+
+        def placed(e):
+            lines = e.skus.tolist()
+            online(e.location, lines, e.qty.tolist())
+            if e.location == fc:
+                touched(e.skus)
+            if e.location >= ns:
+                check(e.location, lines)
+            settle(e)
+
+        return placed
+
+    runs = []
+    for patch in (False, True):
+        if patch:
+            monkeypatch.setattr(AutomatedModel, "_placing", general)
+        s = load_scenario("baseline", ["orchestration.model=hybrid", "horizon_days=3"])
+        m = build("hybrid", s)
+        w = World(s)
+        w.attach(m)
+        w.run()
+        monkeypatch.undo()
+        runs.append((w, m))
+    (w1, m1), (w2, m2) = runs
+    assert w1.kpi.kpis(w1.ledger.totals()) == w2.kpi.kpis(w2.ledger.totals())
+    for name in ("on_hand", "on_order", "forecast", "online_today"):
+        assert np.array_equal(getattr(m1.rec, name), getattr(m2.rec, name))
+    assert sorted(m1.replenishment.pos) == sorted(m2.replenishment.pos)
+    assert len(m1.replenishment.pos) > 3
+    assert w1.kpi.online_orders_placed > 2000

@@ -18,6 +18,7 @@ A model's policy objects propose the steps of a request (pools, in order): that 
 
 Areas outside the matrix (supplier bank changes, whose fraud-detection model depends on its
 checks) keep their policy's steps. Pure: no clock, no random numbers; deadlines are hours.
+A plan is made once per (area, tier, proposed steps) and run, then looked up.
 """
 
 from __future__ import annotations
@@ -44,8 +45,21 @@ class ApprovalMatrix:
     def __init__(self, governance: Governance, pool_sizes: Mapping[str, int]):
         self.gov = governance
         self.sizes = dict(pool_sizes)
+        #: plans already made: a plan is a pure function of (area, tier, proposed steps) over
+        #: the run's fixed governance and pools, so each is decided once per run
+        self._plans: dict[tuple[str, str, tuple[str, ...]], Plan] = {}
 
     def plan(self, area: str, tier: str, proposed: tuple[str, ...]) -> Plan:
+        """The steps of a request of ``area`` at ``tier`` whose model proposed ``proposed``."""
+        if type(proposed) is not tuple:  # a policy may propose its steps as a list
+            proposed = tuple(proposed)
+        key = (area, tier, proposed)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(area, tier, proposed)
+        return plan
+
+    def _plan(self, area: str, tier: str, proposed: tuple[str, ...]) -> Plan:
         if area not in AREA_PERMISSION:
             return Plan(proposed, (None,) * len(proposed))
         cell = self.gov.matrix.get(area, {}).get(tier)  # type: ignore[call-overload]

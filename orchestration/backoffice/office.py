@@ -49,7 +49,7 @@ from sim.events import (
     ReturnReceived,
     TransferShipped,
 )
-from sim.rng import lognormal
+from sim.rng import Buffered, lognormal
 
 
 class Backoffice:
@@ -90,6 +90,8 @@ class Backoffice:
                 world.kpi,
             )
         self.gen = world.streams.get(f"orch.{model}.pickup")
+        #: pickup delays served from blocks (every user of the stream draws through it)
+        self.pickups = Buffered(self.gen)
         self.threats = ThreatModel(world, audit) if scenario.security.attacks_per_day else None
         self.approvals = ApprovalRequests(self, audit, escalate=escalate)
         self.exceptions = ExceptionQueue(self)
@@ -143,7 +145,7 @@ class Backoffice:
                 self.link(f"order:{order}", event.correlation)
 
     def pickup(self, dist: LogNormal) -> float:
-        return float(lognormal(self.gen, dist.mu, dist.sigma))
+        return self.pickups.lognormal(dist.mu, dist.sigma)
 
     def handling(self, desk: WorkDesk) -> float:
         """A handling time for ``desk`` from the governance stream (newer flows only)."""

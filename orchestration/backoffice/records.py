@@ -36,7 +36,8 @@ class StockRecords:
         self.forecast = world.expected_daily_units()
         self.open: dict[str, OpenDocument] = {}
         self._store_sales_today = np.zeros((net.n_stores, net.n_skus))
-        self._online_today = np.zeros(net.n_skus)
+        #: units of online orders booked today, per SKU (the forecast's input; written in place)
+        self.online_today = np.zeros(net.n_skus)
 
     # ------------------------------------------------------------------ documents
     def expect(self, key: str, location: int, skus: np.ndarray, qty: np.ndarray) -> None:
@@ -67,7 +68,7 @@ class StockRecords:
 
     def online_order_lines(self, location: int, skus: list[int], qty: list[int]) -> None:
         """:meth:`online_order` of lines already read into lists (1-3 lines: no ufunc.at)."""
-        row, today = self.on_hand[location], self._online_today
+        row, today = self.on_hand[location], self.online_today
         for sku, q in zip(skus, qty, strict=True):
             row[sku] -= q
             today[sku] += q
@@ -77,11 +78,11 @@ class StockRecords:
         ns, a = self.net.n_stores, FORECAST_ALPHA
         self.forecast[:ns] += a * (self._store_sales_today - self.forecast[:ns])
         fc = self.net.fc
-        self.forecast[fc] += a * (self._online_today - self.forecast[fc])
+        self.forecast[fc] += a * (self.online_today - self.forecast[fc])
         for dc in np.unique(self.net.store_dc).tolist():
             self.forecast[dc] = self.forecast[:ns][self.net.store_dc == dc].sum(axis=0)
         self._store_sales_today[:] = 0
-        self._online_today[:] = 0
+        self.online_today[:] = 0
 
     # ------------------------------------------------------------------ queries
     def position(self) -> np.ndarray:

@@ -55,19 +55,32 @@ def delivery_tomorrow(s: Scenario, day: int) -> bool:
 def store_transfers(
     rec: StockRecords, s: Scenario, net: Network
 ) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
-    """(source warehouse, store, skus, qty) for every store that needs goods."""
+    """(source warehouse, store, skus, qty) for every store that needs goods.
+
+    :func:`order_quantities` over the stores' rows, computed on the cells below their reorder
+    point only (a few percent of stores x SKUs at size): the same quantities, without a full
+    matrix per step (``tests/test_replenishment_sparse.py`` compares the two)."""
     ns = net.n_stores
     inv = s.inventory
-    qty = order_quantities(
-        rec.position()[:ns],
-        rec.forecast[:ns],
-        inv.store_policy,
-        float(inv.store_min_presentation_units),
-    )
+    pol, min_level = inv.store_policy, float(inv.store_min_presentation_units)
+    forecast = rec.forecast[:ns]
+    position = rec.on_hand[:ns] + rec.on_order[:ns]
+    reorder = pol.reorder_point_days * forecast
+    np.maximum(reorder, min_level, out=reorder)
+    cells = np.flatnonzero(position < reorder)
+    f, p = forecast.reshape(-1)[cells], position.reshape(-1)[cells]
+    qty = np.maximum(np.maximum(np.ceil(pol.order_up_to_days * f), min_level + 1) - p, 0)
+    qty = qty.astype(np.int64)
+    keep = qty > 0
+    cells, qty = cells[keep], qty[keep]
+    n_skus = net.n_skus
+    store = cells // n_skus
+    bounds = np.searchsorted(store, np.arange(ns + 1)).tolist()
+    skus = cells % n_skus
     out = []
-    for store in np.flatnonzero(qty.any(axis=1)).tolist():
-        skus = np.flatnonzero(qty[store])
-        out.append((int(net.store_dc[store]), store, skus, qty[store, skus]))
+    for st in np.unique(store).tolist():
+        a, b = bounds[st], bounds[st + 1]
+        out.append((int(net.store_dc[st]), st, skus[a:b].copy(), qty[a:b].copy()))
     return out
 
 

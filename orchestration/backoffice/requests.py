@@ -93,7 +93,8 @@ class ApprovalRequests:
             req.subject = self.bo.subject
         plan = self.matrix.plan(req.kind, req.tier, req.steps)
         req.steps, req.deadlines_h = plan.steps, plan.deadlines_h
-        self._audit(req, req.requester, "requested")
+        if self.audit is not None:  # the hash-chained log, when the run keeps one
+            self._audit(req, req.requester, "requested")
         if self.w.tracing:
             self.bo.link(req.subject, req.id)
             if plan.note:
@@ -106,7 +107,8 @@ class ApprovalRequests:
                 f"{self.model}.{req.rule or req.kind}; requester {req.requester}; steps {steps}",
             )
         if not req.steps:
-            self._audit(req, "policy", "auto_approved" if req.approve else "refused")
+            if self.audit is not None:
+                self._audit(req, "policy", "auto_approved" if req.approve else "refused")
             if self.w.tracing:
                 verdict = "auto-approved" if req.approve else "refused"
                 self.w.trace("approval.decision", req.id, f"{verdict} by policy (touchless)")
@@ -118,8 +120,12 @@ class ApprovalRequests:
         """Submit step ``i`` to its pool (or to ``pool``, when escalated there)."""
         pool = pool or req.steps[i]
         desk = self.bo.desks[pool]
-        gen = self.bo.gen_gov if req.own_stream else self.bo.gen
-        delay = float(lognormal(gen, pickup.mu, pickup.sigma)) if pickup is not None else 0.0
+        if pickup is None:
+            delay = 0.0
+        elif req.own_stream:
+            delay = float(lognormal(self.bo.gen_gov, pickup.mu, pickup.sigma))
+        else:
+            delay = self.bo.pickups.lognormal(pickup.mu, pickup.sigma)
         handling = self.bo.handling(desk) if req.own_stream else None
         n = len(req.steps)
         note = None
@@ -137,7 +143,8 @@ class ApprovalRequests:
         def done(person: str, _t: float) -> None:
             self.waiting.pop(task, None)
             req.approvers = (*req.approvers, person)
-            self._audit(req, person, "approved" if req.approve else "refused", req.steps[i])
+            if self.audit is not None:
+                self._audit(req, person, "approved" if req.approve else "refused", req.steps[i])
             if self.w.tracing:
                 verdict = "approved" if req.approve else "refused"
                 self.w.trace(

@@ -33,11 +33,11 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 import simpy
-from simpy.core import URGENT
+from simpy.core import NORMAL, URGENT
 
 from sim.clock import WorkCalendar
 from sim.kpis import KpiCollector
-from sim.rng import lognormal
+from sim.rng import Buffered
 
 Done = Callable[[str, float], None]
 
@@ -70,14 +70,7 @@ class Task:
         "unread",
     )
 
-    def __init__(self) -> None:
-        self.started = False
-        self.cancelled = False
-        self.unread = False  # still in its pickup delay (the email not yet opened)
-        self._state = _OVER
-        self._desk: WorkDesk | None = None
-
-    def _begin(
+    def __init__(
         self,
         desk: WorkDesk,
         done: Done,
@@ -86,6 +79,10 @@ class Task:
         banned: frozenset[str],
         note: Callable[[str, str], None] | None,
     ) -> None:
+        """A task submitted to ``desk`` now: its start is scheduled at once (URGENT)."""
+        self.started = False
+        self.cancelled = False
+        self.unread = False  # still in its pickup delay (the email not yet opened)
         self._desk = desk
         self._done = done
         self._pickup_h = pickup_h
@@ -119,7 +116,6 @@ class Task:
     # -- the life of a task ----------------------------------------------------------------
     def _start(self, _event: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         if self._pickup_h > 0:
             self.unread = True
             self._state = _PICKUP
@@ -129,9 +125,7 @@ class Task:
             self._queue()
 
     def _sleep(self, delay_h: float) -> None:
-        wait = self._desk.env.timeout(delay_h)  # type: ignore[union-attr]
-        wait.callbacks.append(self._read)  # type: ignore[union-attr]
-        self._wait = wait
+        self._wait = _Wake(self._desk.env, delay_h, self._read)  # type: ignore[union-attr]
 
     def _reminded(self, _event: simpy.Event) -> None:
         if self._state != _PICKUP:  # over meanwhile: the interrupt of a dead process
@@ -146,7 +140,6 @@ class Task:
 
     def _queue(self) -> None:
         desk = self._desk
-        assert desk is not None
         banned, env = self._banned, desk.env
         get = desk.store.get(lambda p: p not in banned and p not in desk.absent)
         if desk.kpi is not None:
@@ -167,7 +160,6 @@ class Task:
 
     def _take(self, get: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         env = desk.env
         if self._queued:
             desk.load.queue_change(desk.name, env.now, -1)  # type: ignore[union-attr]
@@ -177,11 +169,10 @@ class Task:
         if self._note is not None:
             self._note("started", person)
         finish = desk.calendar.add_working(env.now, self._handling_h)
-        env.timeout(finish - env.now, person).callbacks.append(self._finish)  # type: ignore[union-attr]
+        _Wake(env, finish - env.now, self._finish, person)
 
     def _finish(self, event: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         person = event.value
         desk.store.put(person)
         desk.in_system -= 1
@@ -193,7 +184,6 @@ class Task:
 
     def _withdrawn(self, _event: simpy.Event) -> None:
         desk = self._desk
-        assert desk is not None
         state = self._state
         if state == _OVER:  # over meanwhile: the interrupt of a dead process
             return
@@ -218,11 +208,29 @@ class Task:
 def _urgent(env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
     """Run ``callback`` at the next URGENT slot of now: where a process's start or an
     interrupt would be delivered."""
-    event = simpy.Event(env)
-    event._ok = True
-    event._value = None
-    event.callbacks.append(callback)  # type: ignore[union-attr]
-    env.schedule(event, URGENT)
+    _Wake(env, 0, callback, None, URGENT)
+
+
+class _Wake(simpy.Event):
+    """An event that runs its one ``callback`` ``delay`` hours from now with ``value``: what
+    ``env.timeout(delay, value)`` plus ``callbacks.append`` did (or, at URGENT, an event
+    triggered now), scheduled the same way, in one call."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        delay: float,
+        callback: Callable[[simpy.Event], None],
+        value: object = None,
+        priority: int = NORMAL,
+    ) -> None:
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, priority, delay)
 
 
 class _Get(simpy.Event):
@@ -258,21 +266,28 @@ class _People:
 
     def get(self, accept: Callable[[str], bool]) -> _Get:
         request = _Get(self, accept)
+        if self.get_queue:  # older tasks wait: the free people are offered to them first
+            self.get_queue.append(request)
+            self.offer()
+            return request
+        for person in self.items:  # nobody waits: the offer is to this task alone
+            if accept(person):
+                self.items.remove(person)
+                request.succeed(person)
+                return request
         self.get_queue.append(request)
-        self.offer()
         return request
 
     def put(self, person: str) -> None:
         self.items.append(person)
-        event = simpy.Event(self.env)
-        event._ok = True
-        event._value = None
-        event.callbacks.append(self.offer)  # type: ignore[union-attr]
-        self.env.schedule(event)
+        _Wake(self.env, 0, self.offer)
 
     def offer(self, _event: simpy.Event | None = None) -> None:
         """Offer the free people to the waiting tasks, oldest first."""
         queue, items = self.get_queue, self.items
+        if not queue:  # a person put back with nobody waiting (the usual case)
+            return
+        absent = self._absent()  # nobody comes or goes while the offer is made
         idx = 0
         while idx < len(queue):
             request = queue[idx]
@@ -281,8 +296,7 @@ class _People:
                     items.remove(person)
                     request.succeed(person)
                     break
-            absent = self._absent()
-            proceed = any(p not in absent for p in items)
+            proceed = any(p not in absent for p in items) if absent else bool(items)
             if request.triggered:
                 queue.pop(idx)
             else:
@@ -310,6 +324,9 @@ class WorkDesk:
         self.mu = handling_mu
         self.sigma = handling_sigma
         self.gen = gen
+        #: handling times served from blocks of the desk's own stream (its only user: the same
+        #: numbers as one ``lognormal`` draw per task)
+        self._handling = Buffered(gen)
         self.kpi = kpi
         self.people = [f"{name}:{i}" for i in range(size)]
         self.store = _People(env, lambda: self.absent)
@@ -353,7 +370,7 @@ class WorkDesk:
         the only free people are excluded from it, and ``("started", person)`` (for tracing).
         """
         if handling_h is None:
-            handling_h = float(lognormal(self.gen, self.mu, self.sigma))
+            handling_h = self._handling.lognormal(self.mu, self.sigma)
         if exclude is None:
             banned: frozenset[str] = frozenset()
         elif isinstance(exclude, str):
@@ -361,6 +378,4 @@ class WorkDesk:
         else:
             banned = frozenset(exclude)
         self.in_system += 1
-        task = Task()
-        task._begin(self, done, pickup_h, handling_h, banned, note)
-        return task
+        return Task(self, done, pickup_h, handling_h, banned, note)

@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 BLOCK = 4096
 
 
+def _nothing(_event_id: int) -> None:
+    """No acknowledgement here (the caller acknowledges)."""
+
+
 class BlockReplay:
     """The draws of :class:`sim.rng.Buffered` for deliveries of (uniform, uniform, normal),
     replayed in bulk: the generator is asked for the same blocks in the same order, and the
@@ -101,10 +105,11 @@ class HappyDeliveries:
     def route(self, cls: type, handler: Callable[[Event], None]) -> Callable[[Event], None]:
         """The delivery of an event of class ``cls`` to ``handler`` (the ERP's handling of the
         class), decided once per class: the ERP takes ownership (:meth:`owner`), then the
-        sender sees its 2xx."""
-        own, acked = self.owner(cls, handler), self.acked.append
+        sender sees its 2xx (the acknowledgement, appended by the owner's own closure: no call
+        between)."""
+        acked = self.acked.append
         if self.c.w.tracing:
-            trace = self.c.w.trace
+            trace, own = self.c.w.trace, self.owner(cls, handler)
 
             def traced(event: Event) -> None:
                 trace("delivery", event.correlation, f"event={event.id} attempt=1")
@@ -112,18 +117,21 @@ class HappyDeliveries:
                 acked(event.id)
 
             return traced
+        return self.owner(cls, handler, acked)
 
-        def deliver(event: Event) -> None:
-            own(event)
-            acked(event.id)
-
-        return deliver
-
-    def owner(self, cls: type, handler: Callable[[Event], None]) -> Callable[[Event], None]:
+    def owner(
+        self,
+        cls: type,
+        handler: Callable[[Event], None],
+        acked: Callable[[int], None] | None = None,
+    ) -> Callable[[Event], None]:
         """How the ERP takes ownership of an event of class ``cls`` (``InboundConnector._own``
-        for one class): handled now, or parked until its order is known."""
+        for one class): handled now, or parked until its order is known; then, with ``acked``,
+        the sender's 2xx (``acked(event.id)``), as :meth:`route`'s delivery does it."""
         c, owned = self.c, self.owned.append
         known, parked = c.known_orders, c.parked
+        if acked is None:
+            acked = _nothing
         if issubclass(cls, OrderPlaced):
             known_add, order_known = known.add, c._order_known
 
@@ -134,6 +142,7 @@ class HappyDeliveries:
                     order_known(event.order_id)
                 else:
                     known_add(event.order_id)
+                acked(event.id)
 
             return placed
         if issubclass(cls, c.order_updates):
@@ -146,12 +155,14 @@ class HappyDeliveries:
                     handler(event)
                 else:
                     park(event)
+                acked(event.id)
 
             return update
 
         def other(event: Event) -> None:
             owned(event.id)
             handler(event)
+            acked(event.id)
 
         return other
 

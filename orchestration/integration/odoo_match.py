@@ -47,13 +47,21 @@ class OdooThreeWayMatch:
         if not picking:
             return
         counted = dict(zip(self.erp.sku_keys(skus), qty.tolist(), strict=True))
-        # the counted quantity on each move: one write per distinct quantity, moves in order
-        by_qty: dict[float, list[int]] = {}
         moves = picking.move_ids
-        for row in moves._rows():
-            by_qty.setdefault(float(counted.get(row["product_id"], 0)), []).append(row["id"])
-        for quantity, ids in by_qty.items():
-            moves.browse(ids).write({"quantity": quantity})
+        if moves._writes_unwatched(("quantity",)):
+            # the counted quantity on each move, in one column write (nothing watches it)
+            moves._write_each(
+                [
+                    (row["id"], {"quantity": float(counted.get(row["product_id"], 0))})
+                    for row in moves._rows()
+                ]
+            )
+        else:  # a rule sees one write per distinct quantity, moves in order
+            by_qty: dict[float, list[int]] = {}
+            for row in moves._rows():
+                by_qty.setdefault(float(counted.get(row["product_id"], 0)), []).append(row["id"])
+            for quantity, ids in by_qty.items():
+                moves.browse(ids).write({"quantity": quantity})
         self.erp.env.execute(
             "stock.picking", "button_validate", picking.ids, create_backorder=False
         )

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 TRANSFER_HOUR = 23.5  # right after the stores' POS uploads (23:00)
 WATCHDOG_EVERY_H = 4.0
+#: up to this many SKUs an orderpoint check reads scalars (numpy's per-call cost dominates)
+SCALAR_CHECK_MAX = 8
 
 
 @dataclass(slots=True)
@@ -65,7 +67,15 @@ class ReplenishmentFlow(Flow):
     # ------------------------------------------------------------------ orderpoint
     def check(self, location: int, skus: np.ndarray) -> None:
         """Real-time orderpoint check of the touched SKUs of a warehouse or the FC."""
-        self.check_lines(location, skus.tolist())
+        if len(skus) <= SCALAR_CHECK_MAX:
+            self.check_lines(location, skus.tolist())
+            return
+        # a document of many lines (a transfer, a receipt, a count): one comparison per array
+        rec, s_days = self.rec, self.s.inventory.dc_policy.reorder_point_days
+        position = rec.on_hand[location, skus] + rec.on_order[location, skus]
+        below = skus[position < s_days * rec.forecast[location, skus]]
+        if len(below):
+            self.breached(location, below.astype(np.int64, copy=False))
 
     def check_lines(self, location: int, skus: list[int]) -> None:
         """:meth:`check` of SKUs already read into a list."""
@@ -77,9 +87,11 @@ class ReplenishmentFlow(Flow):
         )
         # scalar loop: an order touches 1-3 SKUs, where numpy's per-call overhead dominates
         hit = [k for k in skus if on_hand[k] + on_order[k] < s_days * fc[k]]
-        if not hit:
-            return
-        below = np.array(hit, dtype=np.int64)
+        if hit:
+            self.breached(location, np.array(hit, dtype=np.int64))
+
+    def breached(self, location: int, below: np.ndarray) -> None:
+        """SKUs of ``location`` below their reorder point join their vendor's draft RFQ."""
         sup = self.w.net.sku_supplier[below]
         for supplier in np.unique(sup).tolist():
             key = (supplier, location)

@@ -240,22 +240,48 @@ class AutomatedModel:
         self._settle(e)
 
     def _placing(self, once: bool) -> Callable[[OrderPlaced], None]:
-        """An online order in the ERP, in one call: the booking of its lines, then
-        :meth:`_order_placed` (availability marked, orderpoint check) on the same lines, read
-        once. Settled by ``ack`` when the order can reach the ERP only once, else by
-        :meth:`_settle`."""
-        online, fc, ns = self.rec.online_order_lines, self.w.net.fc, self.w.net.n_stores
-        touched, check = self.availability.touched, self.replenishment.check_lines
+        """An online order in the ERP, in one call: the booking of its lines
+        (``StockRecords.online_order_lines``), then :meth:`_order_placed` (availability marked,
+        orderpoint check: ``ReplenishmentFlow.check_lines``) on the same lines, read once, both
+        written out here (an order has 1-3 lines: a call each cost more than the work;
+        ``tests/test_happy_path.py`` compares with the general path). Settled by ``ack`` when
+        the order can reach the ERP only once, else by :meth:`_settle`."""
+        rec, fc, ns = self.rec, self.w.net.fc, self.w.net.n_stores
+        # per-line reads and writes through memoryviews of the records' rows (never rebound,
+        # written in place by everyone): a Python number per access, not a numpy scalar
+        today = memoryview(rec.online_today)
+        rows: dict[int, tuple[memoryview, memoryview, memoryview]] = {}
+        touched, breached = self.availability.touched, self.replenishment.breached
+        s_days = self.s.inventory.dc_policy.reorder_point_days
         settle = self.w.ack if once else self._settle
 
         def placed(e: OrderPlaced) -> None:
             location, skus = e.location, e.skus
             lines = skus.tolist()
-            online(location, lines, e.qty.tolist())
+            row = rows.get(location)
+            if row is None:
+                row = rows[location] = (
+                    memoryview(rec.on_hand[location]),
+                    memoryview(rec.on_order[location]),
+                    memoryview(rec.forecast[location]),
+                )
+            on_hand = row[0]
+            for sku, q in zip(lines, e.qty.tolist(), strict=True):  # the booking
+                on_hand[sku] -= q
+                today[sku] += q
             if location == fc:
                 touched(skus)
-            if location >= ns:
-                check(location, lines)
+            if location >= ns:  # the orderpoint check, after every line is booked
+                on_order, forecast = row[1], row[2]
+                hit = None
+                for k in lines:
+                    if on_hand[k] + on_order[k] < s_days * forecast[k]:
+                        if hit is None:
+                            hit = [k]
+                        else:
+                            hit.append(k)
+                if hit is not None:
+                    breached(location, np.array(hit, dtype=np.int64))
             settle(e)
 
         return placed

@@ -309,6 +309,14 @@ class AutomationEngine:
             for rule in rules:
                 self._process(rule, records.exists()._filtered_predicate(rule.post_predicate))
 
+    def watches(self, model: str, name: str) -> bool:
+        """Whether a write of field ``name`` on ``model`` could fire an active rule (the rules
+        ``around_write`` would evaluate for it)."""
+        return any(
+            not r.watched_fields or name in r.watched_fields
+            for r in self._rules_for(model, WRITE_TRIGGERS)
+        )
+
     def around_write(
         self, records: Model, vals: dict[str, Any], do_write: Callable[[dict[str, Any]], None]
     ) -> None:

@@ -234,6 +234,54 @@ class Env:
 
         self.on_rollback(undo)
 
+    def _insert_rows(self, model: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """Insert new rows (id, row) in order, journalled as one undo step (``_insert`` each)."""
+        table = self._tables[model]
+        indexes = self._indexes.get(model)
+        for rid, row in rows:
+            table[rid] = row
+            if indexes:
+                for name, index in indexes.items():
+                    index.setdefault(row.get(name), set()).add(rid)
+
+        def undo() -> None:
+            for rid, row in reversed(rows):
+                if table.pop(rid, None) is not None:
+                    self._index_remove(model, rid, row)
+
+        self.on_rollback(undo)
+
+    def _update_rows(
+        self, model: str, updates: list[tuple[dict[str, Any], list[tuple[str, Any]]]]
+    ) -> None:
+        """Set values of several rows (row, [(name, value)...]) in order, journalled as one
+        undo step (``_update_row`` each)."""
+        if not updates:
+            return
+        indexes = self._indexes.get(model)
+        olds = [[(name, row[name]) for name, _value in changes] for row, changes in updates]
+        if not indexes:
+            for row, changes in updates:
+                for name, value in changes:
+                    row[name] = value
+        else:  # ``_set`` each, its index lookups made once per call
+            for row, changes in updates:
+                rid = row["id"]
+                for name, value in changes:
+                    index = indexes.get(name)
+                    if index is not None:
+                        index.get(row[name], set()).discard(rid)
+                        index.setdefault(value, set()).add(rid)
+                    row[name] = value
+
+        def undo() -> None:
+            for (row, _changes), old in zip(reversed(updates), reversed(olds), strict=True):
+                rid = row["id"]
+                for name, value in reversed(old):
+                    self._set(model, rid, row, name, value)
+
+        self.on_rollback(undo)
+
     def _delete(self, model: str, rid: int) -> None:
         table = self._tables[model]
         row = table.pop(rid)

@@ -72,6 +72,8 @@ class Field:
         self.name = ""
         #: a stored scalar (not relational, not computed): read straight from the row
         self.plain = compute is None and type not in RELATIONAL
+        #: the selection's keys, looked up on every write of the field
+        self._keys = frozenset(key for key, _label in selection or [])
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -146,7 +148,11 @@ class Field:
         if value is None:
             return self.empty()
         if self.type == "selection":
-            if value is not False and value not in self.selection_values:
+            try:
+                known = value in self._keys
+            except TypeError:  # unhashable: no key
+                known = False
+            if value is not False and not known:
                 raise ValueError(f"Wrong value for {model_name}.{self.name}: {value!r}")
             return value
         if self.type in ("float", "monetary"):

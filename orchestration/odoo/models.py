@@ -15,7 +15,10 @@ automation engine around the model's own logic, which subclasses override in ``_
 Bulk paths (as Odoo's ORM): ``(0, 0, vals)`` commands are created in one ``create`` call per run
 of consecutive commands (``@api.model_create_multi``: an ``on_create`` rule sees the batch);
 a stored field of a singleton is read from its row without building recordsets (``Field``);
-``_rows()`` gives bulk code the rows, ``_ids_where`` a column lookup on the equality index.
+``_rows()`` gives bulk code the rows, ``_ids_where`` a column lookup on the equality index,
+``_peek`` a related record's stored value. A create's rows and a write's rows are each one undo
+step; ``_write_each`` writes per-record values in one column write when no rule watches them
+(``_writes_unwatched``), else one ``write`` each, so a rule sees what it always saw.
 
 Simplifications: no access rules (all calls are sudo-like, users matter only through groups),
 no SQL (``search`` is an in-memory scan in id order or ``_order``), no translations, no
@@ -56,6 +59,9 @@ class Model:
     _required: ClassVar[list[str]] = []
     _writable: ClassVar[frozenset[str]] = frozenset()
     _as_is: ClassVar[dict[str, type]] = {}
+    _default_row: ClassVar[dict[str, Any]] = {}
+    _default_calls: ClassVar[list[tuple[str, Any, Any]]] = []
+    _x2many: ClassVar[dict[str, str]] = {}
 
     id = Field("integer", readonly=True)
     create_date = Field("datetime", readonly=True)
@@ -76,6 +82,20 @@ class Model:
             for name, field in fields.items()
             if field.stored and name != "id"
         ]
+        # the same plan split for a batch: the constant defaults as one row template copied per
+        # new row (in field order; a callable's slot is filled per row, in plan order)
+        cls._default_row = {
+            name: None if call else (empty if default is None else default)
+            for name, default, call, empty in cls._default_plan
+        }
+        cls._default_calls = [
+            (name, default, empty) for name, default, call, empty in cls._default_plan if call
+        ]
+        cls._x2many = {
+            name: field.type
+            for name, field in fields.items()
+            if field.type in ("one2many", "many2many")
+        }
         cls._required = [name for name, field in fields.items() if field.required]
         cls._writable = frozenset(
             name
@@ -252,6 +272,16 @@ class Model:
         if None in rows:
             self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
         return rows  # type: ignore[return-value]
+
+    def _peek(self, comodel: str, rid: Any, name: str) -> Any:
+        """``comodel.browse(rid).<name>`` of a stored scalar, read from its row: what bulk code
+        reads of a related record (no record: the field's empty value; a missing one raises
+        MissingError, through the general path)."""
+        if rid:
+            row = self.env._tables[comodel].get(rid)
+            if row is not None:
+                return row[name]
+        return getattr(self.env[comodel]._new((rid,) if rid else ()), name)
 
     def _ids_where(self, name: str, value: Any) -> list[int]:
         """Ids (ascending) of this model's records whose stored ``name`` equals ``value``, from
@@ -484,49 +514,122 @@ class Model:
                 raise ValueError(f"Field {self._name}.{name} is computed and cannot be written")
 
     def _create(self, vals_list: list[dict[str, Any]]) -> Model:
+        """Insert one row per ``vals`` (Odoo's ``model_create_multi``): the constant defaults
+        copied from the model's row template, callable defaults called per row in field order,
+        and the batch's rows inserted together as one undo step. A row with one2many/many2many
+        commands is inserted at once and its commands applied before the next row is built."""
         ids = []
         env, model, fields = self.env, self._name, self._fields
-        plan, required, as_is = self._default_plan, self._required, self._as_is
+        template, calls, required = self._default_row, self._default_calls, self._required
+        as_is, x2m, check = self._as_is, self._x2many, self._check_vals
         now = env.now()  # the clock cannot move during the call
+        sequences = env._sequences
+        pending: list[tuple[int, dict[str, Any]]] = []
+        # the batch's usual shape: the same keys, each value of the type stored as is (a
+        # line's product id, quantity, price...): such a row takes its values in one update
+        keys: tuple[str, ...] | None = None
+        types: tuple[type | None, ...] = ()
         for vals in vals_list:
-            self._check_vals(vals)
-            # Field.default_value, unrolled: a callable default is called with the env, no
-            # default is the type's empty value
-            row = {
-                name: empty if (value := default(env) if call else default) is None else value
-                for name, default, call, empty in plan
-            }
-            x2many = {}
+            check(vals)
+            row = template.copy()
+            for name, default, empty in calls:
+                value = default(env)
+                row[name] = empty if value is None else value
+            if (shape := tuple(vals)) != keys:  # the keys in order, as the values come
+                keys = shape
+                types = tuple(as_is.get(name) for name in keys)
+            x2many = None
+            if tuple(map(type, vals.values())) == types:
+                row.update(vals)  # what the loop below does for such values
+                vals = {}
             for name, value in vals.items():
-                field = fields[name]
-                if field.type == "one2many":
-                    x2many[name] = value
-                elif field.type == "many2many":
-                    row[name] = _m2m_commands(value, ())
-                elif type(value) is as_is.get(name):
+                if type(value) is as_is.get(name):
                     row[name] = value  # what convert_to_raw returns for it
+                elif name in x2m:
+                    if x2m[name] == "one2many":
+                        if x2many is None:
+                            x2many = {}
+                        x2many[name] = value
+                    else:
+                        row[name] = _m2m_commands(value, ())
                 else:
-                    row[name] = field.convert_to_raw(value, model)
+                    row[name] = fields[name].convert_to_raw(value, model)
             for name in required:
                 if row.get(name) in (False, None, ""):
                     raise ValidationError(
                         f"The operation cannot be completed: missing required field {model}.{name}"
                     )
-            rid = env._next_id(model)
-            row.update(id=rid, create_date=now, write_date=now)
-            env._insert(model, rid, row)
-            if x2many:
-                record = self._new((rid,))
-                for name, commands in x2many.items():
-                    record._apply_o2m(name, commands)
+            sequences[model] += 1
+            rid = sequences[model]
+            row["id"], row["create_date"], row["write_date"] = rid, now, now
             ids.append(rid)
+            if x2many is None:
+                pending.append((rid, row))
+                continue
+            if pending:
+                env._insert_rows(model, pending)
+                pending = []
+            env._insert_rows(model, [(rid, row)])
+            record = self._new((rid,))
+            for name, commands in x2many.items():
+                record._apply_o2m(name, commands)
+        if pending:
+            env._insert_rows(model, pending)
         return self._new(tuple(ids))
 
+    def _check_write(self, vals: dict[str, Any]) -> None:
+        """Override to refuse a write of these values (before any is written)."""
+
+    def _writes_unwatched(self, names: Iterable[str]) -> bool:
+        """Whether writes of these fields on this model are plain column writes nothing else
+        could see: no automation rule watches any of them, none is a one2many/many2many, and
+        the model keeps the base ``_write`` and ``_check_constraints``."""
+        cls, watches = type(self), self.env.automation.watches
+        return (
+            cls._write is Model._write
+            and cls._check_constraints is Model._check_constraints
+            and not any(name in cls._x2many or watches(cls._name, name) for name in names)
+        )
+
+    def _write_each(self, updates: list[tuple[int, dict[str, Any]]]) -> None:
+        """``browse(rid).write(vals)`` for each (rid, vals), in order — done as one column
+        write and one undo step when nothing could tell the difference: no automation rule
+        watches a written field on this model, no value is a one2many/many2many, and the model
+        keeps the base ``_write`` and ``_check_constraints`` (otherwise one write each)."""
+        fields = self._fields
+        if not self._writes_unwatched({name for _rid, vals in updates for name in vals}):
+            for rid, vals in updates:
+                self._new((rid,)).write(vals)
+            return
+        if self.env._txn is None:
+            with self.env.transaction():
+                self._write_each(updates)
+            return
+        env, model, table = self.env, self._name, self._table
+        now = env.now()
+        rows: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
+        for rid, vals in updates:
+            self._check_write(vals)
+            self._check_vals(vals)
+            row = table.get(rid)
+            if row is None:
+                env._update_rows(model, rows)  # the rows before it are written, as before
+                self._new((rid,))._row()  # raises MissingError
+            changes = [
+                (name, raw)
+                for name, value in vals.items()
+                if row[name] != (raw := fields[name].convert_to_raw(value, model))  # type: ignore[index]
+            ]
+            if vals:
+                changes.append(("write_date", now))
+            rows.append((row, changes))  # type: ignore[arg-type]
+        env._update_rows(model, rows)
+
     def _write(self, vals: dict[str, Any]) -> None:
+        self._check_write(vals)
         self._check_vals(vals)
         now = self.env.now()
-        fields = self._fields
-        if not any(fields[name].type in ("one2many", "many2many") for name in vals):
+        if self._x2many.keys().isdisjoint(vals):
             self._write_columns(vals, now)
             return
         for record in self:
@@ -549,13 +652,16 @@ class Model:
 
     def _write_columns(self, vals: dict[str, Any], now: Any) -> None:
         """``_write`` of scalar and many2one values: each converted once for the whole set
-        (after the first record is found, so a missing record still fails first)."""
+        (after the first record is found, so a missing record still fails first), the rows
+        changed together as one undo step."""
         env, model = self.env, self._name
         table = self._table
         raws: list[tuple[str, Any]] | None = None
+        updates: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
         for rid in self._ids:
             row = table.get(rid)
             if row is None:
+                env._update_rows(model, updates)  # the rows before it are written, as before
                 self._new((rid,))._row()  # raises MissingError
             if raws is None:
                 fields = self._fields
@@ -564,7 +670,8 @@ class Model:
             if vals:
                 changes.append(("write_date", now))
             if changes:
-                env._update_row(model, rid, changes)
+                updates.append((row, changes))  # type: ignore[arg-type]
+        env._update_rows(model, updates)
 
     def _unlink(self) -> None:
         for record in self:

@@ -27,6 +27,14 @@ class DiscountCase:
         return self.basket_value * (1.0 - self.depth) >= floor_price
 
 
+#: by rule, approved or refused (a Route is frozen: each answer is made once, not per request)
+_BY_RULE = {ok: Route(approve=ok, rule="discount_policy") for ok in (True, False)}
+_MANAGER = {ok: Route(("store_managers",), ok, rule="discount_policy") for ok in (True, False)}
+_MANAGER_FINANCE = {
+    ok: Route(("store_managers", "finance"), ok, rule="discount_policy") for ok in (True, False)
+}
+
+
 @dataclass(frozen=True)
 class DepthLimitRule:
     """Approved by rule up to a depth, with no margin check (event-driven)."""
@@ -34,14 +42,14 @@ class DepthLimitRule:
     limit: float
 
     def decide(self, case: DiscountCase) -> Route:
-        return Route(approve=case.depth <= self.limit, rule="discount_policy")
+        return _BY_RULE[case.depth <= self.limit]
 
 
 class MarginFloorRule:
     """Approved by rule when the margin floor holds, refused by rule when not."""
 
     def decide(self, case: DiscountCase) -> Route:
-        return Route(approve=case.keeps_floor, rule="discount_policy")
+        return _BY_RULE[case.keeps_floor]
 
 
 class MarginFloorGate:
@@ -51,10 +59,10 @@ class MarginFloorGate:
     def decide(self, case: DiscountCase) -> Route:
         ok = case.keeps_floor
         if case.tier == "low" and ok:
-            return Route(approve=True, rule="discount_policy")
+            return _BY_RULE[True]
         if case.tier == "high":
-            return Route(("store_managers", "finance"), ok, rule="discount_policy")
-        return Route(("store_managers",), ok, rule="discount_policy")
+            return _MANAGER_FINANCE[ok]
+        return _MANAGER[ok]
 
 
 @dataclass(frozen=True)

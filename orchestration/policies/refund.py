@@ -26,13 +26,20 @@ class RefundCase:
     usable_back: bool = False  # inspection: something usable came back
 
 
+#: the answers are few and a Route is frozen: each is made once, not per return
+AT_INITIATION = Route(rule="refund_at_initiation")
+_ON_RECEIPT = {
+    back: Route(("customer_service",), back, rule="refund_on_receipt") for back in (True, False)
+}
+
+
 class PayAtScan:
     """Refund at carrier scan: paid when the return is initiated, no fraud screen."""
 
     def decide(self, case: RefundCase) -> Route | None:
         if not case.received:
-            return Route(rule="refund_at_initiation")
-        return Route(("customer_service",), case.usable_back, rule="refund_on_receipt")
+            return AT_INITIATION
+        return _ON_RECEIPT[case.usable_back]
 
 
 @dataclass(frozen=True)
@@ -44,12 +51,20 @@ class InspectOnReceipt:
     check_contents: bool = True
     rule: str = "refund_on_receipt (inspection)"
 
+    def __post_init__(self) -> None:
+        # the four answers (high or not, usable or not), made once
+        routes = {}
+        for high in (True, False):
+            steps = ("customer_service", "finance") if high else ("customer_service",)
+            for back in (True, False):
+                routes[high, back] = Route(steps, back or not self.check_contents, rule=self.rule)
+        object.__setattr__(self, "_routes", routes)
+
     def decide(self, case: RefundCase) -> Route | None:
         if not case.received:
             return None
         high = self.finance_when_high and case.tier == "high"
-        steps = ("customer_service", "finance") if high else ("customer_service",)
-        return Route(steps, case.usable_back if self.check_contents else True, rule=self.rule)
+        return self._routes[high, case.usable_back]  # type: ignore[attr-defined]
 
 
 class RefundTriage:
@@ -125,5 +140,5 @@ class TriagedRefund:
         if case.received:
             return self.on_receipt.decide(case)
         if (self.only_tier is None or case.tier == self.only_tier) and self.triage.standard(case):
-            return Route(rule="refund_at_initiation")
+            return AT_INITIATION
         return None

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -220,20 +221,28 @@ class SimulatedClassifier:
         return PredictionBatch(self._classes, pred_idx, conf)
 
     def _classify_one(self, true_class: str) -> PredictionBatch:
-        """:meth:`classify_many` of one case (a ticket as it opens), with scalar draws: numpy's
-        scalar ``random()`` and ``beta(a, b)`` take the same numbers from the stream as their
-        one-element array forms, and the bounds are compared as the same floats."""
+        """:meth:`classify_many` of one case, through :meth:`classify_one`."""
+        k, confidence = self.classify_one(true_class)
+        pred_idx = np.array([k], dtype=np.intp)
+        conf = np.array([confidence])
+        pred_idx.setflags(write=False)
+        conf.setflags(write=False)
+        return PredictionBatch(self._classes, pred_idx, conf)
+
+    def classify_one(self, true_class: str) -> tuple[int, float]:
+        """One case (a ticket as it opens, a return as it is initiated): the index of its
+        predicted class and its reported confidence, with scalar draws. numpy's scalar
+        ``random()`` and ``beta(a, b)`` take the same numbers from the stream as their
+        one-element array forms, and the bounds are compared as the same floats (the count of
+        bounds at or below the uniform, by bisection over the row's nondecreasing cumulative
+        bounds), so this is :meth:`classify_many` of one case, without its arrays."""
         t = self._index.get(true_class)
         if t is None:
             self.indices([true_class])  # raises the unknown-class error
         u = self._rng.random()
-        k = sum(1 for bound in self._cum_rows[t] if u >= bound)
+        k = bisect_right(self._cum_rows[t], u)
         beta = self._confidence[k == t]
-        conf = np.array([self._rng.beta(beta.a, beta.b)])
-        pred_idx = np.array([k], dtype=np.intp)
-        pred_idx.setflags(write=False)
-        conf.setflags(write=False)
-        return PredictionBatch(self._classes, pred_idx, conf)
+        return k, float(self._rng.beta(beta.a, beta.b))
 
     def __repr__(self) -> str:
         return (

@@ -80,17 +80,22 @@ class Case:
     features: Mapping[str, float] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.case_id, bool) or not isinstance(self.case_id, str | int):
-            raise TypeError(f"case_id must be a str or int, got {self.case_id!r}")
-        if not isinstance(self.true_class, str) or not self.true_class:
-            raise ValueError(f"case {self.case_id!r}: true_class must be a non-empty str")
+        # the common types are accepted by an exact type test first (an ``isinstance`` against
+        # ``numbers.Real`` is an ABC check: a case is built per ticket, return and invoice)
+        cid = self.case_id
+        if type(cid) is not str and (isinstance(cid, bool) or not isinstance(cid, str | int)):
+            raise TypeError(f"case_id must be a str or int, got {cid!r}")
+        if type(self.true_class) is not str or not self.true_class:
+            raise ValueError(f"case {cid!r}: true_class must be a non-empty str")
         features = {}
         for name, value in dict(self.features).items():
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(
-                    f"case {self.case_id!r}: feature {name!r} must be a number, got {value!r}"
-                )
-            features[name] = float(value)
+            if type(value) is not float:
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    raise TypeError(
+                        f"case {cid!r}: feature {name!r} must be a number, got {value!r}"
+                    )
+                value = float(value)
+            features[name] = value
         object.__setattr__(self, "features", MappingProxyType(features))
 
     def feature(self, name: str, rule: str) -> float:
@@ -292,6 +297,10 @@ class TriageRouter:
         )
         self.rules: tuple[HardRule, ...] = _validate_rules(rules)
         self._clock = clock
+        #: one case's scalar classification, when the classifier offers it (decided once)
+        self._classify_one: Callable[[str], tuple[int, float]] | None = getattr(
+            classifier, "classify_one", None
+        )
         self._decisions: dict[CaseId, Decision] = {}
         self.total = 0
         self.auto_routed = 0
@@ -303,8 +312,27 @@ class TriageRouter:
 
     # ------------------------------------------------------------------ routing
     def route(self, case: Case) -> Decision:
-        """Triage one case (see the module docstring for the order of the checks)."""
-        return self.route_many([case])[0]
+        """Triage one case (see the module docstring for the order of the checks): what
+        ``route_many([case])[0]`` does, with the classifier's scalar draws when it has them
+        (``classify_one``: the same numbers, without a batch's arrays)."""
+        if not isinstance(case, Case):
+            raise TypeError(f"route expects Case records, got {type(case).__name__}")
+        seen = self._decisions.get(case.case_id)
+        if seen is not None:
+            _same_class(seen, case)
+            return seen
+        one = self._classify_one
+        if one is not None:
+            k, confidence = one(case.true_class)
+            pred = self.classifier.classes[k]
+        else:
+            batch = self.classifier.classify_many([case.true_class])
+            pred, confidence = batch.classes[int(batch.pred_index[0])], float(batch.confidence[0])
+        t_h = self._clock() if self._clock is not None else None
+        decision = self._decide(case, pred, confidence, t_h)
+        self._count(decision)
+        self._decisions[case.case_id] = decision
+        return decision
 
     def route_many(self, cases: Iterable[Case]) -> list[Decision]:
         """Triage a batch with one classifier call; decisions come back in case order."""
@@ -314,12 +342,9 @@ class TriageRouter:
             if not isinstance(case, Case):
                 raise TypeError(f"route expects Case records, got {type(case).__name__}")
             seen = self._decisions.get(case.case_id) or fresh.get(case.case_id)
-            if seen is not None and seen.true_class != case.true_class:
-                raise ValueError(
-                    f"case {case.case_id!r} was already triaged as true class "
-                    f"{seen.true_class!r}, now given {case.true_class!r}"
-                )
-            if seen is None:
+            if seen is not None:
+                _same_class(seen, case)
+            else:
                 fresh[case.case_id] = case
         if fresh:
             batch = self.classifier.classify_many([c.true_class for c in fresh.values()])
@@ -432,6 +457,15 @@ class TriageRouter:
 
 
 # ---------------------------------------------------------------------- helpers
+def _same_class(seen: Decision | Case, case: Case) -> None:
+    """A case routed again must be the same case: its true class may not change."""
+    if seen.true_class != case.true_class:
+        raise ValueError(
+            f"case {case.case_id!r} was already triaged as true class "
+            f"{seen.true_class!r}, now given {case.true_class!r}"
+        )
+
+
 def confident(confidence: Any, threshold: float) -> Any:
     """Whether a confidence (a float or a numpy array of them) clears the threshold: at or above
     it is confident enough to auto-route. The one place this comparison is made."""

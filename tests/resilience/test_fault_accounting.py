@@ -98,12 +98,14 @@ def test_an_acknowledged_event_the_erp_never_owned_is_counted_lost(monkeypatch):
     drops it; its ids are folded into the accounting when it is read)."""
     real = HappyDeliveries.owner
 
-    def lossy_owner(self, cls, handler):
-        own = real(self, cls, handler)
+    def lossy_owner(self, cls, handler, acked=None):
+        own = real(self, cls, handler, acked)
 
         def lossy(event):
             if event.id % 7 == 0:
-                return  # acknowledged by the sender's side, never handled nor parked
+                if acked is not None:
+                    acked(event.id)  # acknowledged by the sender's side, never handled nor parked
+                return
             own(event)
 
         return lossy

@@ -75,7 +75,11 @@ class AccountMove(Model):
     release_to_pay = Field("selection", selection=RELEASE, compute="_compute_release_to_pay")
 
     def _compute_amount_total(self) -> float:
-        return round(sum(line.price_subtotal for line in self.invoice_line_ids), 2)
+        # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
+        return round(
+            sum(round(r["quantity"] * r["price_unit"], 2) for r in self.invoice_line_ids._rows()),
+            2,
+        )
 
     def _is_invoice(self) -> bool:
         return self.move_type != "entry"
@@ -86,8 +90,9 @@ class AccountMove(Model):
         if self.force_release_to_pay:
             return self.release_to_pay_manual or "no"
         status = None
-        for line in self.invoice_line_ids:
-            line_status = line.can_be_paid
+        lines = self.invoice_line_ids
+        for row in lines._rows():  # each line's ``can_be_paid``, read from the rows
+            line_status = lines._can_be_paid(row)
             if line_status == "exception":
                 return "exception"
             if status is None:
@@ -161,19 +166,27 @@ class AccountMoveLine(Model):
         return round(self.quantity * self.price_unit, 2)
 
     def _compute_can_be_paid(self) -> str:
-        po_line = self.purchase_line_id
-        if not po_line:
+        return self._can_be_paid(self._row())
+
+    def _can_be_paid(self, row: dict) -> str:
+        """``can_be_paid`` of the bill line whose row is ``row``: its PO line and product read
+        from their rows, the PO line's ``qty_invoiced``/``qty_received`` computed directly."""
+        po_line_id = row["purchase_line_id"]
+        if not po_line_id:
             return "exception"
-        if abs(self.price_unit - po_line.price_unit) > 1e-6:
+        peek = self._peek
+        if abs(row["price_unit"] - peek("purchase.order.line", po_line_id, "price_unit")) > 1e-6:
             return "exception"
+        po_line = self.env["purchase.order.line"]._new((po_line_id,))
         invoiced, received, ordered = (
-            po_line.qty_invoiced,
-            po_line.qty_received,
-            po_line.product_qty,
+            po_line._compute_qty_invoiced(),
+            po_line._compute_qty_received(),
+            peek("purchase.order.line", po_line_id, "product_qty"),
         )
         tol = 1e-6
-        if po_line.product_id.purchase_method == "purchase":
-            if invoiced - self.quantity >= ordered - tol:
+        product = peek("purchase.order.line", po_line_id, "product_id")
+        if peek("product.product", product, "purchase_method") == "purchase":
+            if invoiced - row["quantity"] >= ordered - tol:
                 return "no"
             return "yes" if invoiced <= ordered + tol else "exception"
         if invoiced <= received + tol:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchestration.odoo.addons.base import GROUP_PURCHASE_MANAGER
+from orchestration.odoo.automation import CREATE_TRIGGERS, WRITE_TRIGGERS
 from orchestration.odoo.errors import UserError
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
@@ -86,7 +87,10 @@ class PurchaseOrder(Model):
         return super()._create(vals_list)
 
     def _compute_amount_total(self) -> float:
-        return round(sum(line.price_subtotal for line in self.order_line), 2)
+        # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
+        return round(
+            sum(round(r["product_qty"] * r["price_unit"], 2) for r in self.order_line._rows()), 2
+        )
 
     def _compute_receipt_status(self) -> str | bool:
         pickings = self.picking_ids.filtered(lambda p: p.state != "cancel")
@@ -119,7 +123,7 @@ class PurchaseOrder(Model):
         return self.env.user.has_group(GROUP_PURCHASE_MANAGER)
 
     def _confirmation_error_message(self) -> str:
-        if any(not line.product_id for line in self.order_line):
+        if any(not row["product_id"] for row in self.order_line._rows()):
             return (
                 "Some lines are missing a product, you need to correct them before going further."
             )
@@ -152,10 +156,25 @@ class PurchaseOrder(Model):
         return True
 
     def _create_picking(self) -> None:
+        """Each order's incoming receipt: a picking with one move per storable line, confirmed
+        and reserved (``action_confirm``). From a vendor location a move's reservation is
+        decided at creation (it takes its whole demand: ``assigned``), so when no automation
+        rule watches stock moves or pickings (nothing could see the draft and confirmed
+        steps) the picking and its moves are created in their final state, in one create each;
+        otherwise they are created as drafts and confirmed step by step."""
         supplier = self.env.ref("stock.stock_location_suppliers")
+        peek = self._peek
+        moves = self.env["stock.move"]
+        decided = self._receipt_decided_at_create(supplier.id)
+        final = {"state": "assigned"} if decided else {}
         for order in self:
-            lines = order.order_line.filtered(lambda ln: ln.product_id.is_storable)
-            if not lines or order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+            # the storable lines, read from the lines' and products' rows
+            rows = [
+                row
+                for row in order.order_line._rows()
+                if peek("product.product", row["product_id"], "is_storable")
+            ]
+            if not rows or order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
                 continue
             dest, origin = order.dest_location_id.id, order.name
             picking = self.env["stock.picking"].create(
@@ -167,26 +186,41 @@ class PurchaseOrder(Model):
                     "origin": origin,
                     "purchase_id": order.id,
                     "scheduled_date": order.date_planned or self.env.now(),
+                    **final,
                 }
             )
-            # one create for all the moves (``_prepare_stock_moves`` then one ``create``), the
-            # lines' values read from their rows
-            self.env["stock.move"].create(
+            received = moves._qty_done_by_purchase_line([row["id"] for row in rows])
+            # one create for all the moves (``_prepare_stock_moves`` then one ``create``)
+            moves.create(
                 [
                     {
-                        "name": row["name"] or line.product_id.name,
+                        "name": row["name"] or peek("product.product", row["product_id"], "name"),
                         "product_id": row["product_id"] or False,
-                        "product_uom_qty": row["product_qty"] - line.qty_received,
+                        "product_uom_qty": row["product_qty"] - qty,
                         "location_id": supplier.id,
                         "location_dest_id": dest,
                         "picking_id": picking.id,
                         "purchase_line_id": row["id"],
                         "origin": origin,
+                        # what ``_action_assign`` writes for it: reserved 0 + the whole demand
+                        **({"quantity": 0 + (row["product_qty"] - qty)} if decided else {}),
+                        **final,
                     }
-                    for line, row in zip(lines, lines._rows(), strict=True)
+                    for row, qty in zip(rows, received, strict=True)
                 ]
             )
-            picking.action_confirm()
+            if not decided:
+                picking.action_confirm()
+
+    def _receipt_decided_at_create(self, supplier_id: int) -> bool:
+        """Whether a receipt can be created confirmed and reserved at once: its source is not
+        an internal location and no active rule watches creates or writes of stock moves or
+        pickings (a rule would see their draft and confirmed steps)."""
+        if self._peek("stock.location", supplier_id, "usage") == "internal":
+            return False
+        rules = self.env.automation._rules_for
+        triggers = (*CREATE_TRIGGERS, *WRITE_TRIGGERS)
+        return not rules("stock.move", triggers) and not rules("stock.picking", triggers)
 
     def button_cancel(self) -> bool:
         for order in self:
@@ -277,22 +311,20 @@ class PurchaseOrderLine(Model):
         return round(self.product_qty * self.price_unit, 2)
 
     def _compute_qty_received(self) -> float:
-        # the done moves of this line, in id order (``search`` on the indexed column)
-        moves = self.env["stock.move"]
-        table = moves._table
-        return sum(
-            table[i]["quantity"]
-            for i in moves._ids_where("purchase_line_id", self._ids[0])
-            if table[i]["state"] == "done"
-        )
+        return self.env["stock.move"]._qty_done_by_purchase_line(self._ids)[0]
 
     def _compute_qty_invoiced(self) -> float:
-        lines = self.env["account.move.line"].search([("purchase_line_id", "=", self.id)])
-        return sum(
-            (-1 if line.move_id.move_type == "in_refund" else 1) * line.quantity
-            for line in lines
-            if line.move_id.state != "cancel"
-        )
+        # the bill lines of this line in id order (``search`` on the indexed column), their
+        # bills' type and state read from the bills' rows
+        bill_lines = self.env["account.move.line"]
+        table, peek = bill_lines._table, self._peek
+        total = 0
+        for i in bill_lines._ids_where("purchase_line_id", self._ids[0]):
+            row = table[i]
+            if peek("account.move", row["move_id"], "state") != "cancel":
+                sign = -1 if peek("account.move", row["move_id"], "move_type") == "in_refund" else 1
+                total += sign * row["quantity"]
+        return total
 
     def _compute_qty_to_invoice(self) -> float:
         if self.order_id.state not in ("purchase", "done"):

@@ -1,5 +1,9 @@
 """Stock documents: locations, warehouses, quants, moves and pickings (ODOO.md §5.2, §8 item 8).
 
+Why one module over 450 lines: these five models call each other's private methods as Odoo's
+``stock`` module does (a picking confirms its moves, a move reserves and updates quants); each
+bulk path sits beside the per-record path it must match.
+
 Concept: a ``stock.quant`` is the quantity of a product at a location; a ``stock.move`` moves a
 quantity between locations through ``draft -> confirmed (or waiting) -> partially_available /
 assigned -> done`` (or ``cancel``); a ``stock.picking`` groups moves (receipt, delivery, internal)
@@ -20,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchestration.odoo.addons.base import GROUP_STOCK_MANAGER
+from orchestration.odoo.automation import CREATE_TRIGGERS
 from orchestration.odoo.errors import UserError
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
@@ -123,20 +128,25 @@ class StockQuant(Model):
     def _compute_available_quantity(self) -> float:
         return self.quantity - self.reserved_quantity
 
-    def _write(self, vals: dict[str, Any]) -> None:
+    def _check_write(self, vals: dict[str, Any]) -> None:
         if "quantity" in vals and not self.env.context.get("quant_update"):
             raise UserError("Quant's editing is restricted, you can't do this operation.")
-        super()._write(vals)
 
     def _quant(self, product: Model, location: Model) -> Model:
-        # the first quant of the product at the location, in id order: a lookup on the indexed
-        # product column (what ``search`` on both fields answers)
-        table, location_id = self._table, location.id
-        for rid in self._ids_where("product_id", product.id):
-            if table[rid]["location_id"] == location_id:
-                return self.browse(rid)
+        rid = self._first_quant(product.id, location.id)
+        if rid is not None:
+            return self.browse(rid)
         with self.env.with_context(quant_update=True):
             return self.create({"product_id": product.id, "location_id": location.id})
+
+    def _first_quant(self, product_id: int, location_id: int) -> int | None:
+        """The id of the product's first quant at the location, in id order (what ``search``
+        on both fields answers): a lookup on the indexed product column."""
+        table = self._table
+        for rid in self._ids_where("product_id", product_id):
+            if table[rid]["location_id"] == location_id:
+                return rid
+        return None
 
     def _update_available_quantity(self, product: Model, location: Model, delta: float) -> None:
         if location.usage != "internal" or not product.is_storable:
@@ -150,6 +160,61 @@ class StockQuant(Model):
             return
         quant = self._quant(product, location)
         quant.write({"reserved_quantity": quant.reserved_quantity + delta})
+
+    def _add_quantities(
+        self, deltas: dict[tuple[int, int], tuple[list[float], list[float]]]
+    ) -> None:
+        """Add deltas to the quants: per (product id, location id), in the dict's order, the
+        quant found (or created), then one write of its reserved quantity plus its reserved
+        deltas in order, and one of its on-hand quantity plus its on-hand deltas in order —
+        what ``_update_reserved_quantity``/``_update_available_quantity`` per delta leave."""
+        products, locations = self.env["product.product"], self.env["stock.location"]
+        automation = self.env.automation
+        if (
+            automation.watches(self._name, "reserved_quantity")
+            or automation.watches(self._name, "quantity")
+            or automation._rules_for(self._name, CREATE_TRIGGERS)
+        ):  # a rule sees each quant's create and writes, in this order
+            for (product, location), (reserved, on_hand) in deltas.items():
+                quant = self._quant(products._new((product,)), locations._new((location,)))
+                if reserved:
+                    quant.write({"reserved_quantity": _added(quant.reserved_quantity, reserved)})
+                if on_hand:
+                    with self.env.with_context(quant_update=True):
+                        quant.write({"quantity": _added(quant.quantity, on_hand)})
+            return
+        # nothing watches them: the quants found, the missing ones created in one batch (ids in
+        # first-touch order), then one column write of the reserved quantities and one of the
+        # on-hand quantities
+        table = self._table
+        found: dict[tuple[int, int], int | None] = {}
+        missing = []
+        for key in deltas:
+            found[key] = quant = self._first_quant(*key)
+            if quant is None:
+                missing.append(key)
+        if missing:
+            with self.env.with_context(quant_update=True):
+                created = self.create(
+                    [
+                        {"product_id": product, "location_id": location}
+                        for product, location in missing
+                    ]
+                )
+            found.update(zip(missing, created._ids, strict=True))
+        reserved_values, on_hand_values = [], []
+        for key, (reserved, on_hand) in deltas.items():
+            rid = found[key]
+            row = table[rid]
+            if reserved:
+                reserved_values.append(
+                    (rid, {"reserved_quantity": _added(row["reserved_quantity"], reserved)})
+                )
+            if on_hand:
+                on_hand_values.append((rid, {"quantity": _added(row["quantity"], on_hand)}))
+        self._write_each(reserved_values)
+        with self.env.with_context(quant_update=True):
+            self._write_each(on_hand_values)
 
     def action_apply_inventory(self) -> bool:
         """Apply counted quantities; 17/18: only a stock manager may (UserError otherwise)."""
@@ -204,6 +269,22 @@ class StockMove(Model):
     is_inventory = Field("boolean")
     date = Field("datetime")
 
+    def _qty_done_by_purchase_line(self, line_ids: Any) -> list[float]:
+        """Per purchase line id, the quantity of its done moves, summed in move id order
+        (``qty_received``: a lookup on the indexed ``purchase_line_id`` column per line)."""
+        table = self._table
+        index = self.env.equality_index(self._name, "purchase_line_id")
+        result = []
+        for line_id in line_ids:
+            ids = index.get(line_id)
+            if not ids:
+                result.append(0)
+                continue
+            result.append(
+                sum(table[i]["quantity"] for i in sorted(ids) if table[i]["state"] == "done")
+            )
+        return result
+
     def _open(self) -> Model:
         """These moves less the done and cancelled ones (read from their rows)."""
         return self.browse(
@@ -226,12 +307,14 @@ class StockMove(Model):
             return
         orderpoints = self.env["stock.warehouse.orderpoint"].browse([])
         usage: dict[Any, Any] = {}  # location id -> its usage, read once per call
-        for move, row in zip(self, self._rows(), strict=True):
+        peek = self._peek
+        for row in self._rows():
             location = row["location_id"]
             if location not in usage:
-                usage[location] = move.location_id.usage
+                usage[location] = peek("stock.location", location, "usage")
             if usage[location] != "internal":
-                continue
+                continue  # a receipt's moves (from the vendor) never reach this far
+            move = self._new((row["id"],))
             for op in self.env["stock.warehouse.orderpoint"].search(
                 [("product_id", "=", move.product_id.id), ("trigger", "=", "auto")]
             ):
@@ -243,25 +326,27 @@ class StockMove(Model):
     def _action_assign(self) -> None:
         """Reserve what each open move can take, then write the outcome over the whole set: one
         write per distinct (quantity, state), moves in order (Odoo writes the assigned and the
-        partially available moves' state in one write each)."""
+        partially available moves' state in one write each). A move from a non-internal
+        location (a receipt's) takes its whole demand, decided from its row alone."""
         quants = self.env["stock.quant"]
         outcomes: dict[tuple[float, str], list[int]] = {}
-        todo = [
-            rid
-            for rid, row in zip(self._ids, self._rows(), strict=True)
-            if row["state"] in ("confirmed", "partially_available")
-        ]
         usage: dict[Any, Any] = {}  # location id -> its usage, read once per call
-        for move in self.browse(todo):
-            row = move._row()
+        peek = self._peek
+        for row in self._rows():
+            if row["state"] not in ("confirmed", "partially_available"):
+                continue
             demand, reserved = row["product_uom_qty"], row["quantity"]
             missing = demand - reserved
-            if row["location_id"] not in usage:
-                usage[row["location_id"]] = move.location_id.usage
-            product = move.product_id
-            if usage[row["location_id"]] != "internal" or not product.is_storable:
+            location = row["location_id"]
+            if location not in usage:
+                usage[location] = peek("stock.location", location, "usage")
+            if usage[location] != "internal" or not peek(
+                "product.product", row["product_id"], "is_storable"
+            ):
                 take = missing
             else:
+                move = self._new((row["id"],))
+                product = move.product_id
                 free = sum(
                     q.available_quantity
                     for q in quants.search(
@@ -278,26 +363,50 @@ class StockMove(Model):
                 state = "assigned"
             else:
                 state = "partially_available" if quantity > 0 else "confirmed"
-            outcomes.setdefault((quantity, state), []).append(move.id)
+            outcomes.setdefault((quantity, state), []).append(row["id"])
         for (quantity, state), ids in outcomes.items():
             self.browse(ids).write({"quantity": quantity, "state": state})
 
     def _action_done(self) -> None:
-        """Move the quants move by move, then mark the moves done: one write per distinct done
-        quantity, moves in order."""
-        quants = self.env["stock.quant"]
+        """Move the quants, then mark the moves done: one write per distinct done quantity,
+        moves in order. The quants are updated once per (product, location) touched, in the
+        order first touched, each adding its moves' quantities in move order (what updating
+        them move by move leaves)."""
+        peek = self._peek
+        usage: dict[Any, Any] = {}  # location id -> its usage, read once per call
+        storable: dict[Any, Any] = {}  # product id -> is_storable, read once per call
+        # (product id, location id) -> (reserved deltas, on-hand deltas), in first-touch order
+        deltas: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
         done: dict[float, list[int]] = {}
-        for move in self._open():
-            qty = move._row()["quantity"]
-            product, source = move.product_id, move.location_id
-            if source.usage == "internal":
-                quants._update_reserved_quantity(product, source, -qty)
-            quants._update_available_quantity(product, source, -qty)
-            quants._update_available_quantity(product, move.location_dest_id, qty)
-            done.setdefault(qty, []).append(move.id)
+        for row in self._open()._rows():
+            qty, product = row["quantity"], row["product_id"]
+            source, dest = row["location_id"], row["location_dest_id"]
+            for location in (source, dest):
+                if location not in usage:
+                    usage[location] = peek("stock.location", location, "usage")
+            if product not in storable:
+                storable[product] = peek("product.product", product, "is_storable")
+            if usage[source] == "internal":
+                reserved, on_hand = deltas.setdefault((product, source), ([], []))
+                reserved.append(-qty)
+                if storable[product]:
+                    on_hand.append(-qty)
+            if usage[dest] == "internal" and storable[product]:
+                deltas.setdefault((product, dest), ([], []))[1].append(qty)
+            done.setdefault(qty, []).append(row["id"])
+        self.env["stock.quant"]._add_quantities(deltas)
         now = self.env.now()
-        for qty, ids in done.items():
-            self.browse(ids).write({"state": "done", "date": now, "product_uom_qty": qty})
+        if not self._writes_unwatched(("state", "date", "product_uom_qty")):
+            for qty, ids in done.items():  # a rule sees one write per done quantity
+                self.browse(ids).write({"state": "done", "date": now, "product_uom_qty": qty})
+            return
+        self._write_each(
+            [
+                (rid, {"state": "done", "date": now, "product_uom_qty": qty})
+                for qty, ids in done.items()
+                for rid in ids
+            ]
+        )
 
     def _action_cancel(self) -> None:
         for move in self.filtered(lambda m: m.state not in ("done", "cancel")):
@@ -438,3 +547,10 @@ class StockPicking(Model):
         self.move_ids._action_cancel()
         self._sync_state()
         return True
+
+
+def _added(value: float, deltas: list[float]) -> float:
+    """``value`` plus each delta in turn (the same float arithmetic as one update per delta)."""
+    for delta in deltas:
+        value = value + delta
+    return value
