@@ -59,3 +59,48 @@ def test_the_expedite_price_is_a_lever():
     ).kpis
     assert b["expedites_total"] == a["expedites_total"] > 0
     assert b["expedite_cost"] == pytest.approx(2 * a["expedite_cost"], rel=1e-3)
+
+
+def _scan(open_fc, short):
+    """The backorder's lookup as a scan of every open PO's lines (what the index replaces)."""
+    eta = [p for skus, p in open_fc.values() if short.intersection(skus.tolist())]
+    return min(eta) if eta else None
+
+
+def test_the_covering_index_answers_as_a_scan_of_the_open_pos():
+    """Open, re-confirmed and received POs in random order: after each step the earliest promise
+    of the POs covering a set of SKUs is the one a scan of every open PO's lines gives."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from orchestration.models.late_supplier import LateSupplierFlow
+
+    world = SimpleNamespace(net=SimpleNamespace(fc=3))
+    model = SimpleNamespace(
+        w=world,
+        env=None,
+        kpi=None,
+        bo=None,
+        table=SimpleNamespace(late_supplier=SimpleNamespace(watches_promises=True)),
+        s=SimpleNamespace(policy=SimpleNamespace(late_supplier=SimpleNamespace(escalate_to=None))),
+    )
+    flow = LateSupplierFlow(model)
+    rng = np.random.default_rng(7)
+    checked = covered = 0
+    for step in range(600):
+        key = f"po{rng.integers(40)}"
+        if rng.random() < 0.6:
+            skus = np.unique(rng.integers(0, 60, rng.integers(1, 12)))
+            flow._open(key, skus, float(rng.integers(0, 500)) / 4)
+        else:
+            flow.received(key)
+        for _ in range(3):
+            short = set(rng.integers(0, 60, rng.integers(1, 4)).tolist())
+            expected = _scan(flow.open_fc, short)
+            assert flow.earliest_promise(short) == expected, (step, short)
+            checked += 1
+            covered += expected is not None
+    assert set(flow.covering) == {s for skus, _ in flow.open_fc.values() for s in skus.tolist()}
+    assert checked == 1800
+    assert 0 < covered < checked  # both answers (a PO covers them, none does) were exercised

@@ -44,6 +44,9 @@ class LateSupplierFlow:
         self.fc = self.w.net.fc
         #: open FC POs (supplier-side key) -> (skus, promised_h)
         self.open_fc: dict[str, tuple[np.ndarray, float]] = {}
+        #: SKU -> {open FC PO key: promised_h}: the open POs that cover a SKU, kept with
+        #: ``open_fc`` so a backorder looks up its SKUs instead of scanning every open PO's lines
+        self.covering: dict[int, dict[str, float]] = {}
         self.received_keys: set[str] = set()
         #: SKU -> backordered orders waiting for it (not told yet)
         self.waiting: dict[int, list[int]] = {}
@@ -61,14 +64,51 @@ class LateSupplierFlow:
             return
         po = self.m.replenishment.po_for(e.po_key)
         if po is not None and po.location == self.fc:
-            self.open_fc[e.po_key] = (po.skus, e.promised_h)
+            self._open(e.po_key, po.skus, e.promised_h)
         ev = self.env.timeout(max(e.promised_h + GRACE_H - self.env.now, 0.0))
         ev.callbacks.append(lambda _ev, key=e.po_key, sup=e.supplier: self._promise_due(key, sup))
 
     def received(self, reference: str) -> None:
         if self.active:
             self.received_keys.add(reference)
-            self.open_fc.pop(reference, None)
+            self._close(reference)
+
+    def _open(self, key: str, skus: np.ndarray, promised_h: float) -> None:
+        """Record the open FC PO ``key`` (a second confirmation replaces the first)."""
+        self._close(key)
+        self.open_fc[key] = (skus, promised_h)
+        covering = self.covering
+        for sku in skus.tolist():
+            pos = covering.get(sku)
+            if pos is None:
+                covering[sku] = {key: promised_h}
+            else:
+                pos[key] = promised_h
+
+    def _close(self, key: str) -> None:
+        """Forget the open FC PO ``key`` (received), if it was open."""
+        entry = self.open_fc.pop(key, None)
+        if entry is None:
+            return
+        covering = self.covering
+        for sku in entry[0].tolist():
+            pos = covering.get(sku)
+            if pos is not None:
+                pos.pop(key, None)
+                if not pos:
+                    del covering[sku]
+
+    def earliest_promise(self, skus: set[int]) -> float | None:
+        """The earliest promised delivery of the open FC POs covering any of ``skus`` (None:
+        no open PO covers them)."""
+        covering, eta = self.covering, None
+        for sku in skus:
+            pos = covering.get(sku)
+            if pos:
+                first = min(pos.values())
+                if eta is None or first < eta:
+                    eta = first
+        return eta
 
     def backordered(self, e: OrderBackordered) -> None:
         """Tell the customer now when no open PO for the short SKUs is promised in time."""
@@ -81,8 +121,8 @@ class LateSupplierFlow:
         )
         promise = e.t + ch.promise_days * HOURS_PER_DAY
         short = set(e.skus.tolist())
-        eta = [p for skus, p in self.open_fc.values() if short.intersection(skus.tolist())]
-        if not eta or min(eta) > promise:
+        eta = self.earliest_promise(short)
+        if eta is None or eta > promise:
             self._tell(e.order_id, "repromise")
             return
         for sku in short:
