@@ -103,9 +103,4 @@ class Buffered:
         and takes no draw, as :func:`lognormal` does."""
         if sigma <= 0.0:
             return float(np.exp(mu))
-        i = self._norm_i
-        if i >= len(self._norm):
-            self._norm = self._gen.standard_normal(self._n).tolist()
-            i = 0
-        self._norm_i = i + 1
-        return math.exp(mu + sigma * self._norm[i])
+        return math.exp(mu + sigma * self.normal())
