@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli.app import Dask, Sets, Workers, app, backend_spec, err, out
+from experiments.report import BAR_REFRESH_PER_S
 from experiments.slo import checks_record, junit_xml, planned_runs, run_checks, slo_problems
 from orchestration.models import UnknownModelError, model_names
 from scenarios.loader import Problem, ScenarioError, library_names, load_scenario, resolve_path
@@ -139,6 +140,7 @@ def check(
         console=err,
         disable=not show,
         transient=True,
+        refresh_per_second=BAR_REFRESH_PER_S,
     ) as progress:
         task = progress.add_task(f"check · {len(picked)} scenario(s)", total=total)
         try:

@@ -43,6 +43,7 @@ from cli.app import (
 from experiments.auditrun import resolve_key
 from experiments.backends import BackendError, BackendSpec
 from experiments.replicate import run_scenario
+from experiments.report import BAR_REFRESH_PER_S
 from experiments.staging import OutDirError, check_out_dir
 from sim.progress import RunProgress
 
@@ -109,6 +110,7 @@ def run(
         console=err,
         disable=not show,
         transient=True,
+        refresh_per_second=BAR_REFRESH_PER_S,
     ) as progress:
         task = progress.add_task(f"{s.name} · {s.orchestration.model}", total=1.0, status="")
         rate = OrderRate()

@@ -50,3 +50,39 @@ def test_the_bar_status_shows_the_simulated_date_and_an_order_rate():
     text = rate.status(RunProgress(34.0, 240.0, dt.date(2025, 11, 1), 1_000_000))
     assert text.endswith("orders/s")
     assert text.split(" · ")[1] != "0 orders/s"
+
+
+def test_every_bar_redraws_once_a_second(monkeypatch):
+    """rich redraws a bar 10 times a second by default, on a thread that takes the GIL from the
+    run beside it (8% of a terminal ``peak_season_xl`` run's samples); the run's, the check's
+    and the sweeps' bars redraw once a second."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    import cli.check
+    import cli.run
+    import experiments.report
+    from cli.main import app
+
+    rates: list[float] = []
+
+    def spy(real):
+        def make(*columns, **kwargs):
+            rates.append(kwargs.get("refresh_per_second", 10))
+            return real(*columns, **kwargs)
+
+        return make
+
+    for module in (cli.run, cli.check, experiments.report):
+        monkeypatch.setattr(module, "Progress", spy(module.Progress))
+    res = CliRunner().invoke(app, ["run", "tiny", "--set", "horizon_days=1"])
+    assert res.exit_code == 0, res.output
+    # a bound breaks on one day (no backlog to drain): the bar was made all the same
+    res = CliRunner().invoke(
+        app, ["check", "slo_payment_storm", "--set", "horizon_days=1", "--workers", "1"]
+    )
+    assert res.exit_code in (0, 1), res.output
+    with experiments.report.task_progress(Console(), "sweep"):
+        pass
+    assert len(rates) == 3
+    assert rates == [experiments.report.BAR_REFRESH_PER_S] * 3 == [1.0] * 3
