@@ -157,14 +157,15 @@ class Supply:
 
     def _po_life(self, po: PurchaseOrder, confirm_h: float):
         env, w = self.w.env, self.w
+        wait = w.calendar.timeout  # a PO waits days to weeks: off the heap until due
         cmd = po.cmd
         late = confirm_h > CONFIRMATION_DEADLINE_H
         if late:
-            yield env.timeout(CONFIRMATION_DEADLINE_H)
+            yield wait(CONFIRMATION_DEADLINE_H)
             w.emit(SupplierConfirmationLate, cmd.key, po_key=cmd.key, supplier=cmd.supplier)
-            yield env.timeout(confirm_h - CONFIRMATION_DEADLINE_H)
+            yield wait(confirm_h - CONFIRMATION_DEADLINE_H)
         else:
-            yield env.timeout(confirm_h)
+            yield wait(confirm_h)
         w.emit(
             SupplierConfirmed,
             cmd.key,
@@ -176,7 +177,7 @@ class Supply:
         po.confirmed = True
         while env.now < po.due_h:
             try:
-                yield env.timeout(po.due_h - env.now)
+                yield wait(po.due_h - env.now)
             except simpy.Interrupt:
                 continue
         sup = self.suppliers[cmd.supplier]
@@ -200,7 +201,7 @@ class Supply:
             line = int(gi.integers(len(price)))
             price[line] = round(price[line] * (1.0 + gi.uniform(0.02, 0.12)), 2)
         self.pos.pop(cmd.key, None)
-        yield env.timeout(delay_d * HOURS_PER_DAY)
+        yield wait(delay_d * HOURS_PER_DAY)
         self._invoice_seq += 1
         w.emit(
             InvoiceReceived,

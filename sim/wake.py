@@ -96,6 +96,18 @@ class Calendar:
         else:
             self._buckets[bucket] = [entry]
 
+    def timeout(self, delay: float, value: Any = None) -> simpy.Event:
+        """A ``env.timeout(delay, value)`` kept on the calendar: a process may yield it, a
+        callback may be appended to it, and it is processed at the same instant and in the same
+        order as the timeout it replaces (the same time, priority and event id). For long waits
+        (a purchase order's life, a promise's grace): on the heap they would make every event
+        of the run pay for their depth."""
+        event = simpy.Event(self._env)
+        event._ok = True
+        event._value = value
+        self.schedule(delay, event)
+        return event
+
     def _flush(self, _arg: None) -> None:
         """At hour ``_direct``: bucket ``_direct + 1`` onto the heap; the next flush in an hour."""
         self._direct += 1

@@ -113,3 +113,62 @@ def test_far_wake_ups_wait_off_the_heap_until_the_hour_before():
     assert len(cal) == 0  # moved onto the heap an hour ahead
     env.run(until=31)
     assert fired == ["near", "far"]
+
+
+def _waiting_trace(use_calendar: bool) -> list[tuple[float, object]]:
+    """Processes that wait hours to days (as a purchase order's life does), one of them
+    interrupted in a long wait and waiting again, with callbacks appended to a long timeout:
+    on the calendar (``Calendar.timeout``) or as ``env.timeout``."""
+    env, seen = simpy.Environment(), []
+    cal = Calendar(env)
+    wait = cal.timeout if use_calendar else env.timeout
+
+    def life(name: str, waits: list[float]):
+        for w in waits:
+            try:
+                got = yield wait(w, value=(name, w))
+                seen.append((env.now, got))
+            except simpy.Interrupt as exc:
+                seen.append((env.now, (name, "interrupted", exc.cause)))
+
+    def ticker():
+        for k in range(80):
+            seen.append((env.now, k))
+            yield env.timeout(1.0)
+
+    env.process(ticker())
+    po = env.process(life("po", [2.0, 48.0, 26.75, 0.0, 3.5]))
+    env.process(life("other", [1.0, 49.0, 0.5, 26.75]))
+
+    def expedite():
+        yield env.timeout(20.25)
+        po.interrupt("expedite")
+
+    env.process(expedite())
+    grace = wait(50.0)
+    grace.callbacks.append(lambda _e: seen.append((env.now, "grace")))
+    env.run(until=120)
+    return seen
+
+
+def test_calendar_timeouts_are_processed_as_env_timeouts():
+    direct = _waiting_trace(use_calendar=False)
+    assert _waiting_trace(use_calendar=True) == direct
+    assert (20.25, ("po", "interrupted", "expedite")) in direct
+    assert (50.0, "grace") in direct
+
+
+def test_a_calendar_timeout_waits_off_the_heap():
+    env = simpy.Environment()
+    cal = Calendar(env)
+    got = []
+
+    def po():
+        got.append((yield cal.timeout(300.0, value="received")))
+
+    env.process(po())
+    env.run(until=1)  # the process has started and now waits
+    assert [t for t, *_ in env._queue if t > 2] == []  # not on the heap: in a bucket
+    assert len(cal) == 1
+    env.run(until=301)
+    assert got == ["received"]

@@ -65,7 +65,8 @@ class LateSupplierFlow:
         po = self.m.replenishment.po_for(e.po_key)
         if po is not None and po.location == self.fc:
             self._open(e.po_key, po.skus, e.promised_h)
-        ev = self.env.timeout(max(e.promised_h + GRACE_H - self.env.now, 0.0))
+        # due days to weeks ahead: on the world's calendar, off the event heap until then
+        ev = self.w.calendar.timeout(max(e.promised_h + GRACE_H - self.env.now, 0.0))
         ev.callbacks.append(lambda _ev, key=e.po_key, sup=e.supplier: self._promise_due(key, sup))
 
     def received(self, reference: str) -> None:
