@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sim.eventlog import SCHEMA, EventLog
+from sim.eventlog import SCHEMA, WRITER_OPTIONS, EventLog
 
 
 def _rows(n: int, seed: int = 3) -> list[tuple]:
@@ -55,12 +55,16 @@ def test_the_log_is_the_row_tuple_log_byte_for_byte(tmp_path):
     log.close()
     # the earlier design, written the same way: one row group per 1,000 rows
     ref = tmp_path / "ref.parquet"
-    with pq.ParquetWriter(ref, SCHEMA, compression="zstd") as w:
+    with pq.ParquetWriter(ref, SCHEMA, **WRITER_OPTIONS) as w:
         for a in range(0, len(rows), 1_000):
             w.write_table(_row_tuple_table(rows[a : a + 1_000], a))
     assert (tmp_path / "events.parquet").read_bytes() == ref.read_bytes()
     f = pq.ParquetFile(tmp_path / "events.parquet")
     assert f.metadata.num_row_groups == 3
+    group = f.metadata.row_group(0)
+    encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(11)}
+    assert "RLE_DICTIONARY" in encodings["kind"]  # a handful of values: dictionary pages
+    assert "RLE_DICTIONARY" not in encodings["key"]  # nearly unique: plain pages
     table = f.read()
     assert table.column("seq").to_pylist() == list(range(2_500))
     back = [tuple(r.values())[1:] for r in table.to_pylist()]
