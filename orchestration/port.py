@@ -1,7 +1,8 @@
 """The narrow port: all that orchestration may use of the simulated world.
 
 A model is attached to a :class:`~sim.world.World`, but reaches it only through this protocol:
-the shared clock (``env``, simulated hours) on which it runs its own processes; settling the
+the shared clock (``env``, simulated hours) on which it runs its own processes, and its
+calendar (``calendar``: a wait of days kept off the event heap until its hour); settling the
 events it receives (``ack``, ``dead_letter``, ``is_pending``); commands (``submit``, applied once
 per idempotency key); the tracer of decisions (``trace``, free when ``tracing`` is off); its
 named random streams (``streams``); read-only views of the scenario, the network and the fault
@@ -23,11 +24,12 @@ from sim.faults import FaultPlan
 from sim.kpis import KpiCollector
 from sim.network import Network
 from sim.rng import Streams
+from sim.wake import Calendar
 
 #: the attribute names of the port (what the port test lets through)
 PORT = frozenset(
     {
-        "env", "s", "net", "faults", "kpi", "streams", "horizon_h", "tracing",
+        "env", "calendar", "s", "net", "faults", "kpi", "streams", "horizon_h", "tracing",
         "submit", "ack", "dead_letter", "is_pending", "trace", "retry_after",
         "return_is_fraudulent", "bank_change_is_fraudulent", "initial_stock",
         "expected_daily_units",
@@ -37,6 +39,7 @@ PORT = frozenset(
 
 class WorldPort(Protocol):
     env: simpy.Environment  # the shared clock, in hours: the model's processes run on it
+    calendar: Calendar  # the clock's calendar: ``calendar.timeout`` for waits of days
     s: Scenario  # read-only
     net: Network  # read-only
     faults: FaultPlan  # read-only
