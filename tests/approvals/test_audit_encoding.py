@@ -26,7 +26,7 @@ ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=24
 TIMES = st.one_of(
     st.floats(min_value=0.0, max_value=1e300, allow_nan=False, allow_infinity=False),
     st.integers(min_value=0, max_value=10**15),
-    st.sampled_from([0.1 + 0.2, 1e16, 1e-7, 5e-324, 123456789.125, 2.0**53 + 2]),
+    st.sampled_from([-0.0, 0.0, 0.1 + 0.2, 1e16, 1e-7, 5e-324, 123456789.125, 2.0**53 + 2]),
 )
 STEP = st.tuples(
     TIMES,
@@ -131,3 +131,24 @@ def test_unhashable_or_foreign_words_are_unknown(bad: object) -> None:
         kind, tier, action = args
         with pytest.raises(ValueError, match=error):
             AuditLog(None).append(0.0, "REQ-1", kind, tier, "finance:0", action)
+
+
+def test_records_at_the_same_instant_write_its_time_as_json_does(tmp_path: Path) -> None:
+    """A record at the instant of the one before reuses its time's text, except across the two
+    zeros (``-0.0 == 0.0`` but json writes them apart)."""
+    times = [-0.0, -0.0, 0.0, 0.0, 1.5, 1.5, 1.5, 2, 2.0, 1e16, 1e16]
+    steps = [
+        (t, f"refund-{i}", "refund", "low", "policy", "requested", "") for i, t in enumerate(times)
+    ]
+    old = OldLog()
+    with AuditLog(tmp_path / "audit.jsonl") as log:
+        for s in steps:
+            assert log.append(*s) == old.append(*s)
+    written = (tmp_path / "audit.jsonl").read_text(encoding="ascii").splitlines()
+    assert written == old.lines
+    assert [line.split('"t_h":')[1].split(",")[0] for line in written][:4] == [
+        "-0.0",
+        "-0.0",
+        "0.0",
+        "0.0",
+    ]
