@@ -88,7 +88,7 @@ _TIER_JSON = {k: encode_basestring_ascii(k) for k in TIERS}
 _ACTION_OPEN = {a: '{"action":' + encode_basestring_ascii(a) + ',"actor":' for a in ACTIONS}
 _quote = encode_basestring_ascii  # what the encoder below does to a str (C, ensure_ascii)
 _float_repr = float.__repr__  # what it does to a finite float
-_isfinite = math.isfinite
+_INF = math.inf
 _sha256 = hashlib.sha256
 
 _ENCODER = json.JSONEncoder(
@@ -96,12 +96,13 @@ _ENCODER = json.JSONEncoder(
 )
 
 
-def _word(table: dict[str, str], word: object) -> str | None:
-    """``table[word]``, or None for a word not in it (unhashable ones included)."""
-    try:
-        return table.get(word)  # type: ignore[call-overload]
-    except TypeError:
-        return None
+def _unknown(kind: object, tier: object, action: object) -> ValueError:
+    """The error naming the first of ``kind``, ``tier``, ``action`` that is not in its list."""
+    if kind not in RECORD_KINDS:
+        return ValueError(f"unknown record kind {kind!r}; expected one of {RECORD_KINDS}")
+    if tier not in TIERS:
+        return ValueError(f"unknown tier {tier!r}; expected one of {TIERS}")
+    return ValueError(f"unknown audit action {action!r}; expected one of {ACTIONS}")
 
 
 def canonical_json(obj: dict) -> str:
@@ -179,23 +180,11 @@ class AuditLog:
         if self._closed:
             raise ValueError("the audit log is closed")
         try:
-            q_kind = _KIND_JSON.get(kind)
-            q_tier = _TIER_JSON.get(tier)
-            opening = _ACTION_OPEN.get(action)
-        except TypeError:  # an unhashable word: not in the vocabulary either
-            q_kind, q_tier, opening = (
-                _word(_KIND_JSON, kind),
-                _word(_TIER_JSON, tier),
-                _word(_ACTION_OPEN, action),
-            )
-        if q_kind is None:
-            raise ValueError(f"unknown record kind {kind!r}; expected one of {RECORD_KINDS}")
-        if q_tier is None:
-            raise ValueError(f"unknown tier {tier!r}; expected one of {TIERS}")
-        if opening is None:
-            raise ValueError(f"unknown audit action {action!r}; expected one of {ACTIONS}")
+            q_kind, q_tier, opening = _KIND_JSON[kind], _TIER_JSON[tier], _ACTION_OPEN[action]
+        except (KeyError, TypeError):  # a word outside the vocabulary (or unhashable)
+            raise _unknown(kind, tier, action) from None
         t = float(t_h)
-        if not _isfinite(t) or t < self.last_t_h:
+        if not -_INF < t < _INF or t < self.last_t_h:
             raise ValueError(f"audit time {t_h!r} is not finite or runs backwards")
         if t == self.last_t_h and t:  # the same instant as the record before (and not -0.0)
             t_text = self._t_text
