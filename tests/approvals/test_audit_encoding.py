@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orchestration.approvals import ACTIONS, GENESIS, TIERS, AuditLog, head_path, seal, verify
-from orchestration.approvals.audit import HEAD_FORMAT, RECORD_KINDS, canonical_json
+from orchestration.approvals.audit import HEAD_FORMAT, RECORD_KINDS, AuditRecord, canonical_json
 
 #: any code point, lone surrogates and control characters included
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=24)
@@ -40,7 +40,8 @@ STEP = st.tuples(
 
 
 class OldLog:
-    """The former ``AuditLog.append``: a dict, sealed, then encoded again with its hash."""
+    """The former ``AuditLog.append`` (without its checks): a dict, sealed, an ``AuditRecord``,
+    and the dict encoded again with its hash."""
 
     def __init__(self, records: int = 0, head: str = GENESIS):
         self.records, self.head, self.lines = records, head, []
@@ -58,10 +59,11 @@ class OldLog:
             "prev_hash": self.head,
         }
         digest = seal(body)
+        rec = AuditRecord(**body, hash=digest)  # built and returned, read by no caller
         self.lines.append(canonical_json({**body, "hash": digest}))
         self.records += 1
-        self.head = digest
-        return digest
+        self.head = rec.hash
+        return rec.hash
 
 
 @settings(max_examples=300, deadline=None)
