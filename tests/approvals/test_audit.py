@@ -97,10 +97,11 @@ def test_lines_are_canonical_json(tmp_path: Path) -> None:
     """Each line is sorted-key, space-free JSON; floats keep their exact value."""
     path = tmp_path / "audit.jsonl"
     with AuditLog(path) as log:
-        rec = log.append(0.1 + 0.2, "REQ-1", "refund", "high", "customer_service:0", "approved")
+        digest = log.append(0.1 + 0.2, "REQ-1", "refund", "high", "customer_service:0", "approved")
     line = path.read_text(encoding="ascii").strip()
     assert line == json.dumps(json.loads(line), sort_keys=True, separators=(",", ":"))
-    assert json.loads(line)["t_h"] == 0.30000000000000004 == rec.t_h
+    assert json.loads(line)["t_h"] == 0.30000000000000004
+    assert json.loads(line)["hash"] == digest == log.head
 
 
 def test_without_a_path_the_chain_is_kept_but_nothing_written(tmp_path: Path) -> None:
@@ -192,7 +193,11 @@ def test_any_content_round_trips_and_verifies(steps: list[tuple]) -> None:
         with AuditLog(path, batch_records=7) as log:
             sealed = [log.append(*s) for s in steps]
         assert verify(path).ok
-        assert list(read(path)) == sealed
+        records = list(read(path))
+        assert [r.hash for r in records] == sealed
+        assert [
+            (r.t_h, r.request, r.kind, r.tier, r.actor, r.action, r.reason) for r in records
+        ] == [(float(s[0]), *s[1:]) for s in steps]
 
 
 # --------------------------------------------------------------------------- verification
