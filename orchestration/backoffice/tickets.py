@@ -53,11 +53,13 @@ class TicketDesk:
 
         def step(k: int, pickup: float) -> None:
             def done(person: str, t: float) -> None:
+                nonlocal step
                 if k == 0 and first_done is not None:
                     first_done(person)
                 if k + 1 < tasks:
                     step(k + 1, 0.0)
                 else:
+                    step = None  # the last piece: ``step`` held itself (a cycle for the GC)
                     resolved(t)
 
             desk.submit(done, pickup_h=pickup, handling_h=bo.handling(desk))

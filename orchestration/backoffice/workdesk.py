@@ -180,7 +180,8 @@ class Task:
         if desk.load is not None:
             desk.load.task_done(desk.name, self._handling_h)
         self._state = _OVER
-        self._done(person, desk.env.now)
+        done, self._done, self._note, self._get = self._done, None, None, None
+        done(person, desk.env.now)  # unlinked first: a callback that holds its task is no cycle
 
     def _withdrawn(self, _event: simpy.Event) -> None:
         desk = self._desk
@@ -202,6 +203,7 @@ class Task:
         else:  # pragma: no cover - a started task is never withdrawn (cancel refuses it)
             raise RuntimeError("a started task cannot be withdrawn")
         self._state = _OVER
+        self._done = self._note = self._get = None  # never called now: no cycle through them
         desk.in_system -= 1
 
 
