@@ -110,8 +110,9 @@ class Order:
     """One online order. It is also its own wake-up on the calendar (:meth:`Calendar.schedule
     <sim.wake.Calendar.schedule>`): ``callbacks`` names the stage due next (label, delivery,
     return, return received), so no object is built per stage. Its randomness is row ``j`` of
-    its day's :class:`~sim.order_draws.DayDraws`; its lines are tuples (sliced from the day's),
-    which the garbage collector stops tracking once it has seen them hold only numbers."""
+    its day's :class:`~sim.order_draws.DayDraws`; its lines are tuples sliced from the day's
+    (lists if the checkout dropped unavailable lines): the garbage collector stops tracking a
+    tuple once it has seen it hold only numbers."""
 
     __slots__ = (
         "alloc",
