@@ -18,7 +18,7 @@ import pytest
 from experiments.runner import run_replication
 from orchestration.models import build
 from scenarios.loader import load_scenario
-from sim.world import World
+from sim.world import GC_THRESHOLD, World
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,13 @@ def test_a_run_leaves_no_cyclic_garbage(scenario, model, days):
             gc.enable()
     assert kpis["approvals_total"] > 100  # the back office worked: tasks were made
     assert sum(garbage.values()) == 0, garbage.most_common(10)
+
+
+def test_the_run_collects_rarely_and_gives_the_collector_back_as_it_found_it():
+    before = gc.get_threshold()
+    seen: set[tuple[int, ...]] = set()
+    s = load_scenario("tiny", ["horizon_days=1"])
+    run_replication(s, progress=lambda p: p.fraction < 1 and seen.add(gc.get_threshold()))
+    assert seen == {GC_THRESHOLD}  # during the run (the hourly reports), as prepare set it
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0  # the world built before the run is unfrozen again
