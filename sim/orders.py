@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,7 @@ from sim.events import (
     ShipmentDelayed,
     TicketOpened,
 )
+from sim.order_draws import DayDraws
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -107,8 +108,11 @@ class ReturnBook:
 
 class Order:
     """One online order. It is also its own wake-up on the calendar (:meth:`Calendar.schedule
-    <sim.wake.Calendar.schedule>`): ``callbacks`` names the stage due next (label, delivery),
-    so no object is built per stage."""
+    <sim.wake.Calendar.schedule>`): ``callbacks`` names the stage due next (label, delivery,
+    return, return received), so no object is built per stage. Its randomness is row ``j`` of
+    its day's :class:`~sim.order_draws.DayDraws`; its lines are tuples sliced from the day's
+    (lists if the checkout dropped unavailable lines): the garbage collector stops tracking a
+    tuple once it has seen it hold only numbers."""
 
     __slots__ = (
         "alloc",
@@ -116,6 +120,7 @@ class Order:
         "channel",
         "draws",
         "id",
+        "j",
         "key",
         "noticed",
         "oversold",
@@ -123,24 +128,27 @@ class Order:
         "promise_h",
         "ql",
         "qty",
+        "rid",
         "skus",
         "sl",
         "state",
         "value",
     )
 
-    def __init__(self, oid, channel, skus, qty, ul, value, draws, sl, ql):
+    def __init__(self, oid, channel, skus, qty, ul, value, draws, j, sl, ql):
         self.id = oid
         self.key = f"order:{oid}"  # the correlation of every event about this order
         self.channel = channel
         self.skus = skus  # numpy view of the day's line arrays
         self.qty = qty
-        self.sl = sl  # the same SKUs, as a list
-        self.ql = ql  # the same quantities, as a list
-        self.price = ul  # the lines' unit prices, as a list
+        self.sl = sl  # the same SKUs, as a sequence of ints
+        self.ql = ql  # the same quantities, as a sequence of ints
+        self.price = ul  # the lines' unit prices, as a sequence of floats
         self.value = value
-        self.draws = draws  # this order's pre-drawn randomness (see OnlineOrders._draw_day)
-        # ``alloc`` (units allocated per line) is set at acceptance
+        self.draws = draws  # the day's pre-drawn randomness (:class:`DayDraws`) ...
+        self.j = j  # ... of which this order's is row ``j``
+        # ``alloc`` (units allocated per line) is set when backordered at acceptance (an order
+        # allocated in full never reads it), ``rid`` (its return's id) at the return
         self.state = "payment"
         self.oversold = False
         self.promise_h = 0.0
@@ -168,14 +176,19 @@ class Arrivals:
     )  # fmt: skip
     _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
-    def __init__(self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: list):
+    def __init__(
+        self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: DayDraws
+    ) -> None:
         self.orders = orders
         self.channel = day.channel
         self.t, self.start = day.t.tolist(), day.start.tolist()
         self.n = len(self.t)
         self.skus, self.qty = day.skus, day.qty
         self.unit = prices[day.skus]  # every line's selling price today (promotions applied)
-        self.sl, self.ql, self.ul = day.skus.tolist(), day.qty.tolist(), self.unit.tolist()
+        # tuples: a customer's basket is a slice of them, a tuple of numbers that the garbage
+        # collector untracks the first time it sees it (a list it would walk until freed)
+        self.sl, self.ql = tuple(day.skus.tolist()), tuple(day.qty.tolist())
+        self.ul = tuple(self.unit.tolist())
         self.draws = draws
         self.i = 0
 
@@ -201,7 +214,8 @@ class Arrivals:
                 self.sl[a:b],
                 self.ql[a:b],
                 self.ul[a:b],
-                self.draws[i],
+                self.draws,
+                i,
             )
             i += 1
         self.i = i
@@ -247,8 +261,11 @@ class OnlineOrders:
         # the stages an order is due at, as wake-up callbacks (see :class:`Order`)
         self._at_label = (self._label,)
         self._at_delivered = (self._delivered,)
+        self._at_return = (self._return,)
+        self._at_return_received = (self._return_received,)
         self.orders: dict[int, Order] = {}
-        self.awaiting_notice: dict[int, tuple[Order, float, float]] = {}
+        #: customers whose payment failed and who wait for a notice: (order, deadline)
+        self.awaiting_notice: dict[int, tuple[Order, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
         self.returns = ReturnBook()
         self._seq = 0
@@ -258,40 +275,14 @@ class OnlineOrders:
         self._ticket_seq = 0
 
     # ------------------------------------------------------------------ arrivals
-    def _draw_day(self, n: int) -> list[tuple]:
+    def _draw_day(self, n: int) -> DayDraws:
         """Every random number an order of the day may need, drawn in bulk at day start.
 
         Drawing per order *position* rather than when each step happens keeps the streams
         paired across orchestration models (common random numbers) and costs one numpy call
-        per quantity per day instead of one per order.
+        per quantity per day instead of one per order (:class:`DayDraws`).
         """
-        gp, gs, gr = self.gen_pay, self.gen_ship, self.gen_ret
-        pay = gp.random((n, 3))
-        handling = np.exp(self._handling[0] + self._handling[1] * gs.standard_normal(n))
-        carrier = np.minimum(
-            np.searchsorted(self._carrier_cdf, gs.random(n), side="right"), len(self.carriers) - 1
-        )
-        tr, lt = self._transit[carrier], self._late[carrier]
-        transit = np.exp(tr[:, 0] + tr[:, 1] * gs.standard_normal(n))
-        late = gs.random(n) >= lt[:, 2]
-        transit += late * np.exp(lt[:, 0] + lt[:, 1] * gs.standard_normal(n))
-        label_u = gs.random(n)
-        ret = gr.random((n, 3))
-        ret_days = np.exp(self._ret_days[0] + self._ret_days[1] * gr.standard_normal(n))
-        inspect_h = np.exp(self._inspect[0] + self._inspect[1] * gr.standard_normal(n)) * 24.0
-        ret = np.column_stack([ret, inspect_h])
-        return list(
-            zip(
-                pay.tolist(),
-                handling.tolist(),
-                carrier.tolist(),
-                transit.tolist(),
-                label_u.tolist(),
-                ret.tolist(),
-                ret_days.tolist(),
-                strict=True,
-            )
-        )
+        return DayDraws(self, n)
 
     def start_arrivals(self, day: OnlineDay, prices: np.ndarray) -> None:
         """Draw the day's per-order randomness and schedule its first arrival; ``prices`` is the
@@ -306,14 +297,16 @@ class OnlineOrders:
         skus: np.ndarray,
         qty: np.ndarray,
         unit_price: np.ndarray | None,
-        sl: list[int],
-        ql: list[int],
-        ul: list[float],
-        draws: tuple,
+        sl: Sequence[int],
+        ql: Sequence[int],
+        ul: Sequence[float],
+        draws: DayDraws,
+        j: int,
     ):
-        """One customer at the checkout: ``skus``/``qty`` are the basket's lines (``sl``/``ql``
-        the same as lists), ``ul`` their unit prices (``unit_price`` the same as an array, for a
-        basket of more than one line); lines shown unavailable are demand lost."""
+        """One customer at the checkout, order ``j`` of the day whose randomness is ``draws``:
+        ``skus``/``qty`` are the basket's lines (``sl``/``ql`` the same as tuples), ``ul`` their
+        unit prices (``unit_price`` the same as an array, for a basket of more than one line);
+        lines shown unavailable are demand lost."""
         w, k = self.w, self.w.kpi
         feed = self._feed_mv[channel]
         # what the customer wanted, before availability was shown
@@ -334,34 +327,32 @@ class OnlineOrders:
         value = ql[0] * ul[0] if len(ql) == 1 else float(np.dot(qty, unit_price))
         self._seq += 1
         now = w.env._now
-        order = Order(self._seq, channel, skus, qty, ul, value, draws, sl, ql)
+        order = Order(self._seq, channel, skus, qty, ul, value, draws, j, sl, ql)
         k.online_order_placed(demanded)
         decline = self.pay.decline_rate
         if self._gateway_faults:
             decline = max(decline, w.faults.failure_prob("payment_gateway", now))
-        u_decline, u_path, u_retry = draws[0]
-        if u_decline >= decline:
+        if draws.u_decline[j] >= decline:
             self.accept(order)
             return
         k.payment_failed()
         failed = w.make(PaymentFailed, order.key, order.id, channel, order.value)
-        p = self.pay
+        p, u_path = self.pay, draws.u_path[j]
         if u_path < p.retry_other_card:
-            self.w.calendar.after(RETRY_OTHER_CARD_H, self._retry, (order, u_retry))
+            self.w.calendar.after(RETRY_OTHER_CARD_H, self._retry, order)
         elif u_path < p.retry_other_card + p.abandon:
             self._abandon(order)
         else:
-            self.awaiting_notice[order.id] = (order, w.env.now + p.notice_patience_h, u_retry)
+            self.awaiting_notice[order.id] = (order, w.env.now + p.notice_patience_h)
         w.publish(failed)  # after the customer's state is on file: a notice may come at once
         self.ticket(order.id, "payment_issue", self.tk.payment_issue)
 
     def _abandon(self, order: Order) -> None:
         self.w.kpi.payment_abandoned(sum(order.ql))  # the customer withdrew the demand
 
-    def _retry(self, retry: tuple[Order, float]) -> None:
-        """The customer tries to pay again (a wake-up: ``retry`` is the order and its draw)."""
-        order, u = retry
-        if u < self.pay.retry_success_prob:
+    def _retry(self, order: Order) -> None:
+        """The customer tries to pay again (a wake-up)."""
+        if order.draws.u_retry[order.j] < self.pay.retry_success_prob:
             self.accept(order)
         else:
             self._abandon(order)
@@ -373,11 +364,11 @@ class OnlineOrders:
         entry = self.awaiting_notice.pop(order_id, None)
         if entry is None:
             return self._delay_notice(order_id)
-        order, deadline, u_retry = entry
+        order, deadline = entry
         if self.w.env.now > deadline:
             self._abandon(order)
             return True
-        self.w.calendar.after(RETRY_AFTER_NOTICE_H, self._retry, (order, u_retry))
+        self.w.calendar.after(RETRY_AFTER_NOTICE_H, self._retry, order)
         return True
 
     def _delay_notice(self, order_id: int) -> bool:
@@ -415,7 +406,6 @@ class OnlineOrders:
                     stock[sku] = 0
                 alloc.append(have)
                 allocated += have
-        order.alloc = alloc
         k.online_order_accepted(allocated)
         self.orders[order.id] = order
         # OrderPlaced(order_id, channel, location, skus, qty, value)
@@ -423,6 +413,7 @@ class OnlineOrders:
             OrderPlaced, order.key, order.id, order.channel, fc, order.skus, order.qty, order.value
         )
         if backordered:
+            order.alloc = alloc  # only a backordered order needs it: the rest have it all
             short = order.short
             order.oversold = True
             order.state = "backordered"
@@ -443,7 +434,7 @@ class OnlineOrders:
         else:
             order.state = "fulfilling"  # _start_fulfilment, written out on the order path
             order.callbacks = self._at_label
-            w.calendar.schedule(order.draws[1], order)
+            w.calendar.schedule(order.draws.handling_h[order.j], order)
         p = self.tk.other_per_order  # self.ticket(order.id, "other", p), written out
         if p > 0 and self._tk_uniform() < p:
             self._new_ticket(order.id, "other")
@@ -474,7 +465,7 @@ class OnlineOrders:
     def _start_fulfilment(self, order: Order) -> None:
         order.state = "fulfilling"
         order.callbacks = self._at_label
-        self.w.calendar.schedule(order.draws[1], order)
+        self.w.calendar.schedule(order.draws.handling_h[order.j], order)
 
     def fill_backorders(self, skus: np.ndarray) -> None:
         """Serve waiting orders FIFO from stock that just arrived at the fulfilment centre."""
@@ -538,8 +529,9 @@ class OnlineOrders:
         """Picked and packed: buy a label through the carrier API (retried hourly when down)."""
         w = self.w
         now = w.env._now
-        _, _, carrier, transit_d, label_u, _, _ = order.draws
-        if self._carrier_faults and w.faults.failure_prob("carrier_api", now) > label_u:
+        d, j = order.draws, order.j
+        carrier, transit_d = d.carrier[j], d.transit_d[j]
+        if self._carrier_faults and w.faults.failure_prob("carrier_api", now) > d.label_u[j]:
             if order.state != "label_delayed":
                 order.state = "label_delayed"
                 w.emit(
@@ -576,18 +568,17 @@ class OnlineOrders:
         p = self.tk.damaged_per_delivery  # self.ticket(order.id, "damaged_item", p), written out
         if p > 0 and self._tk_uniform() < p:
             self._new_ticket(order.id, "damaged_item")
-        _, _, _, _, _, (u_ret, u_fraud, u_sig, inspect_h), ret_days = order.draws
-        if u_ret < self.ret.online_rate:
-            fraud = u_fraud < self.ret.fraud_share
-            self.w.calendar.after(
-                ret_days * HOURS_PER_DAY, self._return, (order, fraud, u_sig, inspect_h)
-            )
+        d, j = order.draws, order.j
+        if d.u_ret[j] < self.ret.online_rate:
+            order.callbacks = self._at_return
+            w.calendar.schedule(d.ret_days[j] * HOURS_PER_DAY, order)
 
-    def _return(self, ret: tuple[Order, bool, float, float]) -> None:
-        """The customer sends the order back (a wake-up ``days`` after delivery)."""
-        order, fraud, u_sig, inspect_h = ret
+    def _return(self, order: Order) -> None:
+        """The customer sends the order back (its wake-up ``ret_days`` after delivery)."""
         w, env = self.w, self.w.env
-        rid = self.returns.add(env.now, fraud)
+        d, j = order.draws, order.j
+        fraud, u_sig = d.u_fraud[j] < self.ret.fraud_share, d.u_sig[j]
+        rid = order.rid = self.returns.add(env.now, fraud)
         # what a fraud screen would see: high for most frauds, low for most genuine returns
         signal = 0.35 + 0.65 * u_sig if fraud else 0.6 * u_sig * u_sig
         # ReturnInitiated(return_id, order_id, amount, fraud_signal)
@@ -596,15 +587,13 @@ class OnlineOrders:
         )
         self.ticket(order.id, "return_request", self.tk.return_query)
         # the parcel comes back, then it is inspected
-        self.w.calendar.after(
-            RETURN_TRANSIT_H + inspect_h, self._return_received, (order, fraud, rid)
-        )
+        order.callbacks = self._at_return_received
+        w.calendar.schedule(RETURN_TRANSIT_H + d.inspect_h[j], order)
 
-    def _return_received(self, ret: tuple[Order, bool, int]) -> None:
-        order, fraud, rid = ret
-        w = self.w
+    def _return_received(self, order: Order) -> None:
+        w, rid = self.w, order.rid
         fc = w.net.fc
-        if fraud:  # nothing usable came back: no stock to put away, no backorder to fill
+        if self.returns.get(rid)[1]:  # a fraud: nothing usable came back, nothing to put away
             # ReturnReceived(return_id, location, skus, qty)
             w.emit_args(
                 ReturnReceived, f"return:{rid}", rid, fc, order.skus, np.zeros_like(order.qty)
