@@ -470,7 +470,10 @@ class OnlineOrders:
     def fill_backorders(self, skus: np.ndarray) -> None:
         """Serve waiting orders FIFO from stock that just arrived at the fulfilment centre."""
         stock = self.w.on_hand[self.w.net.fc]
-        for sku in np.unique(skus).tolist():
+        # the SKUs with waiting orders, in increasing order (as ``np.unique`` gave them all: a
+        # SKU nobody waits for is skipped either way); most receipts and returns have none
+        waiting = self.backorders.keys() & set(skus.tolist())
+        for sku in sorted(waiting):
             q = self.backorders.get(sku)
             while q and stock[sku] > 0:
                 order = self.orders.get(q[0])

@@ -139,6 +139,19 @@ def test_idbits_add_many_is_add_one_by_one():
     assert len(bulk) == 4
 
 
+def test_idbits_add_many_counts_like_a_set_over_random_batches():
+    from orchestration.resilience.accounting import IdBits
+
+    rng = np.random.default_rng(5)
+    bits, ref = IdBits(), set()
+    for _ in range(40):  # batches with repeats, old ids, gaps and far ids (the bytes grow)
+        ids = rng.integers(0, rng.choice([50, 5_000, 300_000]), rng.integers(0, 400))
+        bits.add_many(ids.astype(np.int64))
+        ref.update(ids.tolist())
+        assert len(bits) == len(ref)
+    assert sorted(bits) == sorted(ref)
+
+
 def test_the_written_out_order_placement_equals_the_records_and_the_orderpoint_check(
     monkeypatch,
 ):

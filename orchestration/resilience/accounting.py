@@ -65,10 +65,15 @@ class IdBits:
         if top >= len(b):
             b.extend(bytes(max(top + 1 - len(b), len(b))))
         view = np.frombuffer(b, dtype=np.uint8)
-        new = np.unique(ids[view[ids] == 0])
-        view[new] = 1
+        new = ids[view[ids] == 0]
+        if len(new):
+            # count them without a sort (``np.unique``): marked 2, then counted over their span
+            # (a day's ids are nearly consecutive), then set to 1
+            view[new] = 2
+            lo, hi = int(new.min()), int(new.max()) + 1
+            self._n += int(np.count_nonzero(view[lo:hi] == 2))
+            view[new] = 1
         del view  # release the buffer export, so the bytearray can grow again
-        self._n += len(new)
 
     def __contains__(self, i: object) -> bool:
         return isinstance(i, int) and 0 <= i < len(self._b) and self._b[i] == 1
