@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import struct
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -85,5 +86,5 @@ def test_rows_counts_written_and_buffered_rows_and_abort_leaves_nothing(tmp_path
 
 def test_a_value_of_the_wrong_type_fails_at_append(tmp_path):
     log = EventLog(tmp_path / "events.parquet")
-    with pytest.raises(TypeError):
+    with pytest.raises(struct.error, match="not an integer"):
         log.append(1.0, "event", "OrderPlaced", "not-an-id", "order:1", -1, -1, 0, 0.0)
