@@ -474,7 +474,7 @@ class OnlineOrders:
         # SKU nobody waits for is skipped either way); most receipts and returns have none
         waiting = self.backorders.keys() & set(skus.tolist())
         for sku in sorted(waiting):
-            q = self.backorders.get(sku)
+            q = self.backorders[sku]  # each SKU once: its queue is there until emptied below
             while q and stock[sku] > 0:
                 order = self.orders.get(q[0])
                 if order is None or order.state != "backordered":
@@ -497,7 +497,7 @@ class OnlineOrders:
                     q.popleft()
                 if not order.short.any():
                     self._start_fulfilment(order)
-            if q is not None and not q:
+            if not q:
                 del self.backorders[sku]
 
     def cancel(self, order_id: int, reason: str) -> bool:
