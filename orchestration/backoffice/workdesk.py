@@ -30,6 +30,7 @@ and labour cost per team come from there.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -52,7 +53,13 @@ class Task:
     A task lives as a chain of SimPy callbacks, not a process: the same events a process took
     (its start at URGENT priority, the pickup timeout, the person's get, the handling timeout,
     the person's put) in the same places, minus the process and its end event. A reminder or a
-    withdrawal is delivered like a process interrupt: one URGENT event scheduled when asked."""
+    withdrawal is delivered like a process interrupt: one URGENT event scheduled when asked.
+
+    While a person works it (nothing can remind or withdraw it then) the task is its own
+    handling wake-up on SimPy's queue, pushed as ``(time, NORMAL, event id, task)`` exactly as
+    the timeout it replaces (see :mod:`sim.wake`): no event object per task for it."""
+
+    _ok = True  # as its own queue entry (the handling wake-up) it never fails
 
     __slots__ = (
         "_banned",
@@ -61,10 +68,12 @@ class Task:
         "_get",
         "_handling_h",
         "_note",
+        "_person",
         "_pickup_h",
         "_queued",
         "_state",
         "_wait",
+        "callbacks",
         "cancelled",
         "started",
         "unread",
@@ -93,7 +102,7 @@ class Task:
         self._get: simpy.Event | None = None
         self._wait: simpy.Event | None = None
         self._state = _NEW
-        _urgent(desk.env, self._start)
+        _Wake(desk.env, 0, self._start, None, URGENT)
 
     def remind(self) -> bool:
         """A reminder: an unread task is read at the next working moment instead of at the end
@@ -119,8 +128,8 @@ class Task:
         if self._pickup_h > 0:
             self.unread = True
             self._state = _PICKUP
-            env = desk.env
-            self._sleep(desk.calendar.add_working(env.now, self._pickup_h) - env.now)
+            now = desk.env._now
+            self._sleep(desk.calendar.add_working(now, self._pickup_h) - now)
         else:
             self._queue()
 
@@ -131,8 +140,8 @@ class Task:
         if self._state != _PICKUP:  # over meanwhile: the interrupt of a dead process
             return
         self._wait.callbacks.remove(self._read)  # type: ignore[union-attr]
-        env = self._desk.env  # type: ignore[union-attr]
-        self._sleep(self._desk.calendar.add_working(env.now, 0.0) - env.now)  # type: ignore[union-attr]
+        now = self._desk.env._now  # type: ignore[union-attr]
+        self._sleep(self._desk.calendar.add_working(now, 0.0) - now)  # type: ignore[union-attr]
 
     def _read(self, _event: simpy.Event) -> None:
         self.unread = False
@@ -147,7 +156,7 @@ class Task:
         triggered = get.triggered
         queued = desk.load is not None and not triggered
         if queued:
-            desk.load.queue_change(desk.name, env.now, +1)  # type: ignore[union-attr]
+            desk.load.queue_change(desk.name, env._now, +1)  # type: ignore[union-attr]
         note = self._note
         if note is not None and not triggered:
             free = [p for p in desk.store.items if p not in desk.absent]
@@ -161,19 +170,23 @@ class Task:
     def _take(self, get: simpy.Event) -> None:
         desk = self._desk
         env = desk.env
+        now = env._now
         if self._queued:
-            desk.load.queue_change(desk.name, env.now, -1)  # type: ignore[union-attr]
-        person = get.value
+            desk.load.queue_change(desk.name, now, -1)  # type: ignore[union-attr]
+        person = get._value
         self.started = True
         self._state = _WORKING
         if self._note is not None:
             self._note("started", person)
-        finish = desk.calendar.add_working(env.now, self._handling_h)
-        _Wake(env, finish - env.now, self._finish, person)
+        finish = desk.calendar.add_working(now, self._handling_h)
+        # the task is its own handling wake-up: where ``env.timeout(finish - now)`` would be
+        self._person = person
+        self.callbacks = _FINISH
+        heappush(env._queue, (now + (finish - now), NORMAL, next(env._eid), self))
 
-    def _finish(self, event: simpy.Event) -> None:
+    def _finish(self) -> None:
         desk = self._desk
-        person = event.value
+        person = self._person
         desk.store.put(person)
         desk.in_system -= 1
         desk.completed += 1
@@ -181,7 +194,7 @@ class Task:
             desk.load.task_done(desk.name, self._handling_h)
         self._state = _OVER
         done, self._done, self._note, self._get = self._done, None, None, None
-        done(person, desk.env.now)  # unlinked first: a callback that holds its task is no cycle
+        done(person, desk.env._now)  # unlinked first: a callback that holds its task is no cycle
 
     def _withdrawn(self, _event: simpy.Event) -> None:
         desk = self._desk
@@ -232,14 +245,16 @@ class _Wake(simpy.Event):
         self.callbacks = [callback]
         self._value = value
         self._ok = True
-        env.schedule(self, priority, delay)
+        # as ``env.schedule(self, priority, delay)``, one call fewer
+        heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
 
 
 class _Get(simpy.Event):
     """A task waiting for a person it may take (``accept``)."""
 
     def __init__(self, people: _People, accept: Callable[[str], bool]) -> None:
-        super().__init__(people.env)
+        self.env = people.env  # as ``Event.__init__``, one call fewer
+        self.callbacks = []
         self.people = people
         self.accept = accept
 
@@ -381,3 +396,7 @@ class WorkDesk:
             banned = frozenset(exclude)
         self.in_system += 1
         return Task(self, done, pickup_h, handling_h, banned, note)
+
+
+#: a working task's one callback on SimPy's queue (called with the task itself)
+_FINISH = (Task._finish,)

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from heapq import heappush
 from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from .error_workflows import error_payload, error_workflow_target
 from .executions import (
@@ -45,7 +47,7 @@ from .metrics import MiddlewareMetrics
 from .quick import StraightPlan, StraightRun, compile_plan
 from .resources import ExecutionSlots, QueueMode, RegularMode, Slot
 from .runner import RunContext, RunResult, run_nodes
-from .units import h_to_s, s_to_h
+from .units import SECONDS_PER_HOUR, h_to_s, s_to_h
 from .wait_tracker import LOOKAHEAD_S, POLL_INTERVAL_S, WAIT_IN_MEMORY_BELOW_S, WaitTracker
 from .webhook import (
     ERROR_IN_WORKFLOW,
@@ -322,9 +324,14 @@ class N8nInstance:
             execution.status = ExecutionStatus.ERROR
             execution.error = result.error
             counters.errors += 1
-        self.metrics.execution_latency_s.append(h_to_s(now - execution.created_h))
+        # h_to_s inline: the same product
+        self.metrics.execution_latency_s.append((now - execution.created_h) * SECONDS_PER_HOUR)
         del self._runs[execution.id]
-        run.done.succeed(execution)
+        done = run.done  # done.succeed(execution) written out: fresh, scheduled now at NORMAL
+        done._ok = True
+        done._value = execution
+        env = self.env
+        heappush(env._queue, (now, NORMAL, next(env._eid), done))
         if execution.error is not None:  # else no error workflow to start
             target = error_workflow_target(workflow, execution)
             if target is not None and target in self._workflows:

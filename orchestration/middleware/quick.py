@@ -58,13 +58,14 @@ from .runner import (
     error_item,
     node_error,
 )
-from .units import ms_to_h, s_to_h
+from .units import SECONDS_PER_HOUR, ms_to_h
 from .workflow import Workflow
 
 if TYPE_CHECKING:
     from .instance import N8nInstance
 
 _DELIVERED = HopOutcome.DELIVERED
+_RUNNING = ExecutionStatus.RUNNING
 _OUTAGE = HopOutcome.OUTAGE
 
 
@@ -190,12 +191,17 @@ class StraightRun:
 
     def _granted(self) -> None:
         self.holds_slot = True
-        self.worker = self.owner.slots.take_worker()
-        self._running()
+        worker = self.worker = self.owner.slots.take_worker()
+        execution = self.execution  # as _running, one call fewer
+        execution.status = _RUNNING
+        execution.worker = worker
+        if execution.started_h is None:
+            execution.started_h = self.env._now
+        self._next_node()
 
     def _running(self) -> None:
         execution = self.execution
-        execution.status = ExecutionStatus.RUNNING
+        execution.status = _RUNNING
         execution.worker = self.worker
         if execution.started_h is None:
             execution.started_h = self.env._now
@@ -225,7 +231,10 @@ class StraightRun:
         env = self.env
         latency_s, self._outcome, self._duplicated = hop.draw(self.owner.rng, env._now)
         self.callbacks = _ARRIVED  # where the hop's latency timeout was
-        heappush(env._queue, (env._now + s_to_h(latency_s), NORMAL, next(env._eid), self))
+        # s_to_h inline: the same division
+        heappush(
+            env._queue, (env._now + latency_s / SECONDS_PER_HOUR, NORMAL, next(env._eid), self)
+        )
 
     def _arrived(self) -> None:
         step = self.steps[self._index]

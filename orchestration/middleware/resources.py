@@ -191,8 +191,14 @@ class ExecutionSlots:
         :meth:`give_back` when done. The straight run's way, without `Slot` objects."""
         pool = self._pool
         assert pool is not None
-        pool.wait(waiter)
-        self.metrics.observe_queue_depth(len(pool.queue))
+        queue = pool.queue  # pool.wait(waiter), then observe_queue_depth, written out
+        queue.append(waiter)
+        if pool.users < pool.capacity:  # _Pool._offer: the head (not always ``waiter``)
+            pool.users += 1
+            queue.popleft().succeed()
+        metrics = self.metrics
+        if len(queue) > metrics.queue_depth_max:
+            metrics.queue_depth_max = len(queue)
 
     def take_worker(self) -> int | None:
         """A granted slot's worker: in queue mode the first worker with room, else None."""
