@@ -35,6 +35,7 @@ from heapq import heappush
 import numpy as np
 import simpy
 from simpy.core import NORMAL, URGENT
+from simpy.events import PENDING
 
 from sim.clock import WorkCalendar
 from sim.kpis import KpiCollector
@@ -153,7 +154,7 @@ class Task:
         get = desk.store.get(lambda p: p not in banned and p not in desk.absent)
         if desk.kpi is not None:
             desk.kpi.queue_depth(len(desk.store.get_queue))
-        triggered = get.triggered
+        triggered = get._value is not PENDING  # get.triggered, one call fewer
         queued = desk.load is not None and not triggered
         if queued:
             desk.load.queue_change(desk.name, env._now, +1)  # type: ignore[union-attr]
@@ -290,7 +291,10 @@ class _People:
         for person in self.items:  # nobody waits: the offer is to this task alone
             if accept(person):
                 self.items.remove(person)
-                request.succeed(person)
+                request._ok = True  # request.succeed(person), written out: scheduled now
+                request._value = person
+                env = self.env
+                heappush(env._queue, (env._now, NORMAL, next(env._eid), request))
                 return request
         self.get_queue.append(request)
         return request

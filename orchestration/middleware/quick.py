@@ -265,7 +265,10 @@ class StraightRun:
             self._finish(RunResult(ok=True, output=[]))
             return
         self._item = out
-        self._index += 1
+        index = self._index = self._index + 1
+        if index == len(self.steps):  # the last node: as _next_node's end, one call fewer
+            self._finish(RunResult(ok=True, output=out))
+            return
         self._next_node()
 
     def _failed(self, exc: Exception) -> None:
