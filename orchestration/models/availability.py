@@ -38,7 +38,8 @@ class AvailabilityFlow(Flow):
         )
 
     def touched(self, skus: np.ndarray) -> None:
-        """The FC's records of ``skus`` changed: publish them at the next push."""
+        """The FC's records of ``skus`` changed: publish them at the next push. (An online
+        order's booking, ``AutomatedModel._placing``, marks its lines in ``dirty`` itself.)"""
         self.dirty[skus] = True
 
     def pusher(self):

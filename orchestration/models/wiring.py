@@ -251,7 +251,10 @@ class AutomatedModel:
         # written in place by everyone): a Python number per access, not a numpy scalar
         today = memoryview(rec.online_today)
         rows: dict[int, tuple[memoryview, memoryview, memoryview]] = {}
-        touched, breached = self.availability.touched, self.replenishment.breached
+        # AvailabilityFlow.touched written out on the order's lines: the flow's marks (a bool
+        # array, never rebound) through a memoryview, no numpy fancy index per order
+        dirty = memoryview(self.availability.dirty)
+        breached = self.replenishment.breached
         s_days = self.s.inventory.dc_policy.reorder_point_days
         settle = self.w.ack if once else self._settle
 
@@ -270,7 +273,8 @@ class AutomatedModel:
                 on_hand[sku] -= q
                 today[sku] += q
             if location == fc:
-                touched(skus)
+                for sku in lines:
+                    dirty[sku] = True
             if location >= ns:  # the orderpoint check, after every line is booked
                 on_order, forecast = row[1], row[2]
                 hit = None
