@@ -309,20 +309,22 @@ class _People:
         if not queue:  # a person put back with nobody waiting (the usual case)
             return
         absent = self._absent()  # nobody comes or goes while the offer is made
+        env = self.env
         idx = 0
-        while idx < len(queue):
+        while idx < len(queue):  # every waiting request is untriggered (a granted one leaves)
             request = queue[idx]
             for person in items:
                 if request.accept(person):
                     items.remove(person)
-                    request.succeed(person)
+                    # request.succeed(person) written out: scheduled now, at NORMAL
+                    request._ok = True
+                    request._value = person
+                    heappush(env._queue, (env._now, NORMAL, next(env._eid), request))
+                    queue.pop(idx)
                     break
-            proceed = any(p not in absent for p in items) if absent else bool(items)
-            if request.triggered:
-                queue.pop(idx)
-            else:
+            else:  # nobody here for this one: the next may take someone else
                 idx += 1
-            if not proceed:
+            if not (any(p not in absent for p in items) if absent else items):
                 break
 
 
