@@ -158,7 +158,8 @@ def test_the_written_out_order_placement_equals_the_records_and_the_orderpoint_c
     """``AutomatedModel._placing`` books an order's lines and checks its orderpoints written out
     in one closure; the same run with ``StockRecords.online_order_lines`` and
     ``ReplenishmentFlow.check_lines`` (what it replaces) gives the same records, drafts and
-    KPIs."""
+    KPIs, and ``AvailabilityFlow.touched``'s marks the same availability pushes."""
+    from orchestration.models.availability import AvailabilityFlow
     from orchestration.models.wiring import AutomatedModel
 
     def general(self, once):
@@ -177,8 +178,16 @@ def test_the_written_out_order_placement_equals_the_records_and_the_orderpoint_c
 
         return placed
 
-    runs = []
+    runs, pushed = [], []
     for patch in (False, True):
+        log: list[list[int]] = []  # the SKUs of every availability push, in order
+        pushed.append(log)
+
+        def recording(self, skus, real=AvailabilityFlow.push, log=log):
+            log.append(skus.tolist())
+            return real(self, skus)
+
+        monkeypatch.setattr(AvailabilityFlow, "push", recording)
         if patch:
             monkeypatch.setattr(AutomatedModel, "_placing", general)
         s = load_scenario("baseline", ["orchestration.model=hybrid", "horizon_days=3"])
@@ -194,4 +203,7 @@ def test_the_written_out_order_placement_equals_the_records_and_the_orderpoint_c
         assert np.array_equal(getattr(m1.rec, name), getattr(m2.rec, name))
     assert sorted(m1.replenishment.pos) == sorted(m2.replenishment.pos)
     assert len(m1.replenishment.pos) > 3
+    # the written-out marks for the availability push: the same SKUs pushed at the same pushes
+    assert pushed[0] == pushed[1]
+    assert sum(map(len, pushed[0])) > 500
     assert w1.kpi.online_orders_placed > 2000
