@@ -56,11 +56,13 @@ class Task:
     the person's put) in the same places, minus the process and its end event. A reminder or a
     withdrawal is delivered like a process interrupt: one URGENT event scheduled when asked.
 
-    While a person works it (nothing can remind or withdraw it then) the task is its own
-    handling wake-up on SimPy's queue, pushed as ``(time, NORMAL, event id, task)`` exactly as
-    the timeout it replaces (see :mod:`sim.wake`): no event object per task for it."""
+    The task is its own queue entry for its start and, while a person works it, for its
+    handling wake-up, pushed as ``(time, priority, event id, task)`` exactly as the event it
+    replaces (see :mod:`sim.wake`): no event object per task for them. It is on SimPy's queue
+    as itself at most once (its start is over before anyone takes it); its pickup delay,
+    which a reminder or a withdrawal can cut short, stays a separate wake-up."""
 
-    _ok = True  # as its own queue entry (the handling wake-up) it never fails
+    _ok = True  # as its own queue entry it never fails
 
     __slots__ = (
         "_banned",
@@ -103,7 +105,10 @@ class Task:
         self._get: simpy.Event | None = None
         self._wait: simpy.Event | None = None
         self._state = _NEW
-        _Wake(desk.env, 0, self._start, None, URGENT)
+        # the task is its own start on SimPy's queue: where a process's Initialize would be
+        self.callbacks = _START
+        env = desk.env
+        heappush(env._queue, (env._now, URGENT, next(env._eid), self))
 
     def remind(self) -> bool:
         """A reminder: an unread task is read at the next working moment instead of at the end
@@ -124,7 +129,7 @@ class Task:
         return True
 
     # -- the life of a task ----------------------------------------------------------------
-    def _start(self, _event: simpy.Event) -> None:
+    def _start(self) -> None:
         desk = self._desk
         if self._pickup_h > 0:
             self.unread = True
@@ -404,5 +409,7 @@ class WorkDesk:
         return Task(self, done, pickup_h, handling_h, banned, note)
 
 
-#: a working task's one callback on SimPy's queue (called with the task itself)
+#: a task's one callback on SimPy's queue at its start and at its handling's end (called with
+#: the task itself)
+_START = (Task._start,)
 _FINISH = (Task._finish,)
