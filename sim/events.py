@@ -44,8 +44,10 @@ class Event:
 
 
 def _lines_summary(location: int, skus: np.ndarray, qty: np.ndarray, value: float = 0.0):
+    """The log fields of lines (SKU indices, quantities): the SKU of a single line, else -1.
+    ``.item(0)`` is a Python number without a numpy scalar between (80 against 145 ns)."""
     if len(skus) == 1:
-        return location, int(skus[0]), int(qty[0]), value
+        return location, skus.item(0), int(qty.item(0)), value
     return location, NO_INDEX, sum(qty.tolist()), value  # 2-3 lines: cheaper than a ufunc
 
 
@@ -58,8 +60,11 @@ class OrderPlaced(Event):
     qty: np.ndarray
     value: float
 
-    def log_fields(self):
-        return _lines_summary(self.location, self.skus, self.qty, self.value)
+    def log_fields(self):  # _lines_summary's single line written out: every online order
+        skus = self.skus
+        if len(skus) == 1:
+            return self.location, skus.item(0), int(self.qty.item(0)), self.value
+        return self.location, NO_INDEX, sum(self.qty.tolist()), self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +99,11 @@ class OrderShipped(Event):
     skus: np.ndarray
     qty: np.ndarray
 
-    def log_fields(self):
-        return _lines_summary(self.location, self.skus, self.qty)
+    def log_fields(self):  # as OrderPlaced's
+        skus = self.skus
+        if len(skus) == 1:
+            return self.location, skus.item(0), int(self.qty.item(0)), 0.0
+        return self.location, NO_INDEX, sum(self.qty.tolist()), 0.0
 
 
 @dataclass(frozen=True, slots=True)

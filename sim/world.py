@@ -131,6 +131,10 @@ class World:
         self.log = event_log or EventLog(None)
         #: whether decisions are traced into the event log (free when False)
         self.tracing = self.log.enabled
+        # the log's writers of event, command and trace rows, bound once (see sim.eventlog)
+        self._log_event = self.log.event
+        self._log_command = self.log.command
+        self._log_trace = self.log.trace
         self.progress = progress
         self.horizon_h = scenario.horizon_days * HOURS_PER_DAY
         net = self.net
@@ -217,11 +221,8 @@ class World:
         event = cls(eid, self.env._now, correlation, *args)
         self.ledger.emitted += 1
         self._pending.add(eid)
-        if self.log.enabled:
-            loc, sku, qty, value = event.log_fields()
-            self.log.append(
-                event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value
-            )
+        if self.tracing:
+            self._log_event(event)
         if self.controller is not None:
             self.controller.on_event(event)
         return event
@@ -234,13 +235,9 @@ class World:
         return cls(self._event_seq, self.env._now, correlation, *args, **fields)
 
     def publish(self, event: Event) -> Event:
-        correlation = event.correlation
         self.ledger.emit(event.id)
-        if self.log.enabled:
-            loc, sku, qty, value = event.log_fields()
-            self.log.append(
-                event.t, "event", event.kind, event.id, correlation, loc, sku, qty, value
-            )
+        if self.tracing:
+            self._log_event(event)
         if self.controller is not None:
             self.controller.on_event(event)
         return event
@@ -258,8 +255,8 @@ class World:
     ) -> None:
         """Record what the orchestration layer decided about ``key`` (an event's correlation, an
         order, a request): a decision, the rule that applied, a retry. Free when the log is off."""
-        if self.log.enabled:
-            self.log.append(self.env.now, "trace", kind, -1, key, location, sku, qty, value, detail)
+        if self.tracing:
+            self._log_trace(self.env._now, kind, key, detail, location, sku, qty, value)
 
     def ack(self, event: Event) -> None:
         """The orchestration layer has fully processed ``event`` (``ledger.ack``, written out:
@@ -300,9 +297,8 @@ class World:
     def submit(self, cmd: Command) -> str:
         """Apply a command once per key; report what happened (a :class:`CommandResult`)."""
         t = self.env._now
-        if self.log.enabled:
-            loc, sku, qty, value = cmd.log_fields()
-            self.log.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
+        if self.tracing:
+            self._log_command(t, cmd)
         key = digest(cmd.key)
         applied = self._applied
         if applied.has(key):

@@ -6,6 +6,7 @@ import random
 import struct
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -88,3 +89,79 @@ def test_a_value_of_the_wrong_type_fails_at_append(tmp_path):
     log = EventLog(tmp_path / "events.parquet")
     with pytest.raises(struct.error, match="not an integer"):
         log.append(1.0, "event", "OrderPlaced", "not-an-id", "order:1", -1, -1, 0, 0.0)
+
+
+class _GenericLog(EventLog):
+    """The writers of the commonest rows as they were before they had their own path: every
+    row through :meth:`EventLog.append`, with the fields the world and the connector passed."""
+
+    def event(self, event) -> None:
+        loc, sku, qty, value = event.log_fields()
+        self.append(event.t, "event", event.kind, event.id, event.correlation, loc, sku, qty, value)
+
+    def command(self, t, cmd) -> None:
+        loc, sku, qty, value = cmd.log_fields()
+        self.append(t, "command", cmd.kind, -1, cmd.key, loc, sku, qty, value)
+
+    def trace(self, t, kind, key, detail, location, sku, qty, value) -> None:
+        self.append(t, "trace", kind, -1, key, location, sku, qty, value, detail)
+
+    def delivery(self, t, key, event_id) -> None:
+        self.append(t, "trace", "delivery", -1, key, -1, -1, 0, 0.0, f"event={event_id} attempt=1")
+
+
+def _mixed(log: EventLog) -> None:
+    """Rows of every writer, interleaved, with single- and multi-line events and commands."""
+    import numpy as np
+
+    from sim import events as ev
+
+    one, two = np.array([7], dtype=np.int64), np.array([3, 9], dtype=np.int64)
+    for i in range(1, 700):
+        t = i * 0.25
+        skus, qty = (one, np.array([i % 5 + 1])) if i % 2 else (two, np.array([2, i]))
+        log.event(ev.OrderPlaced(i, t, f"order:{i}", i, "web", 500, skus, qty, 12.5 * i))
+        log.delivery(t, f"order:{i}", i)
+        log.event(ev.OrderShipped(i + 10**6, t, f"order:{i}", i, 2, 500, skus, qty))
+        log.event(ev.OrderDelivered(i + 2 * 10**6, t, f"order:{i}", i, bool(i % 3)))
+        if i % 7 == 0:
+            log.trace(t, "link", f"order:{i}", f"ticket:{i}", -1, -1, 0, 0.0)
+            log.trace(t, "approval.decision", f"discount:{i}", "approved «x»", 3, 4, 5, 1.5)
+            log.command(t, ev.TransferStock(f"tr-{i}", f"need-{i}", 1, 2, skus, qty))
+            log.command(t, ev.PayInvoice(f"pay-{i}", f"inv-{i}", i, 4, 99.5))
+        if i % 50 == 0:
+            log.append(t, "fault", "carrier", -1, "carrier:1", -1, -1, 0, 0.0, "start")
+
+
+def test_the_row_writers_write_what_append_writes_byte_for_byte(tmp_path):
+    """``event``, ``command``, ``trace`` and ``delivery`` give the rows ``append`` gives from
+    the fields callers passed it before (one file, byte for byte, over several row groups)."""
+    fast, generic = (
+        EventLog(tmp_path / "fast.parquet", 1_000),
+        _GenericLog(tmp_path / "g.parquet", 1_000),
+    )
+    _mixed(fast)
+    _mixed(generic)
+    assert fast.rows == generic.rows > 2_000
+    fast.close()
+    generic.close()
+    assert (tmp_path / "fast.parquet").read_bytes() == (tmp_path / "g.parquet").read_bytes()
+    table = pq.read_table(tmp_path / "fast.parquet")
+    deliveries = table.filter(pc.equal(table["kind"], "delivery"))
+    assert deliveries["detail"][0].as_py() == "event=1 attempt=1"
+    assert set(deliveries["id"].to_pylist()) == {-1}
+
+
+def test_a_run_writes_the_same_log_through_the_row_writers(tmp_path, monkeypatch):
+    """A traced run of ``peak_season`` (hybrid, its happy path) writes the same events file
+    with the log's own row writers as with every row through ``append``."""
+    import experiments.runner as runner
+    from scenarios.loader import load_scenario
+
+    s = load_scenario("peak_season", ["orchestration.model=hybrid", "horizon_days=2"])
+    runner.run_replication(s, out_dir=tmp_path / "fast")
+    monkeypatch.setattr(runner, "EventLog", _GenericLog)
+    runner.run_replication(s, out_dir=tmp_path / "generic")
+    fast = (tmp_path / "fast" / "events.parquet").read_bytes()
+    assert fast == (tmp_path / "generic" / "events.parquet").read_bytes()
+    assert pq.ParquetFile(tmp_path / "fast" / "events.parquet").metadata.num_rows > 10_000

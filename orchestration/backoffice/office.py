@@ -141,8 +141,10 @@ class Backoffice:
         belongs to that order."""
         if self.w.tracing:
             order = getattr(event, "order_id", 0)
-            if order:
-                self.link(f"order:{order}", event.correlation)
+            if order:  # self.link written out: called for every event when tracing
+                parent, child = f"order:{order}", event.correlation
+                if child and parent != child:
+                    self.w.trace("link", parent, child)
 
     def pickup(self, dist: LogNormal) -> float:
         return self.pickups.lognormal(dist.mu, dist.sigma)

@@ -159,11 +159,10 @@ class InboundConnector:
                 ev.callbacks.append(lambda _e: self.deliver(event, 1, held=True))
                 return
         if tracing:
-            w.trace(
-                "delivery" if attempt == 1 else "redelivery",
-                event.correlation,
-                f"event={event.id} attempt={attempt}",
-            )
+            if attempt == 1:
+                w.log.delivery(w.env._now, event.correlation, event.id)
+            else:
+                w.trace("redelivery", event.correlation, f"event={event.id} attempt={attempt}")
         if self.drop_on and u_fail < max(
             plan.delivery_prob("drop", now), plan.failure_prob(TARGET, now)
         ):

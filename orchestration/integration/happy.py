@@ -108,11 +108,13 @@ class HappyDeliveries:
         sender sees its 2xx (the acknowledgement, appended by the owner's own closure: no call
         between)."""
         acked = self.acked.append
-        if self.c.w.tracing:
-            trace, own = self.c.w.trace, self.owner(cls, handler)
+        w = self.c.w
+        if w.tracing:
+            # the log's own writer of a delivery trace, stamped with the clock as world.trace
+            delivery, env, own = w.log.delivery, w.env, self.owner(cls, handler)
 
             def traced(event: Event) -> None:
-                trace("delivery", event.correlation, f"event={event.id} attempt=1")
+                delivery(env._now, event.correlation, event.id)
                 own(event)
                 acked(event.id)
 
