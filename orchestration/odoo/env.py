@@ -242,7 +242,13 @@ class Env:
             table[rid] = row
             if indexes:
                 for name, index in indexes.items():
-                    index.setdefault(row.get(name), set()).add(rid)
+                    # ``index.setdefault(row.get(name), set()).add(rid)``
+                    value = row[name] if name in row else None  # noqa: SIM401 (no call)
+                    ids = index.get(value)
+                    if ids is None:
+                        index[value] = {rid}
+                    else:
+                        ids.add(rid)
 
         def undo() -> None:
             for rid, row in reversed(rows):
@@ -268,8 +274,8 @@ class Env:
             for row, changes in updates:
                 rid = row["id"]
                 for name, value in changes:
-                    index = indexes.get(name)
-                    if index is not None:
+                    if name in indexes:
+                        index = indexes[name]
                         index.get(row[name], set()).discard(rid)
                         index.setdefault(value, set()).add(rid)
                     row[name] = value
@@ -314,6 +320,10 @@ class Env:
 
     def equality_index(self, model: str, name: str) -> dict[Any, set[int]]:
         """The index of ``model.name`` values to record ids (built on first use)."""
+        try:
+            return self._indexes[model][name]
+        except KeyError:
+            pass
         by_field = self._indexes.setdefault(model, {})
         index = by_field.get(name)
         if index is None:

@@ -28,6 +28,7 @@ prefetch. Ids come from a per-model sequence that, like PostgreSQL's, is NOT rol
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from orchestration.odoo.domain import and_domains, compile_domain
@@ -36,6 +37,14 @@ from orchestration.odoo.fields import Field
 
 if TYPE_CHECKING:
     from orchestration.odoo.env import Env
+
+
+#: per row shape: types stored as is, the same with selections as ``str``, the selections
+_ShapePlan = tuple[
+    tuple[type | None, ...], tuple[type | None, ...], list[tuple[str, frozenset[Any]]]
+]
+#: row shapes kept per model (a run's code creates in a handful; RPC clients may send any)
+MAX_SHAPES = 256
 
 
 def api_model(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,6 +68,9 @@ class Model:
     _required: ClassVar[list[str]] = []
     _writable: ClassVar[frozenset[str]] = frozenset()
     _as_is: ClassVar[dict[str, type]] = {}
+    _selections: ClassVar[dict[str, frozenset[Any]]] = {}
+    #: a create's row shapes (keys in order) -> how their values are stored (``_shape_plan``)
+    _shapes: ClassVar[dict[tuple[str, ...], _ShapePlan]] = {}
     _default_row: ClassVar[dict[str, Any]] = {}
     _default_calls: ClassVar[list[tuple[str, Any, Any]]] = []
     _x2many: ClassVar[dict[str, str]] = {}
@@ -97,6 +109,9 @@ class Model:
             if field.type in ("one2many", "many2many")
         }
         cls._required = [name for name, field in fields.items() if field.required]
+        for name in cls._required:  # a create reads them from the new row
+            if name not in cls._default_row:
+                raise TypeError(f"{cls._name}.{name}: a required field must be stored")
         cls._writable = frozenset(
             name
             for name, field in fields.items()
@@ -106,6 +121,11 @@ class Model:
         cls._as_is = {
             name: _AS_IS[field.type] for name, field in fields.items() if field.type in _AS_IS
         }
+        #: per selection field, its keys: a ``str`` value among them is stored as is
+        cls._selections = {
+            name: field._keys for name, field in fields.items() if field.type == "selection"
+        }
+        cls._shapes = {}
 
     def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
         self.env = env
@@ -268,7 +288,7 @@ class Model:
         """The stored rows of these records, in order (column reads for bulk code; a missing
         record raises MissingError). Read-only: writes go through ``write``."""
         table = self._table
-        rows = [table.get(rid) for rid in self._ids]
+        rows = list(map(table.get, self._ids))
         if None in rows:
             self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
         return rows  # type: ignore[return-value]
@@ -521,41 +541,54 @@ class Model:
         ids = []
         env, model, fields = self.env, self._name, self._fields
         template, calls, required = self._default_row, self._default_calls, self._required
-        as_is, x2m, check = self._as_is, self._x2many, self._check_vals
+        x2m, check = self._x2many, self._check_vals
         now = env.now()  # the clock cannot move during the call
         sequences = env._sequences
         pending: list[tuple[int, dict[str, Any]]] = []
         # the batch's usual shape: the same keys, each value of the type stored as is (a
         # line's product id, quantity, price...): such a row takes its values in one update
+        # (a selection's value among its keys too); ``_check_vals`` depends on the keys alone:
+        # checked once per shape
         keys: tuple[str, ...] | None = None
         types: tuple[type | None, ...] = ()
+        fast: tuple[type | None, ...] = ()
+        selected: list[tuple[str, frozenset[Any]]] = []
         for vals in vals_list:
-            check(vals)
+            if (shape := tuple(vals)) != keys:  # the keys in order, as the values come
+                plan = self._shapes.get(shape)
+                if plan is None:
+                    check(vals)
+                    plan = self._shape_plan(shape)
+                keys = shape
+                types, fast, selected = plan
             row = template.copy()
             for name, default, empty in calls:
                 value = default(env)
                 row[name] = empty if value is None else value
-            if (shape := tuple(vals)) != keys:  # the keys in order, as the values come
-                keys = shape
-                types = tuple(as_is.get(name) for name in keys)
             x2many = None
-            if tuple(map(type, vals.values())) == types:
+            as_they_are = tuple(map(type, vals.values())) == fast
+            if as_they_are and selected:
+                for name, allowed in selected:
+                    if vals[name] not in allowed:
+                        as_they_are = False  # convert_to_raw raises for it
+                        break
+            if as_they_are:
                 row.update(vals)  # what the loop below does for such values
-                vals = {}
-            for name, value in vals.items():
-                if type(value) is as_is.get(name):
-                    row[name] = value  # what convert_to_raw returns for it
-                elif name in x2m:
-                    if x2m[name] == "one2many":
-                        if x2many is None:
-                            x2many = {}
-                        x2many[name] = value
+            else:
+                for name, value, kind in zip(keys, vals.values(), types, strict=True):
+                    if type(value) is kind:
+                        row[name] = value  # what convert_to_raw returns for it
+                    elif name in x2m:
+                        if x2m[name] == "one2many":
+                            if x2many is None:
+                                x2many = {}
+                            x2many[name] = value
+                        else:
+                            row[name] = _m2m_commands(value, ())
                     else:
-                        row[name] = _m2m_commands(value, ())
-                else:
-                    row[name] = fields[name].convert_to_raw(value, model)
+                        row[name] = fields[name].convert_to_raw(value, model)
             for name in required:
-                if row.get(name) in (False, None, ""):
+                if row[name] in (False, None, ""):
                     raise ValidationError(
                         f"The operation cannot be completed: missing required field {model}.{name}"
                     )
@@ -576,6 +609,22 @@ class Model:
         if pending:
             env._insert_rows(model, pending)
         return self._new(tuple(ids))
+
+    @classmethod
+    def _shape_plan(cls, keys: tuple[str, ...]) -> _ShapePlan:
+        """How ``_create`` stores the values of a row with these (checked) keys in this order:
+        per key the type stored as is, the same with ``str`` for a selection, and the
+        selections whose value must be one of their keys; kept per model (a run's creates
+        come in a few shapes)."""
+        as_is, selections = cls._as_is, cls._selections
+        types = tuple(as_is.get(name) for name in keys)
+        fast = tuple(
+            str if name in selections else kind for name, kind in zip(keys, types, strict=True)
+        )
+        plan = (types, fast, [(name, selections[name]) for name in keys if name in selections])
+        if len(cls._shapes) < MAX_SHAPES:
+            cls._shapes[keys] = plan
+        return plan
 
     def _check_write(self, vals: dict[str, Any]) -> None:
         """Override to refuse a write of these values (before any is written)."""
@@ -605,20 +654,35 @@ class Model:
             with self.env.transaction():
                 self._write_each(updates)
             return
-        env, model, table = self.env, self._name, self._table
+        env, model, table, as_is = self.env, self._name, self._table, self._as_is
         now = env.now()
         rows: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
+        # ``_check_vals`` depends on the keys alone: checked once per shape; the base
+        # ``_check_write`` does nothing; a value of the type its field stores as is is what
+        # ``convert_to_raw`` returns for it
+        check_write = type(self)._check_write is not Model._check_write
+        keys: tuple[str, ...] | None = None
+        kinds: tuple[type | None, ...] = ()
         for rid, vals in updates:
-            self._check_write(vals)
-            self._check_vals(vals)
+            if check_write:
+                self._check_write(vals)
+            if (shape := tuple(vals)) != keys:
+                self._check_vals(vals)
+                keys = shape
+                kinds = tuple(as_is.get(name) for name in keys)
             row = table.get(rid)
             if row is None:
                 env._update_rows(model, rows)  # the rows before it are written, as before
                 self._new((rid,))._row()  # raises MissingError
             changes = [
                 (name, raw)
-                for name, value in vals.items()
-                if row[name] != (raw := fields[name].convert_to_raw(value, model))  # type: ignore[index]
+                for name, value, kind in zip(keys, vals.values(), kinds, strict=True)
+                if row[name]  # type: ignore[index]
+                != (
+                    raw := value
+                    if type(value) is kind
+                    else fields[name].convert_to_raw(value, model)
+                )
             ]
             if vals:
                 changes.append(("write_date", now))
@@ -713,6 +777,9 @@ _AS_IS = {
     "monetary": float,
     "char": str,
     "text": str,
+    "datetime": datetime,
+    "date": date,  # exactly a date: a datetime is no date value
+    "boolean": bool,
 }
 
 

@@ -177,11 +177,12 @@ class PurchaseOrder(Model):
             if not rows or order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
                 continue
             dest, origin = order.dest_location_id.id, order.name
+            source = supplier.id
             picking = self.env["stock.picking"].create(
                 {
                     "picking_type_code": "incoming",
                     "partner_id": order.partner_id.id,
-                    "location_id": supplier.id,
+                    "location_id": source,
                     "location_dest_id": dest,
                     "origin": origin,
                     "purchase_id": order.id,
@@ -190,6 +191,7 @@ class PurchaseOrder(Model):
                 }
             )
             received = moves._qty_done_by_purchase_line([row["id"] for row in rows])
+            picking_id = picking.id
             # one create for all the moves (``_prepare_stock_moves`` then one ``create``)
             moves.create(
                 [
@@ -197,9 +199,9 @@ class PurchaseOrder(Model):
                         "name": row["name"] or peek("product.product", row["product_id"], "name"),
                         "product_id": row["product_id"] or False,
                         "product_uom_qty": row["product_qty"] - qty,
-                        "location_id": supplier.id,
+                        "location_id": source,
                         "location_dest_id": dest,
-                        "picking_id": picking.id,
+                        "picking_id": picking_id,
                         "purchase_line_id": row["id"],
                         "origin": origin,
                         # what ``_action_assign`` writes for it: reserved 0 + the whole demand
@@ -317,12 +319,18 @@ class PurchaseOrderLine(Model):
         # the bill lines of this line in id order (``search`` on the indexed column), their
         # bills' type and state read from the bills' rows
         bill_lines = self.env["account.move.line"]
-        table, peek = bill_lines._table, self._peek
+        table, bills, peek = bill_lines._table, self.env._tables["account.move"], self._peek
         total = 0
         for i in bill_lines._ids_where("purchase_line_id", self._ids[0]):
             row = table[i]
-            if peek("account.move", row["move_id"], "state") != "cancel":
-                sign = -1 if peek("account.move", row["move_id"], "move_type") == "in_refund" else 1
+            bill = bills.get(row["move_id"])
+            if bill is None:  # no bill (or a deleted one): read as ``_peek`` reads it
+                bill = {
+                    "state": peek("account.move", row["move_id"], "state"),
+                    "move_type": peek("account.move", row["move_id"], "move_type"),
+                }
+            if bill["state"] != "cancel":
+                sign = -1 if bill["move_type"] == "in_refund" else 1
                 total += sign * row["quantity"]
         return total
 
