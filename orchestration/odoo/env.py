@@ -74,6 +74,41 @@ class _Txn:
     postrollback: list[Callable[[], None]] = field(default_factory=list)
 
 
+class _Transaction:
+    """``with env.transaction():`` — the block runs atomically: on an exception the journal is
+    undone in reverse and the post-rollback hooks run (the exception propagates), else the
+    post-commit hooks run. Re-entrant: a block inside another joins it. One object per Env
+    (its depth counts the open blocks): two calls a block, where a generator context manager
+    costs eight."""
+
+    __slots__ = ("depth", "env")
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.depth = 0
+
+    def __enter__(self) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            self.env._txn = _Txn()
+
+    def __exit__(self, kind: type[BaseException] | None, _exc: Any, _tb: Any) -> Literal[False]:
+        self.depth -= 1
+        if self.depth:
+            return False  # an inner block: the outer one commits or rolls back
+        env = self.env
+        txn, env._txn = env._txn, None
+        if kind is not None:
+            for undo in reversed(txn.journal):  # type: ignore[union-attr]
+                undo()
+            for hook in txn.postrollback:  # type: ignore[union-attr]
+                hook()
+            return False
+        for hook in txn.postcommit:  # type: ignore[union-attr]
+            hook()
+        return False
+
+
 class Env:
     """One mocked Odoo instance (database + registry + clock + engines)."""
 
@@ -91,6 +126,7 @@ class Env:
         self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
         self._sequences: dict[str, int] = dict.fromkeys(self.registry, 0)
         self._txn: _Txn | None = None
+        self._transaction = _Transaction(self)
         self._xmlids: dict[str, tuple[str, int]] = {}
         self.uid = SUPERUSER_ID
         self.params: dict[str, str] = {}
@@ -147,25 +183,9 @@ class Env:
     def in_transaction(self) -> bool:
         return self._txn is not None
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """Run the block atomically; re-entrant (an inner block joins the outer one)."""
-        if self._txn is not None:
-            yield
-            return
-        txn = self._txn = _Txn()
-        try:
-            yield
-        except BaseException:
-            self._txn = None
-            for undo in reversed(txn.journal):
-                undo()
-            for hook in txn.postrollback:
-                hook()
-            raise
-        self._txn = None
-        for hook in txn.postcommit:
-            hook()
+        return self._transaction
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -47,7 +47,8 @@ def test_values_stored_as_is_are_what_the_conversions_store(env):
     expected = _stored_by_conversion(moves, vals)
     for row in (fast, general):
         assert {name: row[name] for name in vals} == expected
-        assert type(row["product_uom_qty"]) is float and row["date"] is T
+        assert type(row["product_uom_qty"]) is float
+        assert row["date"] is T
     quant = env["stock.quant"]
     stock = env.ref("stock.stock_location_stock").id
     day = date(2024, 3, 6)
@@ -60,7 +61,8 @@ def test_values_stored_as_is_are_what_the_conversions_store(env):
                 "inventory_quantity_set": False,
             }
         )._row()
-    assert row["inventory_date"] is day and row["inventory_quantity_set"] is False
+    assert row["inventory_date"] is day
+    assert row["inventory_quantity_set"] is False
 
 
 @pytest.mark.parametrize(
@@ -74,7 +76,7 @@ def test_a_bad_value_raises_after_its_shape_was_seen(env, field, bad):
     moves = env["stock.move"]
     good = _move_vals(env, product, state="assigned", procure_method="make_to_stock", date=T)
     moves.create(dict(good))
-    with pytest.raises(ValueError, match=f"stock.move.{field}"):
+    with pytest.raises(ValueError, match=rf"stock\.move\.{field}"):
         moves.create([dict(good), {**good, field: bad}])
 
 
@@ -119,7 +121,7 @@ def test_values_written_each_at_once_are_what_one_write_each_stores(env, clock):
     ]
     assert [type(r["quantity"]) for r in once._rows()[:2]] == [float] * 2  # the written ones
     assert [type(r["product_uom_qty"]) for r in once._rows()[2:]] == [float] * 2
-    with pytest.raises(ValueError, match="stock.move.state"):
+    with pytest.raises(ValueError, match=r"stock\.move\.state"):
         once._write_each([(once._ids[0], {"quantity": 1.0}), (once._ids[1], {"state": "gone"})])
     with pytest.raises(ValueError, match="Invalid field 'colour'"):
         once._write_each([(once._ids[0], {"quantity": 1.0}), (once._ids[1], {"colour": "red"})])
@@ -197,7 +199,8 @@ def test_a_bill_line_match_reads_its_po_line_and_bill_rows_as_the_records_do(env
         )
 
     first = bill()
-    assert line.qty_invoiced == 5.0 and first.release_to_pay == "yes"
+    assert line.qty_invoiced == 5.0
+    assert first.release_to_pay == "yes"
     assert bill(price=2.5).release_to_pay == "exception"
     cancelled = bill()
     cancelled.button_cancel()

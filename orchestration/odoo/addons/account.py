@@ -77,7 +77,7 @@ class AccountMove(Model):
     def _compute_amount_total(self) -> float:
         # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
         return round(
-            sum(round(r["quantity"] * r["price_unit"], 2) for r in self.invoice_line_ids._rows()),
+            sum([round(r["quantity"] * r["price_unit"], 2) for r in self.invoice_line_ids._rows()]),
             2,
         )
 

@@ -89,7 +89,7 @@ class PurchaseOrder(Model):
     def _compute_amount_total(self) -> float:
         # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
         return round(
-            sum(round(r["product_qty"] * r["price_unit"], 2) for r in self.order_line._rows()), 2
+            sum([round(r["product_qty"] * r["price_unit"], 2) for r in self.order_line._rows()]), 2
         )
 
     def _compute_receipt_status(self) -> str | bool:
@@ -123,10 +123,12 @@ class PurchaseOrder(Model):
         return self.env.user.has_group(GROUP_PURCHASE_MANAGER)
 
     def _confirmation_error_message(self) -> str:
-        if any(not row["product_id"] for row in self.order_line._rows()):
-            return (
-                "Some lines are missing a product, you need to correct them before going further."
-            )
+        for row in self.order_line._rows():
+            if not row["product_id"]:
+                return (
+                    "Some lines are missing a product, you need to correct them before going "
+                    "further."
+                )
         return ""
 
     def button_confirm(self) -> bool:

@@ -281,7 +281,7 @@ class StockMove(Model):
                 result.append(0)
                 continue
             result.append(
-                sum(table[i]["quantity"] for i in sorted(ids) if table[i]["state"] == "done")
+                sum([table[i]["quantity"] for i in sorted(ids) if table[i]["state"] == "done"])
             )
         return result
 
