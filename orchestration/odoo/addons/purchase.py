@@ -35,15 +35,31 @@ PO_STATES = [
 ]
 
 
+def _company_id(env: Any) -> int:
+    """``env.company.id``: the id the company's xmlid names (a recordset's ``id`` is its id,
+    read or not)."""
+    return env._xmlids["base.main_company"][1]
+
+
+def _company_currency_id(env: Any) -> int | bool:
+    """``env.company.currency_id.id``, read from the company's row (a missing company raises
+    MissingError through the record read)."""
+    model, rid = env._xmlids["base.main_company"]
+    row = env._tables[model].get(rid)
+    if row is None:
+        return env.company.currency_id.id
+    return row["currency_id"] or False
+
+
 class PurchaseOrder(Model):
     _name = "purchase.order"
     _mail_thread = True
     name = Field("char", default="New")
     partner_id = Field("many2one", comodel="res.partner", required=True)
     partner_ref = Field("char")
-    company_id = Field("many2one", comodel="res.company", default=lambda env: env.company.id)
+    company_id = Field("many2one", comodel="res.company", default=lambda env: _company_id(env))
     currency_id = Field(
-        "many2one", comodel="res.currency", default=lambda env: env.company.currency_id.id
+        "many2one", comodel="res.currency", default=lambda env: _company_currency_id(env)
     )
     user_id = Field("many2one", comodel="res.users")
     date_order = Field("datetime", default=lambda env: env.now())
@@ -58,7 +74,7 @@ class PurchaseOrder(Model):
     dest_location_id = Field(
         "many2one",
         comodel="stock.location",
-        default=lambda env: env.ref("stock.stock_location_stock").id,
+        default=lambda env: env._xmlids["stock.stock_location_stock"][1],  # ``env.ref(…).id``
     )
     amount_total = Field("monetary", compute="_compute_amount_total")
     receipt_status = Field(
@@ -176,19 +192,23 @@ class PurchaseOrder(Model):
                 for row in order.order_line._rows()
                 if peek("product.product", row["product_id"], "is_storable")
             ]
-            if not rows or order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+            if not rows or [
+                p for p in order.picking_ids._rows() if p["state"] not in ("done", "cancel")
+            ]:
                 continue
-            dest, origin = order.dest_location_id.id, order.name
+            # the order's values from its row (a many2one's ``.id`` is its stored id or False)
+            head = order._row()
+            dest, origin = head["dest_location_id"] or False, head["name"]
             source = supplier.id
             picking = self.env["stock.picking"].create(
                 {
                     "picking_type_code": "incoming",
-                    "partner_id": order.partner_id.id,
+                    "partner_id": head["partner_id"] or False,
                     "location_id": source,
                     "location_dest_id": dest,
                     "origin": origin,
-                    "purchase_id": order.id,
-                    "scheduled_date": order.date_planned or self.env.now(),
+                    "purchase_id": head["id"],
+                    "scheduled_date": head["date_planned"] or self.env.now(),
                     **final,
                 }
             )
