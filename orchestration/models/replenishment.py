@@ -93,8 +93,12 @@ class ReplenishmentFlow(Flow):
     def breached(self, location: int, below: np.ndarray) -> None:
         """SKUs of ``location`` below their reorder point join their vendor's draft RFQ, the
         vendors taken in ascending order (a new draft's merge timer is scheduled in it)."""
-        skus = below.tolist()
-        sups = self.w.net.sku_supplier[below].tolist()
+        sup = self.w.net.sku_supplier[below]
+        if len(below) > SCALAR_CHECK_MAX:  # a document's many SKUs: one mask per vendor
+            for supplier in np.unique(sup).tolist():
+                self._join(supplier, location, below[sup == supplier].tolist())
+            return
+        skus, sups = below.tolist(), sup.tolist()
         if len(skus) == 1:  # most breaches: one SKU (an order's line), one vendor
             self._join(sups[0], location, skus)
             return

@@ -538,13 +538,13 @@ class Model:
         copied from the model's row template, callable defaults called per row in field order,
         and the batch's rows inserted together as one undo step. A row with one2many/many2many
         commands is inserted at once and its commands applied before the next row is built."""
-        ids = []
         env, model, fields = self.env, self._name, self._fields
         template, calls, required = self._default_row, self._default_calls, self._required
         x2m, check = self._x2many, self._check_vals
         now = env.now()  # the clock cannot move during the call
         sequences = env._sequences
-        pending: list[tuple[int, dict[str, Any]]] = []
+        created: list[tuple[int, dict[str, Any]]] = []  # (id, row), the rows from ``start`` on
+        start = 0  # not inserted yet
         # the batch's usual shape: the same keys, each value of the type stored as is (a
         # line's product id, quantity, price...): such a row takes its values in one update
         # (a selection's value among its keys too); ``_check_vals`` depends on the keys alone:
@@ -561,10 +561,6 @@ class Model:
                     plan = self._shape_plan(shape)
                 keys = shape
                 types, fast, selected = plan
-            row = template.copy()
-            for name, default, empty in calls:
-                value = default(env)
-                row[name] = empty if value is None else value
             x2many = None
             as_they_are = tuple(map(type, vals.values())) == fast
             if as_they_are and selected:
@@ -572,8 +568,16 @@ class Model:
                     if vals[name] not in allowed:
                         as_they_are = False  # convert_to_raw raises for it
                         break
+            if as_they_are and not calls:
+                row = {**template, **vals}  # the template copied, then updated with the values
+            else:
+                row = template.copy()
+                for name, default, empty in calls:
+                    value = default(env)
+                    row[name] = empty if value is None else value
             if as_they_are:
-                row.update(vals)  # what the loop below does for such values
+                if calls:
+                    row.update(vals)  # what the loop below does for such values
             else:
                 for name, value, kind in zip(keys, vals.values(), types, strict=True):
                     if type(value) is kind:
@@ -595,20 +599,19 @@ class Model:
             sequences[model] += 1
             rid = sequences[model]
             row["id"], row["create_date"], row["write_date"] = rid, now, now
-            ids.append(rid)
+            created.append((rid, row))
             if x2many is None:
-                pending.append((rid, row))
                 continue
-            if pending:
-                env._insert_rows(model, pending)
-                pending = []
+            if len(created) - 1 > start:  # the rows before it, then it alone
+                env._insert_rows(model, created[start:-1])
             env._insert_rows(model, [(rid, row)])
+            start = len(created)
             record = self._new((rid,))
             for name, commands in x2many.items():
                 record._apply_o2m(name, commands)
-        if pending:
-            env._insert_rows(model, pending)
-        return self._new(tuple(ids))
+        if start < len(created):
+            env._insert_rows(model, created[start:])
+        return self._new(tuple([rid for rid, _row in created]))
 
     @classmethod
     def _shape_plan(cls, keys: tuple[str, ...]) -> _ShapePlan:

@@ -185,13 +185,22 @@ class PurchaseOrder(Model):
         moves = self.env["stock.move"]
         decided = self._receipt_decided_at_create(supplier.id)
         final = {"state": "assigned"} if decided else {}
+        products = self.env._tables["product.product"]
         for order in self:
-            # the storable lines, read from the lines' and products' rows
-            rows = [
-                row
-                for row in order.order_line._rows()
-                if peek("product.product", row["product_id"], "is_storable")
-            ]
+            # the storable lines with their products' rows, read from the rows (a line without
+            # a product, or whose product is gone, reads it as ``_peek`` does)
+            rows, names = [], []
+            for row in order.order_line._rows():
+                product = products.get(row["product_id"]) if row["product_id"] else None
+                if product is None:
+                    if peek("product.product", row["product_id"], "is_storable"):
+                        rows.append(row)
+                        names.append(
+                            row["name"] or peek("product.product", row["product_id"], "name")
+                        )
+                elif product["is_storable"]:
+                    rows.append(row)
+                    names.append(row["name"] or product["name"])
             if not rows or [
                 p for p in order.picking_ids._rows() if p["state"] not in ("done", "cancel")
             ]:
@@ -218,7 +227,7 @@ class PurchaseOrder(Model):
             moves.create(
                 [
                     {
-                        "name": row["name"] or peek("product.product", row["product_id"], "name"),
+                        "name": name,
                         "product_id": row["product_id"] or False,
                         "product_uom_qty": row["product_qty"] - qty,
                         "location_id": source,
@@ -230,7 +239,7 @@ class PurchaseOrder(Model):
                         **({"quantity": 0 + (row["product_qty"] - qty)} if decided else {}),
                         **final,
                     }
-                    for row, qty in zip(rows, received, strict=True)
+                    for row, name, qty in zip(rows, names, received, strict=True)
                 ]
             )
             if not decided:
