@@ -302,10 +302,10 @@ class AutomationEngine:
     def _process(self, rule: AutomationRule, records: Model) -> None:
         with self.chain():
             done = self._action_done.setdefault(rule.id, set())  # type: ignore[union-attr]
-            todo = records.browse(i for i in records.ids if i not in done)
+            todo = records._new(tuple([i for i in records._ids if i not in done]))
             if not todo:
                 return
-            done.update(todo.ids)
+            done.update(todo._ids)
             for record in todo:
                 if self.on_fire is not None:
                     self.on_fire(rule, record)

@@ -198,6 +198,9 @@ class Model:
     def _filtered_predicate(self, predicate: Callable[[Callable[[str], list[Any]]], bool]) -> Model:
         """``filtered_domain`` with the domain already compiled (automation rules compile theirs
         once, when the rule is added)."""
+        ids = self._ids
+        if len(ids) == 1:  # one record (a rule's usual case): no iteration
+            return self._new(ids if predicate(self._path_values) else ())
         return self._new(tuple(r._ids[0] for r in self if predicate(r._path_values)))
 
     def mapped(self, name: str) -> Any:
@@ -346,11 +349,22 @@ class Model:
         result = []
         for record in self:
             row: dict[str, Any] = {"id": record.id}
+            stored_row = None  # the record's row, read at its first stored column
             for name in names:
                 field = self._fields[name]
                 if field.type == "many2one" and load == "_classic_read":
                     value = record[name]
                     row[name] = [value.id, value.display_name_of()] if value else False
+                elif field.compute is None and field.type != "one2many" and name != "id":
+                    # ``_raw`` of a stored column: many2one id or False, many2many ids
+                    if stored_row is None:
+                        stored_row = record._row()
+                    raw = stored_row[name]
+                    if field.type == "many2one":
+                        raw = raw if raw else False
+                    elif field.type == "many2many":
+                        raw = list(raw)
+                    row[name] = raw
                 else:
                     row[name] = record._raw(name)
             result.append(row)

@@ -211,3 +211,38 @@ def test_a_bill_line_match_reads_its_po_line_and_bill_rows_as_the_records_do(env
     env._tables["purchase.order.line"].pop(line.id)
     with pytest.raises(MissingError):
         orphan.can_be_paid  # noqa: B018
+
+
+@pytest.mark.parametrize("load", [None, "_classic_read"])
+def test_read_of_stored_columns_is_the_raw_values(env, vendor, load):
+    """``read`` takes a stored column from the record's row: what ``_raw`` returns (a
+    many2one's id or False, a many2many's ids as a list, a scalar as stored); a computed field
+    is computed; a deleted record raises MissingError."""
+    product = env["product.product"].create({"name": "P"}).id
+    order = env["purchase.order"].create(
+        {
+            "partner_id": vendor.id,
+            "origin": "REQ-1",
+            "order_line": [(0, 0, {"product_id": product, "product_qty": 2.0, "price_unit": 3.0})],
+        }
+    )
+    names = ["name", "partner_id", "user_id", "origin", "amount_total", "state", "date_order"]
+    (row,) = order.read(names, load=load)
+    for name in names:
+        if load == "_classic_read" and order._fields[name].type == "many2one":
+            value = order[name]
+            assert row[name] == ([value.id, value.display_name_of()] if value else False)
+        else:
+            assert row[name] == order._raw(name), name
+    assert row["user_id"] is False
+    assert row["amount_total"] == 6.0
+    tags = [env["helpdesk.tag"].create({"name": n}).id for n in ("late", "vip")]
+    ticket = env["helpdesk.ticket"].create({"name": "Where is it?", "tag_ids": [(6, 0, tags)]})
+    (read,) = ticket.read(["tag_ids", "active", "team_id"], load=load)
+    assert read["tag_ids"] == tags
+    assert type(read["tag_ids"]) is list
+    assert read["active"] is True
+    assert read["team_id"] is False
+    env._tables["purchase.order"].pop(order.id)
+    with pytest.raises(MissingError):
+        order.read(["origin"], load=load)
