@@ -24,6 +24,9 @@ that acknowledges every event at once (no orchestration at all), in bare events 
 order and, with ``calls=True``, in Python function calls per online order (cProfile's count:
 deterministic, unlike CPU time on a shared machine). :func:`measure` runs it once per scenario
 (the case's ``world_alone``), against the same bare reference; it is not a CI ratio.
+
+:func:`measure` also runs :func:`.floor.measure` (the case's ``floor``): three events per order
+and nothing else, the least any design with the twin's per-event semantics pays.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from experiments.bench import cases
+from experiments.bench import cases, floor
 from experiments.bench.config import Workload
 from sim.events import Event
 from sim.world import World
@@ -80,6 +83,9 @@ def measure(cfg: Any, progress: Callable[[str], None] | None = None) -> dict[str
             progress(f"order cost: {workload.describe()}, the world alone")
         alone[label] = world_alone(workload, cfg.repeats, bare_us=1.0)
         bare()
+    if progress is not None:
+        progress("order cost: the floor (three events per order, nothing else)")
+    skeleton = floor.measure(bare=max(samples, key=lambda s: s["events_per_cpu_s"]))
     bare_us = 1e6 / max(s["events_per_cpu_s"] for s in samples)
     for run in (*(r for per_model in runs.values() for r in per_model.values()), *alone.values()):
         run["order_cost_bare_events"] = run["loop_us_per_online_order"] / bare_us
@@ -90,6 +96,7 @@ def measure(cfg: Any, progress: Callable[[str], None] | None = None) -> dict[str
         "bare_samples_us_per_event": [1e6 / s["events_per_cpu_s"] for s in samples],
         "runs": runs,
         "world_alone": alone,
+        "floor": skeleton,
     }
 
 

@@ -133,6 +133,17 @@ def table_rows(result: Mapping[str, Any]) -> list[tuple[str, str, str, str, bool
                 case = f"order cost {label}"
                 info(case, f"{model}: CPU us per online order", run["loop_us_per_online_order"])
                 target_row(case, f"{model}: bare events per order", oc.ratio_name(label, model))
+            alone = cost.get("world_alone", {}).get(label)
+            if alone:
+                info(
+                    case, "the world alone: bare events per order", alone["order_cost_bare_events"]
+                )
+        if cost.get("floor"):
+            info(
+                "order cost floor",
+                "3 events per order, no work: bare events",
+                cost["floor"]["floor_bare_events"],
+            )
     size = cases.get("size_scaling")
     if size:
         for p in size["points"]:
