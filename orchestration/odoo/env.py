@@ -74,6 +74,9 @@ class _Txn:
     postrollback: list[Callable[[], None]] = field(default_factory=list)
 
 
+_NO_VALUE = object()  # no stored value is this object
+
+
 class _Transaction:
     """``with env.transaction():`` — the block runs atomically: on an exception the journal is
     undone in reverse and the post-rollback hooks run (the exception propagates), else the
@@ -258,17 +261,23 @@ class Env:
         """Insert new rows (id, row) in order, journalled as one undo step (``_insert`` each)."""
         table = self._tables[model]
         indexes = self._indexes.get(model)
-        for rid, row in rows:
-            table[rid] = row
-            if indexes:
-                for name, index in indexes.items():
-                    # ``index.setdefault(row.get(name), set()).add(rid)``
+        table.update(rows)
+        if indexes:
+            # per index, the rows in order: each value's id set gets its ids in the order
+            # ``index.setdefault(row.get(name), set()).add(rid)`` row by row gave them
+            for name, index in indexes.items():
+                last, last_ids = _NO_VALUE, None  # a batch's rows often share a value
+                for rid, row in rows:
                     value = row[name] if name in row else None  # noqa: SIM401 (no call)
+                    if value is last:
+                        last_ids.add(rid)  # type: ignore[union-attr]
+                        continue
                     ids = index.get(value)
                     if ids is None:
-                        index[value] = {rid}
+                        ids = index[value] = {rid}
                     else:
                         ids.add(rid)
+                    last, last_ids = value, ids
 
         def undo() -> None:
             for rid, row in reversed(rows):

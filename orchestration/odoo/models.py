@@ -763,8 +763,13 @@ class Model:
         field = self._fields[name]
         comodel = self.env[field.comodel]  # type: ignore[index]
         rid = self._ids[0]
+        commands = list(commands or [])
+        if commands and {command[0] for command in commands} == {0}:
+            # only creates (a new order's lines): one batch, as the loop below makes of them
+            comodel.create([{**command[2], field.inverse: rid} for command in commands])
+            return
         batch: list[dict[str, Any]] = []
-        for command in commands or []:
+        for command in commands:
             code = command[0]
             if code == 0:
                 # consecutive creates go in one batch (``@api.model_create_multi``), as Odoo's

@@ -189,18 +189,16 @@ class PurchaseOrder(Model):
         for order in self:
             # the storable lines with their products' rows, read from the rows (a line without
             # a product, or whose product is gone, reads it as ``_peek`` does)
-            rows, names = [], []
+            picked = []  # (line row, the move's name)
             for row in order.order_line._rows():
                 product = products.get(row["product_id"]) if row["product_id"] else None
                 if product is None:
                     if peek("product.product", row["product_id"], "is_storable"):
-                        rows.append(row)
-                        names.append(
-                            row["name"] or peek("product.product", row["product_id"], "name")
-                        )
+                        name = row["name"] or peek("product.product", row["product_id"], "name")
+                        picked.append((row, name))
                 elif product["is_storable"]:
-                    rows.append(row)
-                    names.append(row["name"] or product["name"])
+                    picked.append((row, row["name"] or product["name"]))
+            rows = [row for row, _name in picked]
             if not rows or [
                 p for p in order.picking_ids._rows() if p["state"] not in ("done", "cancel")
             ]:
@@ -239,7 +237,7 @@ class PurchaseOrder(Model):
                         **({"quantity": 0 + (row["product_qty"] - qty)} if decided else {}),
                         **final,
                     }
-                    for row, name, qty in zip(rows, names, received, strict=True)
+                    for (row, name), qty in zip(picked, received, strict=True)
                 ]
             )
             if not decided:
