@@ -167,7 +167,7 @@ class OdooErp:
             "create",
             {"partner_id": self.vendor_ids[supplier], "order_line": lines, "origin": origin},
         )
-        name = self.env["purchase.order"].browse(po_id).name
+        name = self.env._tables["purchase.order"][po_id]["name"]  # the new order's row
         self.po_ids[name] = po_id
         return po_id, name
 
