@@ -190,6 +190,8 @@ class Model:
         if isinstance(func, str):
             name = func
             return self.browse(r.id for r in self if r[name])
+        if len(self._ids) == 1:  # one record (an order, its picking): no iteration
+            return self._new(self._ids if func(self) else ())
         return self.browse(r.id for r in self if func(r))
 
     def filtered_domain(self, domain: Sequence[Any] | None) -> Model:

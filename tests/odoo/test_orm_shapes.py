@@ -246,3 +246,26 @@ def test_read_of_stored_columns_is_the_raw_values(env, vendor, load):
     env._tables["purchase.order"].pop(order.id)
     with pytest.raises(MissingError):
         order.read(["origin"], load=load)
+
+
+def test_filtered_and_a_rule_predicate_on_one_record_match_the_iteration(env, vendor):
+    """On a singleton ``filtered`` and ``_filtered_predicate`` call their test on the record
+    itself instead of iterating: the same records kept or dropped as for each record of a
+    larger set, and the test sees a recordset of that one id."""
+    orders = env["purchase.order"].create(
+        [{"partner_id": vendor.id, "origin": o} for o in ("A", "B", "A")]
+    )
+    seen: list[tuple[int, ...]] = []
+
+    def is_a(order) -> bool:
+        seen.append(order._ids)
+        return order.origin == "A"
+
+    each = [order.filtered(is_a)._ids for order in orders]
+    assert each == [(orders._ids[0],), (), (orders._ids[2],)]
+    assert seen == [(i,) for i in orders._ids]
+    assert orders.filtered(is_a)._ids == (orders._ids[0], orders._ids[2])
+    predicate = lambda get: get("origin") == ["A"]  # noqa: E731
+    singles = [order._filtered_predicate(predicate)._ids for order in orders]
+    assert singles == each
+    assert orders._filtered_predicate(predicate)._ids == orders.filtered(is_a)._ids
