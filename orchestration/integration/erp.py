@@ -68,31 +68,37 @@ class OdooErp:
             self.env["res.partner"].create({"name": name, "supplier_rank": 1}).id
             for name in net.supplier_names
         ]
-        products = self.env["product.product"]
-        self.product_ids = [
-            products.create(
-                {
-                    "name": f"SKU {i:05d}",
-                    "list_price": float(net.price[i]),
-                    "standard_price": float(net.cost[i]),
-                }
-            ).id
-            for i in range(net.n_skus)
-        ]
+        # the catalogue in one create (``model_create_multi``; no rule is installed yet): the
+        # same rows and ids as one create per SKU (5,000 SKUs: the set-up's 157,577 Python
+        # calls -> 26,507); the sites' locations likewise
+        self.product_ids = list(
+            self.env["product.product"]
+            .create(
+                [
+                    {"name": f"SKU {i:05d}", "list_price": price, "standard_price": cost}
+                    for i, (price, cost) in enumerate(
+                        zip(net.price.tolist(), net.cost.tolist(), strict=True)
+                    )
+                ]
+            )
+            ._ids
+        )
         # one internal location per world site, so an order placed from outside (an RPC client)
         # can say where its goods go (``dest_location_id``)
         locations = self.env["stock.location"]
         root = locations.create({"name": "Twin", "usage": "view"})
-        self.location_ids = [
+        self.location_ids = list(
             locations.create(
-                {
-                    "name": f"{net.location_name(loc)}/Stock",
-                    "usage": "internal",
-                    "location_id": root.id,
-                }
-            ).id
-            for loc in range(net.n_locations)
-        ]
+                [
+                    {
+                        "name": f"{net.location_name(loc)}/Stock",
+                        "usage": "internal",
+                        "location_id": root.id,
+                    }
+                    for loc in range(net.n_locations)
+                ]
+            )._ids
+        )
         f = world.s.faults.integration
         self._drop, self._lat = f.drop_rate, (f.latency_s.mu, f.latency_s.sigma)
         self.webhooks_sent = 0
@@ -161,7 +167,7 @@ class OdooErp:
             "create",
             {"partner_id": self.vendor_ids[supplier], "order_line": lines, "origin": origin},
         )
-        name = self.env["purchase.order"].browse(po_id).name
+        name = self.env._tables["purchase.order"][po_id]["name"]  # the new order's row
         self.po_ids[name] = po_id
         return po_id, name
 

@@ -73,7 +73,9 @@ class OdooThreeWayMatch:
         if e.po_key not in self.received_in_odoo:
             return None
         po = self._po(e.po_key)
-        line_of = {line.product_id.id: line.id for line in po.order_line}
+        # product id -> its PO line (the last one of a product, as a dict over the lines
+        # keeps), read from the lines' rows
+        line_of = {row["product_id"]: row["id"] for row in po.order_line._rows()}
         env = self.erp.env
         lines = [
             (

@@ -91,16 +91,35 @@ class ReplenishmentFlow(Flow):
             self.breached(location, np.array(hit, dtype=np.int64))
 
     def breached(self, location: int, below: np.ndarray) -> None:
-        """SKUs of ``location`` below their reorder point join their vendor's draft RFQ."""
+        """SKUs of ``location`` below their reorder point join their vendor's draft RFQ, the
+        vendors taken in ascending order (a new draft's merge timer is scheduled in it)."""
         sup = self.w.net.sku_supplier[below]
-        for supplier in np.unique(sup).tolist():
-            key = (supplier, location)
-            draft = self.drafts.get(key)
-            if draft is None:
-                draft = self.drafts[key] = set()
-                ev = self.env.timeout(self._merge_h())
-                ev.callbacks.append(lambda _e, k=key: self._confirm_rfq(k))
-            draft.update(below[sup == supplier].tolist())
+        if len(below) > SCALAR_CHECK_MAX:  # a document's many SKUs: one mask per vendor
+            for supplier in np.unique(sup).tolist():
+                self._join(supplier, location, below[sup == supplier].tolist())
+            return
+        skus, sups = below.tolist(), sup.tolist()
+        if len(skus) == 1:  # most breaches: one SKU (an order's line), one vendor
+            self._join(sups[0], location, skus)
+            return
+        by_supplier: dict[int, list[int]] = {}
+        for sku, supplier in zip(skus, sups, strict=True):
+            if supplier in by_supplier:
+                by_supplier[supplier].append(sku)
+            else:
+                by_supplier[supplier] = [sku]
+        for supplier in sorted(by_supplier):  # what ``np.unique`` of the vendors gives
+            self._join(supplier, location, by_supplier[supplier])
+
+    def _join(self, supplier: int, location: int, skus: list[int]) -> None:
+        """``skus`` join the draft RFQ of (``supplier``, ``location``), opened if need be."""
+        key = (supplier, location)
+        draft = self.drafts.get(key)
+        if draft is None:
+            draft = self.drafts[key] = set()
+            ev = self.env.timeout(self._merge_h())
+            ev.callbacks.append(lambda _e, k=key: self._confirm_rfq(k))
+        draft.update(skus)
 
     def _merge_h(self) -> float:
         """How long a new draft RFQ collects lines: the merge window, or (a purchase policy

@@ -74,6 +74,44 @@ class _Txn:
     postrollback: list[Callable[[], None]] = field(default_factory=list)
 
 
+_NO_VALUE = object()  # no stored value is this object
+
+
+class _Transaction:
+    """``with env.transaction():`` — the block runs atomically: on an exception the journal is
+    undone in reverse and the post-rollback hooks run (the exception propagates), else the
+    post-commit hooks run. Re-entrant: a block inside another joins it. One object per Env
+    (its depth counts the open blocks): two calls a block, where a generator context manager
+    costs eight."""
+
+    __slots__ = ("depth", "env")
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.depth = 0
+
+    def __enter__(self) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            self.env._txn = _Txn()
+
+    def __exit__(self, kind: type[BaseException] | None, _exc: Any, _tb: Any) -> Literal[False]:
+        self.depth -= 1
+        if self.depth:
+            return False  # an inner block: the outer one commits or rolls back
+        env = self.env
+        txn, env._txn = env._txn, None
+        if kind is not None:
+            for undo in reversed(txn.journal):  # type: ignore[union-attr]
+                undo()
+            for hook in txn.postrollback:  # type: ignore[union-attr]
+                hook()
+            return False
+        for hook in txn.postcommit:  # type: ignore[union-attr]
+            hook()
+        return False
+
+
 class Env:
     """One mocked Odoo instance (database + registry + clock + engines)."""
 
@@ -91,6 +129,7 @@ class Env:
         self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
         self._sequences: dict[str, int] = dict.fromkeys(self.registry, 0)
         self._txn: _Txn | None = None
+        self._transaction = _Transaction(self)
         self._xmlids: dict[str, tuple[str, int]] = {}
         self.uid = SUPERUSER_ID
         self.params: dict[str, str] = {}
@@ -147,25 +186,9 @@ class Env:
     def in_transaction(self) -> bool:
         return self._txn is not None
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """Run the block atomically; re-entrant (an inner block joins the outer one)."""
-        if self._txn is not None:
-            yield
-            return
-        txn = self._txn = _Txn()
-        try:
-            yield
-        except BaseException:
-            self._txn = None
-            for undo in reversed(txn.journal):
-                undo()
-            for hook in txn.postrollback:
-                hook()
-            raise
-        self._txn = None
-        for hook in txn.postcommit:
-            hook()
+        return self._transaction
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -238,11 +261,23 @@ class Env:
         """Insert new rows (id, row) in order, journalled as one undo step (``_insert`` each)."""
         table = self._tables[model]
         indexes = self._indexes.get(model)
-        for rid, row in rows:
-            table[rid] = row
-            if indexes:
-                for name, index in indexes.items():
-                    index.setdefault(row.get(name), set()).add(rid)
+        table.update(rows)
+        if indexes:
+            # per index, the rows in order: each value's id set gets its ids in the order
+            # ``index.setdefault(row.get(name), set()).add(rid)`` row by row gave them
+            for name, index in indexes.items():
+                last, last_ids = _NO_VALUE, None  # a batch's rows often share a value
+                for rid, row in rows:
+                    value = row[name] if name in row else None  # noqa: SIM401 (no call)
+                    if value is last:
+                        last_ids.add(rid)  # type: ignore[union-attr]
+                        continue
+                    ids = index.get(value)
+                    if ids is None:
+                        ids = index[value] = {rid}
+                    else:
+                        ids.add(rid)
+                    last, last_ids = value, ids
 
         def undo() -> None:
             for rid, row in reversed(rows):
@@ -268,8 +303,8 @@ class Env:
             for row, changes in updates:
                 rid = row["id"]
                 for name, value in changes:
-                    index = indexes.get(name)
-                    if index is not None:
+                    if name in indexes:
+                        index = indexes[name]
                         index.get(row[name], set()).discard(rid)
                         index.setdefault(value, set()).add(rid)
                     row[name] = value
@@ -314,6 +349,10 @@ class Env:
 
     def equality_index(self, model: str, name: str) -> dict[Any, set[int]]:
         """The index of ``model.name`` values to record ids (built on first use)."""
+        try:
+            return self._indexes[model][name]
+        except KeyError:
+            pass
         by_field = self._indexes.setdefault(model, {})
         index = by_field.get(name)
         if index is None:

@@ -28,6 +28,7 @@ prefetch. Ids come from a per-model sequence that, like PostgreSQL's, is NOT rol
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from orchestration.odoo.domain import and_domains, compile_domain
@@ -36,6 +37,14 @@ from orchestration.odoo.fields import Field
 
 if TYPE_CHECKING:
     from orchestration.odoo.env import Env
+
+
+#: per row shape: types stored as is, the same with selections as ``str``, the selections
+_ShapePlan = tuple[
+    tuple[type | None, ...], tuple[type | None, ...], list[tuple[str, frozenset[Any]]]
+]
+#: row shapes kept per model (a run's code creates in a handful; RPC clients may send any)
+MAX_SHAPES = 256
 
 
 def api_model(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,6 +68,9 @@ class Model:
     _required: ClassVar[list[str]] = []
     _writable: ClassVar[frozenset[str]] = frozenset()
     _as_is: ClassVar[dict[str, type]] = {}
+    _selections: ClassVar[dict[str, frozenset[Any]]] = {}
+    #: a create's row shapes (keys in order) -> how their values are stored (``_shape_plan``)
+    _shapes: ClassVar[dict[tuple[str, ...], _ShapePlan]] = {}
     _default_row: ClassVar[dict[str, Any]] = {}
     _default_calls: ClassVar[list[tuple[str, Any, Any]]] = []
     _x2many: ClassVar[dict[str, str]] = {}
@@ -97,6 +109,9 @@ class Model:
             if field.type in ("one2many", "many2many")
         }
         cls._required = [name for name, field in fields.items() if field.required]
+        for name in cls._required:  # a create reads them from the new row
+            if name not in cls._default_row:
+                raise TypeError(f"{cls._name}.{name}: a required field must be stored")
         cls._writable = frozenset(
             name
             for name, field in fields.items()
@@ -106,6 +121,11 @@ class Model:
         cls._as_is = {
             name: _AS_IS[field.type] for name, field in fields.items() if field.type in _AS_IS
         }
+        #: per selection field, its keys: a ``str`` value among them is stored as is
+        cls._selections = {
+            name: field._keys for name, field in fields.items() if field.type == "selection"
+        }
+        cls._shapes = {}
 
     def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
         self.env = env
@@ -170,6 +190,8 @@ class Model:
         if isinstance(func, str):
             name = func
             return self.browse(r.id for r in self if r[name])
+        if len(self._ids) == 1:  # one record (an order, its picking): no iteration
+            return self._new(self._ids if func(self) else ())
         return self.browse(r.id for r in self if func(r))
 
     def filtered_domain(self, domain: Sequence[Any] | None) -> Model:
@@ -178,6 +200,9 @@ class Model:
     def _filtered_predicate(self, predicate: Callable[[Callable[[str], list[Any]]], bool]) -> Model:
         """``filtered_domain`` with the domain already compiled (automation rules compile theirs
         once, when the rule is added)."""
+        ids = self._ids
+        if len(ids) == 1:  # one record (a rule's usual case): no iteration
+            return self._new(ids if predicate(self._path_values) else ())
         return self._new(tuple(r._ids[0] for r in self if predicate(r._path_values)))
 
     def mapped(self, name: str) -> Any:
@@ -268,7 +293,7 @@ class Model:
         """The stored rows of these records, in order (column reads for bulk code; a missing
         record raises MissingError). Read-only: writes go through ``write``."""
         table = self._table
-        rows = [table.get(rid) for rid in self._ids]
+        rows = list(map(table.get, self._ids))
         if None in rows:
             self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
         return rows  # type: ignore[return-value]
@@ -326,11 +351,22 @@ class Model:
         result = []
         for record in self:
             row: dict[str, Any] = {"id": record.id}
+            stored_row = None  # the record's row, read at its first stored column
             for name in names:
                 field = self._fields[name]
                 if field.type == "many2one" and load == "_classic_read":
                     value = record[name]
                     row[name] = [value.id, value.display_name_of()] if value else False
+                elif field.compute is None and field.type != "one2many" and name != "id":
+                    # ``_raw`` of a stored column: many2one id or False, many2many ids
+                    if stored_row is None:
+                        stored_row = record._row()
+                    raw = stored_row[name]
+                    if field.type == "many2one":
+                        raw = raw if raw else False
+                    elif field.type == "many2many":
+                        raw = list(raw)
+                    row[name] = raw
                 else:
                     row[name] = record._raw(name)
             result.append(row)
@@ -518,64 +554,96 @@ class Model:
         copied from the model's row template, callable defaults called per row in field order,
         and the batch's rows inserted together as one undo step. A row with one2many/many2many
         commands is inserted at once and its commands applied before the next row is built."""
-        ids = []
         env, model, fields = self.env, self._name, self._fields
         template, calls, required = self._default_row, self._default_calls, self._required
-        as_is, x2m, check = self._as_is, self._x2many, self._check_vals
+        x2m, check = self._x2many, self._check_vals
         now = env.now()  # the clock cannot move during the call
         sequences = env._sequences
-        pending: list[tuple[int, dict[str, Any]]] = []
+        created: list[tuple[int, dict[str, Any]]] = []  # (id, row), the rows from ``start`` on
+        start = 0  # not inserted yet
         # the batch's usual shape: the same keys, each value of the type stored as is (a
         # line's product id, quantity, price...): such a row takes its values in one update
+        # (a selection's value among its keys too); ``_check_vals`` depends on the keys alone:
+        # checked once per shape
         keys: tuple[str, ...] | None = None
         types: tuple[type | None, ...] = ()
+        fast: tuple[type | None, ...] = ()
+        selected: list[tuple[str, frozenset[Any]]] = []
         for vals in vals_list:
-            check(vals)
-            row = template.copy()
-            for name, default, empty in calls:
-                value = default(env)
-                row[name] = empty if value is None else value
             if (shape := tuple(vals)) != keys:  # the keys in order, as the values come
+                plan = self._shapes.get(shape)
+                if plan is None:
+                    check(vals)
+                    plan = self._shape_plan(shape)
                 keys = shape
-                types = tuple(as_is.get(name) for name in keys)
+                types, fast, selected = plan
             x2many = None
-            if tuple(map(type, vals.values())) == types:
-                row.update(vals)  # what the loop below does for such values
-                vals = {}
-            for name, value in vals.items():
-                if type(value) is as_is.get(name):
-                    row[name] = value  # what convert_to_raw returns for it
-                elif name in x2m:
-                    if x2m[name] == "one2many":
-                        if x2many is None:
-                            x2many = {}
-                        x2many[name] = value
+            as_they_are = tuple(map(type, vals.values())) == fast
+            if as_they_are and selected:
+                for name, allowed in selected:
+                    if vals[name] not in allowed:
+                        as_they_are = False  # convert_to_raw raises for it
+                        break
+            if as_they_are and not calls:
+                row = {**template, **vals}  # the template copied, then updated with the values
+            else:
+                row = template.copy()
+                for name, default, empty in calls:
+                    value = default(env)
+                    row[name] = empty if value is None else value
+            if as_they_are:
+                if calls:
+                    row.update(vals)  # what the loop below does for such values
+            else:
+                for name, value, kind in zip(keys, vals.values(), types, strict=True):
+                    if type(value) is kind:
+                        row[name] = value  # what convert_to_raw returns for it
+                    elif name in x2m:
+                        if x2m[name] == "one2many":
+                            if x2many is None:
+                                x2many = {}
+                            x2many[name] = value
+                        else:
+                            row[name] = _m2m_commands(value, ())
                     else:
-                        row[name] = _m2m_commands(value, ())
-                else:
-                    row[name] = fields[name].convert_to_raw(value, model)
+                        row[name] = fields[name].convert_to_raw(value, model)
             for name in required:
-                if row.get(name) in (False, None, ""):
+                if row[name] in (False, None, ""):
                     raise ValidationError(
                         f"The operation cannot be completed: missing required field {model}.{name}"
                     )
             sequences[model] += 1
             rid = sequences[model]
             row["id"], row["create_date"], row["write_date"] = rid, now, now
-            ids.append(rid)
+            created.append((rid, row))
             if x2many is None:
-                pending.append((rid, row))
                 continue
-            if pending:
-                env._insert_rows(model, pending)
-                pending = []
+            if len(created) - 1 > start:  # the rows before it, then it alone
+                env._insert_rows(model, created[start:-1])
             env._insert_rows(model, [(rid, row)])
+            start = len(created)
             record = self._new((rid,))
             for name, commands in x2many.items():
                 record._apply_o2m(name, commands)
-        if pending:
-            env._insert_rows(model, pending)
-        return self._new(tuple(ids))
+        if start < len(created):
+            env._insert_rows(model, created[start:])
+        return self._new(tuple([rid for rid, _row in created]))
+
+    @classmethod
+    def _shape_plan(cls, keys: tuple[str, ...]) -> _ShapePlan:
+        """How ``_create`` stores the values of a row with these (checked) keys in this order:
+        per key the type stored as is, the same with ``str`` for a selection, and the
+        selections whose value must be one of their keys; kept per model (a run's creates
+        come in a few shapes)."""
+        as_is, selections = cls._as_is, cls._selections
+        types = tuple(as_is.get(name) for name in keys)
+        fast = tuple(
+            str if name in selections else kind for name, kind in zip(keys, types, strict=True)
+        )
+        plan = (types, fast, [(name, selections[name]) for name in keys if name in selections])
+        if len(cls._shapes) < MAX_SHAPES:
+            cls._shapes[keys] = plan
+        return plan
 
     def _check_write(self, vals: dict[str, Any]) -> None:
         """Override to refuse a write of these values (before any is written)."""
@@ -605,20 +673,35 @@ class Model:
             with self.env.transaction():
                 self._write_each(updates)
             return
-        env, model, table = self.env, self._name, self._table
+        env, model, table, as_is = self.env, self._name, self._table, self._as_is
         now = env.now()
         rows: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
+        # ``_check_vals`` depends on the keys alone: checked once per shape; the base
+        # ``_check_write`` does nothing; a value of the type its field stores as is is what
+        # ``convert_to_raw`` returns for it
+        check_write = type(self)._check_write is not Model._check_write
+        keys: tuple[str, ...] | None = None
+        kinds: tuple[type | None, ...] = ()
         for rid, vals in updates:
-            self._check_write(vals)
-            self._check_vals(vals)
+            if check_write:
+                self._check_write(vals)
+            if (shape := tuple(vals)) != keys:
+                self._check_vals(vals)
+                keys = shape
+                kinds = tuple(as_is.get(name) for name in keys)
             row = table.get(rid)
             if row is None:
                 env._update_rows(model, rows)  # the rows before it are written, as before
                 self._new((rid,))._row()  # raises MissingError
             changes = [
                 (name, raw)
-                for name, value in vals.items()
-                if row[name] != (raw := fields[name].convert_to_raw(value, model))  # type: ignore[index]
+                for name, value, kind in zip(keys, vals.values(), kinds, strict=True)
+                if row[name]  # type: ignore[index]
+                != (
+                    raw := value
+                    if type(value) is kind
+                    else fields[name].convert_to_raw(value, model)
+                )
             ]
             if vals:
                 changes.append(("write_date", now))
@@ -682,8 +765,13 @@ class Model:
         field = self._fields[name]
         comodel = self.env[field.comodel]  # type: ignore[index]
         rid = self._ids[0]
+        commands = list(commands or [])
+        if commands and {command[0] for command in commands} == {0}:
+            # only creates (a new order's lines): one batch, as the loop below makes of them
+            comodel.create([{**command[2], field.inverse: rid} for command in commands])
+            return
         batch: list[dict[str, Any]] = []
-        for command in commands or []:
+        for command in commands:
             code = command[0]
             if code == 0:
                 # consecutive creates go in one batch (``@api.model_create_multi``), as Odoo's
@@ -713,6 +801,9 @@ _AS_IS = {
     "monetary": float,
     "char": str,
     "text": str,
+    "datetime": datetime,
+    "date": date,  # exactly a date: a datetime is no date value
+    "boolean": bool,
 }
 
 

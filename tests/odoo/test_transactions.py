@@ -148,3 +148,42 @@ def test_writing_an_unknown_field_or_bad_selection_value_is_a_value_error(env, m
         env.execute("purchase.order", "write", [po.id], {"colour": "red"})
     with pytest.raises(ValueError, match="Wrong value"):
         env.execute("purchase.order", "write", [po.id], {"state": "approved"})
+
+
+def test_nested_blocks_join_and_a_post_commit_hook_opens_a_transaction_of_its_own(env, vendor):
+    """``env.transaction()`` (one context object per Env): an inner block joins the outer one
+    (its error caught inside does not roll back), an uncaught error undoes the whole block and
+    runs the post-rollback hooks, and a post-commit hook that writes runs in a new transaction."""
+    partners = env["res.partner"]
+    seen: list[str] = []
+
+    def inner_fails() -> None:
+        with env.transaction():
+            partners.create({"name": "inner"})
+            raise UserError("caught inside the outer block")
+
+    with env.transaction():
+        first = partners.create({"name": "outer"})
+        with pytest.raises(UserError):
+            inner_fails()
+        env.postcommit(lambda: seen.append(f"committed, in a txn: {env.in_transaction}"))
+        env.postcommit(lambda: partners.create({"name": "after commit"}))
+    names = set(partners.search([]).mapped("name"))
+    assert {"outer", "inner", "after commit"} <= names
+    assert seen == ["committed, in a txn: False"]
+    assert not env.in_transaction
+
+    def all_fails() -> None:
+        with env.transaction():
+            env.postrollback(lambda: seen.append("rolled back"))
+            first.write({"name": "renamed"})
+            with env.transaction():
+                partners.create({"name": "doomed"})
+            raise UserError("undo both")
+
+    with pytest.raises(UserError):
+        all_fails()
+    assert first.name == "outer"
+    assert "doomed" not in set(partners.search([]).mapped("name"))
+    assert seen[-1] == "rolled back"
+    assert not env.in_transaction

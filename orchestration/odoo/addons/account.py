@@ -77,7 +77,7 @@ class AccountMove(Model):
     def _compute_amount_total(self) -> float:
         # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
         return round(
-            sum(round(r["quantity"] * r["price_unit"], 2) for r in self.invoice_line_ids._rows()),
+            sum([round(r["quantity"] * r["price_unit"], 2) for r in self.invoice_line_ids._rows()]),
             2,
         )
 
@@ -175,16 +175,19 @@ class AccountMoveLine(Model):
         if not po_line_id:
             return "exception"
         peek = self._peek
-        if abs(row["price_unit"] - peek("purchase.order.line", po_line_id, "price_unit")) > 1e-6:
+        line = self.env._tables["purchase.order.line"].get(po_line_id)
+        if line is None:  # a deleted PO line: MissingError, through the general path
+            peek("purchase.order.line", po_line_id, "price_unit")
+        if abs(row["price_unit"] - line["price_unit"]) > 1e-6:  # type: ignore[index]
             return "exception"
         po_line = self.env["purchase.order.line"]._new((po_line_id,))
         invoiced, received, ordered = (
             po_line._compute_qty_invoiced(),
             po_line._compute_qty_received(),
-            peek("purchase.order.line", po_line_id, "product_qty"),
+            line["product_qty"],  # type: ignore[index]
         )
         tol = 1e-6
-        product = peek("purchase.order.line", po_line_id, "product_id")
+        product = line["product_id"]  # type: ignore[index]
         if peek("product.product", product, "purchase_method") == "purchase":
             if invoiced - row["quantity"] >= ordered - tol:
                 return "no"

@@ -35,15 +35,31 @@ PO_STATES = [
 ]
 
 
+def _company_id(env: Any) -> int:
+    """``env.company.id``: the id the company's xmlid names (a recordset's ``id`` is its id,
+    read or not)."""
+    return env._xmlids["base.main_company"][1]
+
+
+def _company_currency_id(env: Any) -> int | bool:
+    """``env.company.currency_id.id``, read from the company's row (a missing company raises
+    MissingError through the record read)."""
+    model, rid = env._xmlids["base.main_company"]
+    row = env._tables[model].get(rid)
+    if row is None:
+        return env.company.currency_id.id
+    return row["currency_id"] or False
+
+
 class PurchaseOrder(Model):
     _name = "purchase.order"
     _mail_thread = True
     name = Field("char", default="New")
     partner_id = Field("many2one", comodel="res.partner", required=True)
     partner_ref = Field("char")
-    company_id = Field("many2one", comodel="res.company", default=lambda env: env.company.id)
+    company_id = Field("many2one", comodel="res.company", default=lambda env: _company_id(env))
     currency_id = Field(
-        "many2one", comodel="res.currency", default=lambda env: env.company.currency_id.id
+        "many2one", comodel="res.currency", default=lambda env: _company_currency_id(env)
     )
     user_id = Field("many2one", comodel="res.users")
     date_order = Field("datetime", default=lambda env: env.now())
@@ -58,7 +74,7 @@ class PurchaseOrder(Model):
     dest_location_id = Field(
         "many2one",
         comodel="stock.location",
-        default=lambda env: env.ref("stock.stock_location_stock").id,
+        default=lambda env: env._xmlids["stock.stock_location_stock"][1],  # ``env.ref(…).id``
     )
     amount_total = Field("monetary", compute="_compute_amount_total")
     receipt_status = Field(
@@ -89,7 +105,7 @@ class PurchaseOrder(Model):
     def _compute_amount_total(self) -> float:
         # ``sum(line.price_subtotal ...)`` read from the lines' rows (same rounding, same order)
         return round(
-            sum(round(r["product_qty"] * r["price_unit"], 2) for r in self.order_line._rows()), 2
+            sum([round(r["product_qty"] * r["price_unit"], 2) for r in self.order_line._rows()]), 2
         )
 
     def _compute_receipt_status(self) -> str | bool:
@@ -123,10 +139,12 @@ class PurchaseOrder(Model):
         return self.env.user.has_group(GROUP_PURCHASE_MANAGER)
 
     def _confirmation_error_message(self) -> str:
-        if any(not row["product_id"] for row in self.order_line._rows()):
-            return (
-                "Some lines are missing a product, you need to correct them before going further."
-            )
+        for row in self.order_line._rows():
+            if not row["product_id"]:
+                return (
+                    "Some lines are missing a product, you need to correct them before going "
+                    "further."
+                )
         return ""
 
     def button_confirm(self) -> bool:
@@ -167,46 +185,59 @@ class PurchaseOrder(Model):
         moves = self.env["stock.move"]
         decided = self._receipt_decided_at_create(supplier.id)
         final = {"state": "assigned"} if decided else {}
+        products = self.env._tables["product.product"]
         for order in self:
-            # the storable lines, read from the lines' and products' rows
-            rows = [
-                row
-                for row in order.order_line._rows()
-                if peek("product.product", row["product_id"], "is_storable")
-            ]
-            if not rows or order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+            # the storable lines with their products' rows, read from the rows (a line without
+            # a product, or whose product is gone, reads it as ``_peek`` does)
+            picked = []  # (line row, the move's name)
+            for row in order.order_line._rows():
+                product = products.get(row["product_id"]) if row["product_id"] else None
+                if product is None:
+                    if peek("product.product", row["product_id"], "is_storable"):
+                        name = row["name"] or peek("product.product", row["product_id"], "name")
+                        picked.append((row, name))
+                elif product["is_storable"]:
+                    picked.append((row, row["name"] or product["name"]))
+            rows = [row for row, _name in picked]
+            if not rows or [
+                p for p in order.picking_ids._rows() if p["state"] not in ("done", "cancel")
+            ]:
                 continue
-            dest, origin = order.dest_location_id.id, order.name
+            # the order's values from its row (a many2one's ``.id`` is its stored id or False)
+            head = order._row()
+            dest, origin = head["dest_location_id"] or False, head["name"]
+            source = supplier.id
             picking = self.env["stock.picking"].create(
                 {
                     "picking_type_code": "incoming",
-                    "partner_id": order.partner_id.id,
-                    "location_id": supplier.id,
+                    "partner_id": head["partner_id"] or False,
+                    "location_id": source,
                     "location_dest_id": dest,
                     "origin": origin,
-                    "purchase_id": order.id,
-                    "scheduled_date": order.date_planned or self.env.now(),
+                    "purchase_id": head["id"],
+                    "scheduled_date": head["date_planned"] or self.env.now(),
                     **final,
                 }
             )
             received = moves._qty_done_by_purchase_line([row["id"] for row in rows])
+            picking_id = picking.id
             # one create for all the moves (``_prepare_stock_moves`` then one ``create``)
             moves.create(
                 [
                     {
-                        "name": row["name"] or peek("product.product", row["product_id"], "name"),
+                        "name": name,
                         "product_id": row["product_id"] or False,
                         "product_uom_qty": row["product_qty"] - qty,
-                        "location_id": supplier.id,
+                        "location_id": source,
                         "location_dest_id": dest,
-                        "picking_id": picking.id,
+                        "picking_id": picking_id,
                         "purchase_line_id": row["id"],
                         "origin": origin,
                         # what ``_action_assign`` writes for it: reserved 0 + the whole demand
                         **({"quantity": 0 + (row["product_qty"] - qty)} if decided else {}),
                         **final,
                     }
-                    for row, qty in zip(rows, received, strict=True)
+                    for (row, name), qty in zip(picked, received, strict=True)
                 ]
             )
             if not decided:
@@ -317,12 +348,18 @@ class PurchaseOrderLine(Model):
         # the bill lines of this line in id order (``search`` on the indexed column), their
         # bills' type and state read from the bills' rows
         bill_lines = self.env["account.move.line"]
-        table, peek = bill_lines._table, self._peek
+        table, bills, peek = bill_lines._table, self.env._tables["account.move"], self._peek
         total = 0
         for i in bill_lines._ids_where("purchase_line_id", self._ids[0]):
             row = table[i]
-            if peek("account.move", row["move_id"], "state") != "cancel":
-                sign = -1 if peek("account.move", row["move_id"], "move_type") == "in_refund" else 1
+            bill = bills.get(row["move_id"])
+            if bill is None:  # no bill (or a deleted one): read as ``_peek`` reads it
+                bill = {
+                    "state": peek("account.move", row["move_id"], "state"),
+                    "move_type": peek("account.move", row["move_id"], "move_type"),
+                }
+            if bill["state"] != "cancel":
+                sign = -1 if bill["move_type"] == "in_refund" else 1
                 total += sign * row["quantity"]
         return total
 

@@ -274,16 +274,12 @@ class StockMove(Model):
         (``qty_received``: a lookup on the indexed ``purchase_line_id`` column per line)."""
         table = self._table
         index = self.env.equality_index(self._name, "purchase_line_id")
-        result = []
-        for line_id in line_ids:
-            ids = index.get(line_id)
-            if not ids:
-                result.append(0)
-                continue
-            result.append(
-                sum(table[i]["quantity"] for i in sorted(ids) if table[i]["state"] == "done")
-            )
-        return result
+        return [
+            sum([table[i]["quantity"] for i in sorted(ids) if table[i]["state"] == "done"])
+            if (ids := index.get(line_id))
+            else 0
+            for line_id in line_ids
+        ]
 
     def _open(self) -> Model:
         """These moves less the done and cancelled ones (read from their rows)."""
