@@ -191,13 +191,8 @@ class StraightRun:
 
     def _granted(self) -> None:
         self.holds_slot = True
-        worker = self.worker = self.owner.slots.take_worker()
-        execution = self.execution  # as _running, one call fewer
-        execution.status = _RUNNING
-        execution.worker = worker
-        if execution.started_h is None:
-            execution.started_h = self.env._now
-        self._next_node()
+        self.worker = self.owner.slots.take_worker()
+        self._running()
 
     def _running(self) -> None:
         execution = self.execution
