@@ -287,6 +287,8 @@ class OnlineOrders:
         #: customers whose payment failed and who wait for a notice: (order, deadline)
         self.awaiting_notice: dict[int, tuple[Order, float]] = {}
         self.backorders: dict[int, deque[int]] = {}
+        #: open orders in state ``backordered`` (waiting for stock), kept as they enter and leave
+        self.backordered = 0
         self.returns = ReturnBook()
         self._seq = 0
         self.tk = s.demand.tickets
@@ -435,6 +437,7 @@ class OnlineOrders:
             short = order.short
             order.oversold = True
             order.state = "backordered"
+            self.backordered += 1
             k.online_order_oversold()
             mask = short > 0
             for sku in order.skus[mask].tolist():
@@ -481,6 +484,8 @@ class OnlineOrders:
         self.w.emit_args(TicketOpened, f"ticket:{tid}", tid, order_id, topic)
 
     def _start_fulfilment(self, order: Order) -> None:
+        """A backordered order, now allocated in full, goes to be picked."""
+        self.backordered -= 1
         order.state = "fulfilling"
         order.callbacks = self._at_label
         self.w.calendar.schedule(order.draws.handling_h[order.j], order)
@@ -529,6 +534,7 @@ class OnlineOrders:
         if order is None or order.state != "backordered":
             return False
         order.state = "cancelled"
+        self.backordered -= 1
         del self.orders[order_id]
         fc = w.net.fc
         alloc = np.asarray(order.alloc, dtype=np.int64)

@@ -436,26 +436,30 @@ class World:
         skus = np.minimum(skus, net.n_skus - 1)
         units = 1 + g.poisson(1.5, n)
         buy_anyway = g.random(n) < BUY_ANYWAY_PROB
+        # read per request as Python numbers (``tolist``: the same values, no numpy scalar each)
+        times, stores, depth = times.tolist(), stores.tolist(), depth.tolist()
+        skus, units, buy_anyway = skus.tolist(), units.tolist(), buy_anyway.tolist()
+        price, unit_cost = net.price, net.cost
         for i in order.tolist():
             dt = times[i] - env.now
             if dt > 0:
                 yield env.timeout(dt)
-            sku = int(skus[i])
-            value = float(net.price[sku] * units[i])
-            cost = float(net.cost[sku] * units[i])
+            sku, u = skus[i], units[i]
+            value = price.item(sku) * u  # float64 x int64, as numpy multiplies them
+            cost = unit_cost.item(sku) * u
             self._discount_seq += 1
             rid = self._discount_seq
             req = self.make(
                 DiscountRequested,
                 f"discount:{rid}",
                 request_id=rid,
-                location=int(stores[i]),
-                depth=round(float(depth[i]), 4),
+                location=stores[i],
+                depth=round(depth[i], 4),
                 basket_value=round(value, 2),
                 basket_cost=round(cost, 2),
                 patience_h=DISCOUNT_PATIENCE_H,
             )
-            self._discounts[rid] = DiscountCase(req, bool(buy_anyway[i]), 1 - cost / value)
+            self._discounts[rid] = DiscountCase(req, buy_anyway[i], 1 - cost / value)
             self.publish(req)  # the case is on file before anyone can decide it
 
     def _decide_discount(self, cmd: DecideDiscount) -> bool:
@@ -617,9 +621,7 @@ class World:
         row["stockouts_warehouses"] = warehouses
         row["stockout_rate"] = (stores + warehouses) / self.on_hand.size
         row["shrink_units"] = int(shrink.sum())
-        row["backorders_open"] = sum(
-            1 for o in self.orders.orders.values() if o.state == "backordered"
-        )
+        row["backorders_open"] = self.orders.backordered
         row.update(k.workload.day_row())  # per team: queue at the close, hours worked that day
         if self.controller is not None:
             row.update(self.controller.snapshot())
