@@ -267,8 +267,9 @@ class KpiCollector:
         self.online_orders_cancelled += 1
         self.otif_eligible += int(due)
 
-    def online_order_delivered(self, *, on_time: bool, due: bool) -> None:
-        """Delivered; ``due``: its promise fell inside the horizon (OTIF counts it)."""
+    def online_order_delivered(self, on_time: bool, due: bool) -> None:
+        """Delivered; ``due``: its promise fell inside the horizon (OTIF counts it). Positional:
+        called once per online order (a keyword call costs more)."""
         self.online_orders_delivered += 1
         if due:
             self.otif_eligible += 1

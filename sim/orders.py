@@ -192,15 +192,17 @@ class Arrivals:
     """
 
     __slots__ = (
-        "callbacks", "channel", "draws", "i", "n", "orders", "ql", "qty", "skus", "sl", "start",
-        "t", "ul",
+        "callbacks", "channel", "checkout", "draws", "env", "i", "n", "ql", "qty", "schedule",
+        "skus", "sl", "start", "t", "ul",
     )  # fmt: skip
     _ok = True  # a wake-up never fails (what ``simpy.Environment.step`` checks)
 
     def __init__(
         self, orders: OnlineOrders, day: OnlineDay, prices: np.ndarray, draws: DayDraws
     ) -> None:
-        self.orders = orders
+        # what each wake-up calls, bound once a day (not looked up through the world per arrival)
+        w = orders.w
+        self.env, self.schedule, self.checkout = w.env, w.calendar.schedule, orders.checkout
         self.channel = day.channel
         self.t, self.start = day.t.tolist(), day.start.tolist()
         self.n = len(self.t)
@@ -216,15 +218,15 @@ class Arrivals:
     def next(self) -> None:
         """Check out every customer due now, then wait for the next one (a wake-up's callback:
         ``callbacks`` is ``(Arrivals.next,)``, called with the object itself)."""
-        env = self.orders.w.env
-        t, start, n, checkout = self.t, self.start, self.n, self.orders.checkout
+        env = self.env
+        t, start, n, checkout = self.t, self.start, self.n, self.checkout
         i = self.i
         while i < n:
             dt = t[i] - env._now
             if dt > 0:
                 self.i = i
                 self.callbacks = _NEXT_ARRIVAL
-                self.orders.w.calendar.schedule(dt, self)
+                self.schedule(dt, self)
                 return
             a, b = start[i], start[i + 1]
             checkout(
@@ -586,7 +588,7 @@ class OnlineOrders:
     def _delivered(self, order: Order) -> None:
         w = self.w
         on_time = w.env._now <= order.promise_h
-        w.kpi.online_order_delivered(on_time=on_time, due=order.promise_h <= w.horizon_h)
+        w.kpi.online_order_delivered(on_time, order.promise_h <= w.horizon_h)  # (on_time, due)
         if order.promise_h <= w.horizon_h and not on_time:
             self._missed_promise(order)
         order.state = "delivered"
