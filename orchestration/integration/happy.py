@@ -135,15 +135,18 @@ class HappyDeliveries:
         if acked is None:
             acked = _nothing
         if issubclass(cls, OrderPlaced):
-            known_add, order_known = known.add, c._order_known
+            known_add, order_known, known_bits = known.add, c._order_known, known.bits
 
             def placed(event: Event) -> None:
                 owned(event.id)
                 handler(event)
+                order = event.order_id
                 if parked:
-                    order_known(event.order_id)
+                    order_known(order)
+                elif order < len(known_bits):  # known.add(order) without the call
+                    known_bits[order] = 1
                 else:
-                    known_add(event.order_id)
+                    known_add(order)
                 acked(event.id)
 
             return placed
