@@ -170,8 +170,8 @@ class AutomatedModel:
         inbound webhook goes through the connector (its happy path when no delivery fault can
         touch it), the rest reaches the ERP directly."""
         connector = self.stack.connector
-        if not issubclass(cls, INBOUND):
-            route = self._handle
+        if not issubclass(cls, INBOUND):  # :meth:`_handle` for the class, without its lookup
+            route = self._handling_for(cls)
         elif connector.happy_path:  # the ERP's handling of the class, reached directly
             route = connector.happy_route(cls, self._handling_for(cls))
         else:
