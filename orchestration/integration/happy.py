@@ -135,15 +135,18 @@ class HappyDeliveries:
         if acked is None:
             acked = _nothing
         if issubclass(cls, OrderPlaced):
-            known_add, order_known = known.add, c._order_known
+            known_add, order_known, known_bits = known.add, c._order_known, known.bits
 
             def placed(event: Event) -> None:
                 owned(event.id)
                 handler(event)
+                order = event.order_id
                 if parked:
-                    order_known(event.order_id)
+                    order_known(order)
+                elif order < len(known_bits):  # known.add(order) without the call
+                    known_bits[order] = 1
                 else:
-                    known_add(event.order_id)
+                    known_add(order)
                 acked(event.id)
 
             return placed
@@ -176,9 +179,10 @@ class HappyDeliveries:
         del self.owned[:]  # in place: the routes hold their appends
         if not n:
             return
-        mu, sigma, exp = c.lat_mu, c.lat_sigma, math.exp
+        # ``exp(mu + sigma * z)`` per delivery: the product and sum in numpy (the same IEEE
+        # operations, in the same order, as on floats), ``math.exp`` as on the general path
         z = self.draws.normals(n)
-        c.w.kpi.webhook_calls([exp(mu + sigma * x) for x in z.tolist()])
+        c.w.kpi.webhook_calls(list(map(math.exp, (c.lat_mu + c.lat_sigma * z).tolist())))
         c.attempts += n
         c.acknowledged.add_many(np.frombuffer(self.acked, dtype=np.int64))
         del self.acked[:]

@@ -45,12 +45,15 @@ class AvailabilityFlow(Flow):
     def pusher(self):
         env, stack = self.env, self.m.stack
         step = self.policy.push_every_min / 60.0
+        dirty = self.dirty  # never rebound: marked in place by everyone
         while True:
             yield env.timeout(step)
-            if not self.dirty.any() and not stack.gate.held:
+            # the marked SKUs (``np.flatnonzero`` of a 1-D array, without its wrappers); none
+            # and nothing held for a channel: no push
+            skus = dirty.nonzero()[0]
+            if not len(skus) and not stack.gate.held:
                 continue
-            skus = np.flatnonzero(self.dirty)
-            self.dirty[skus] = False
+            dirty[skus] = False
 
             def done(ok: bool, skus=skus) -> None:
                 if not ok:
@@ -63,6 +66,9 @@ class AvailabilityFlow(Flow):
         available units of the pushed SKUs only: the push reads no other SKU)."""
         stack = self.m.stack
         on_hand, now = self.rec.on_hand[self.w.net.fc], self.env.now
+        # the records' available units (``StockRecords.available``) of the pushed SKUs, read
+        # once for every channel that takes them as they are (no channel's push writes records)
+        available = np.maximum(on_hand[skus], 0)
         for ch, prefix, need, safety in self._channels:
             ch_skus = stack.gate.admit(ch, skus, now)
             if ch_skus is None:  # cooling down after a 429: held for a later push
@@ -73,8 +79,9 @@ class AvailabilityFlow(Flow):
                     need=need,
                     channel=ch,
                     skus=ch_skus,
-                    # the records' available units (``StockRecords.available``) of ``ch_skus``
-                    qty=self.policy.published(np.maximum(on_hand[ch_skus], 0), safety),
+                    qty=self.policy.published(
+                        available if ch_skus is skus else np.maximum(on_hand[ch_skus], 0), safety
+                    ),
                 )
             )
             if res == CommandResult.RATE_LIMITED:

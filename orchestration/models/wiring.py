@@ -80,6 +80,21 @@ INBOUND = (
 )
 
 
+class PerClass(dict):
+    """Per event class, a function decided on first sight by ``decide(cls)`` and kept: a dict
+    whose missing class is filled in, so a dispatch is one subscript (no lookup call, no test)."""
+
+    __slots__ = ("_decide",)
+
+    def __init__(self, decide: Callable[[type], Callable[[Event], None]]) -> None:
+        super().__init__()
+        self._decide = decide
+
+    def __missing__(self, cls: type) -> Callable[[Event], None]:
+        function = self[cls] = self._decide(cls)
+        return function
+
+
 class AutomatedModel:
     """Odoo + n8n wired to the world; ``table`` holds the model's policies."""
 
@@ -134,8 +149,8 @@ class AutomatedModel:
             SupplierConfirmed: self._supplier_confirmed,
         }
         #: per event class: what on_event and the ERP do with it (decided on first sight)
-        self._routes: dict[type, Callable[[Event], None]] = {}
-        self._handling: dict[type, Callable[[Event], None]] = {}
+        self._routes = PerClass(self._route)
+        self._handling = PerClass(self._handling_of)
         env, t = self.env, self.table
         env.process(self.replenishment.daily())
         if t.availability.pushes:
@@ -148,18 +163,15 @@ class AutomatedModel:
             env.process(self.availability.nightly_repair(t.availability.nightly_repair_hour))
 
     def on_event(self, event: Event) -> None:
-        route = self._routes.get(type(event))
-        if route is None:
-            route = self._routes[type(event)] = self._route(type(event))
-        route(event)
+        self._routes[type(event)](event)
 
     def _route(self, cls: type) -> Callable[[Event], None]:
         """What ``on_event`` does with an event of class ``cls``, decided once per class: an
         inbound webhook goes through the connector (its happy path when no delivery fault can
         touch it), the rest reaches the ERP directly."""
         connector = self.stack.connector
-        if not issubclass(cls, INBOUND):
-            route = self._handle
+        if not issubclass(cls, INBOUND):  # :meth:`_handle` for the class, without its lookup
+            route = self._handling_for(cls)
         elif connector.happy_path:  # the ERP's handling of the class, reached directly
             route = connector.happy_route(cls, self._handling_for(cls))
         else:
@@ -189,14 +201,11 @@ class AutomatedModel:
     # ------------------------------------------------------------------ dispatch
     def _handle(self, event: Event) -> None:
         """An event reached the ERP (possibly for the second time, if not de-duplicated)."""
-        self._handling_for(type(event))(event)
+        self._handling[type(event)](event)
 
     def _handling_for(self, cls: type) -> Callable[[Event], None]:
         """:meth:`_handle`'s function for class ``cls`` (for a caller that dispatches on it)."""
-        handling = self._handling.get(cls)
-        if handling is None:
-            handling = self._handling[cls] = self._handling_of(cls)
-        return handling
+        return self._handling[cls]
 
     def _handling_of(self, cls: type) -> Callable[[Event], None]:
         """How the ERP handles an event of class ``cls``, decided once per class: the records

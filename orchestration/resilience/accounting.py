@@ -32,13 +32,13 @@ class IdBits:
     """A set of small non-negative integer ids (event ids, order ids) kept as one byte per id.
 
     Ids are run-unique and sequential, so a byte array indexed by id holds millions of them in
-    megabytes where a Python ``set`` would take gigabytes; set algebra runs in numpy."""
+    megabytes where a Python ``set`` would take gigabytes; set algebra runs in numpy. Adding an
+    id is writing its byte (the size is counted when asked: only the accounting asks)."""
 
-    __slots__ = ("_b", "_n")
+    __slots__ = ("_b",)
 
     def __init__(self, ids: Iterable[int] = ()) -> None:
         self._b = bytearray(1024)
-        self._n = 0
         for i in ids:
             self.add(i)
 
@@ -46,14 +46,13 @@ class IdBits:
         b = self._b
         if i >= len(b):
             b.extend(bytes(max(i + 1 - len(b), len(b))))
-        if not b[i]:
-            b[i] = 1
-            self._n += 1
+        b[i] = 1
 
     @property
     def bits(self) -> bytearray:
-        """The bytes themselves (1 = in the set), for a membership test without a call; the
-        same object for the set's life (it grows in place)."""
+        """The bytes themselves (1 = in the set), for a membership test or, below their length,
+        an add (``bits[i] = 1``) without a call; the same object for the set's life (it grows
+        in place)."""
         return self._b
 
     def add_many(self, ids: np.ndarray) -> None:
@@ -65,21 +64,14 @@ class IdBits:
         if top >= len(b):
             b.extend(bytes(max(top + 1 - len(b), len(b))))
         view = np.frombuffer(b, dtype=np.uint8)
-        new = ids[view[ids] == 0]
-        if len(new):
-            # count them without a sort (``np.unique``): marked 2, then counted over their span
-            # (a day's ids are nearly consecutive), then set to 1
-            view[new] = 2
-            lo, hi = int(new.min()), int(new.max()) + 1
-            self._n += int(np.count_nonzero(view[lo:hi] == 2))
-            view[new] = 1
+        view[ids] = 1
         del view  # release the buffer export, so the bytearray can grow again
 
     def __contains__(self, i: object) -> bool:
         return isinstance(i, int) and 0 <= i < len(self._b) and self._b[i] == 1
 
     def __len__(self) -> int:
-        return self._n
+        return self._b.count(1)
 
     def __iter__(self) -> Iterator[int]:
         return iter(np.flatnonzero(self.mask()).tolist())
