@@ -72,6 +72,8 @@ class Field:
         self.name = ""
         #: a stored scalar (not relational, not computed): read straight from the row
         self.plain = compute is None and type not in RELATIONAL
+        #: a stored one2many: a singleton reads it as ``Model._one2many`` (``_get_value``'s way)
+        self.o2m = compute is None and type == "one2many"
         #: the selection's keys, looked up on every write of the field
         self._keys = frozenset(key for key, _label in selection or [])
 
@@ -82,6 +84,8 @@ class Field:
         if record is None:
             return self
         ids = record._ids
+        if len(ids) == 1 and self.o2m:  # ``_get_value``'s path for it, without its checks
+            return record._one2many(self)
         if len(ids) == 1 and (self.plain or self.type == "many2one"):
             # a column read (Odoo's cache hit): the stored value, or for a many2one the related
             # record built directly; a missing row or a non-singleton takes the general path,

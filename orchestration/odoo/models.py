@@ -178,8 +178,11 @@ class Model:
         return records
 
     def exists(self) -> Model:
-        table = self._table
-        return self.browse(i for i in self._ids if i in table)
+        table = self.env._tables[self._name]  # ``_table``
+        ids = self._ids
+        if len(ids) == 1:  # one record (a rule's, a webhook's): no generator
+            return self._new(ids if ids[0] in table else ())
+        return self.browse(i for i in ids if i in table)
 
     def ensure_one(self) -> Model:
         if len(self._ids) != 1:
@@ -230,9 +233,12 @@ class Model:
         return self.env._tables[self._name]
 
     def _row(self) -> dict[str, Any]:
-        rid = self.ensure_one()._ids[0]
+        ids = self._ids
+        if len(ids) != 1:
+            self.ensure_one()  # raises
+        rid = ids[0]
         try:
-            return self._table[rid]
+            return self.env._tables[self._name][rid]  # ``_table``, read without the property
         except KeyError:
             raise MissingError(
                 f"Record does not exist or has been deleted.\n(Record: {self._name}({rid},), "
@@ -263,18 +269,31 @@ class Model:
         """The records whose inverse many2one is this record, in the comodel's order: exactly
         ``comodel.search([(inverse, '=', id)], active_test=False)``, read from the equality
         index without going through the domain machinery."""
-        comodel = self.env[field.comodel]  # type: ignore[index]
-        ids = comodel._ids_where(field.inverse, self._ids[0])  # type: ignore[arg-type]
-        if comodel._order != "id" and len(ids) > 1:
-            found = list(comodel._new(tuple(ids)))
-            found.sort(key=comodel._order_key())
+        env, name = self.env, field.comodel
+        # ``comodel._ids_where(inverse, id)`` and ``comodel._new(ids)`` without building the
+        # empty ``env[comodel]`` first (a read of a one2many is the ORM's most frequent)
+        index = env.equality_index(name, field.inverse)  # type: ignore[arg-type]
+        ids = sorted(index.get(self._ids[0], ()))
+        cls = env.registry[name]  # type: ignore[index]
+        if cls._order != "id" and len(ids) > 1:
+            found = list(env[name]._new(tuple(ids)))  # type: ignore[index]
+            found.sort(key=found[0]._order_key())
             ids = [r._ids[0] for r in found]
-        return comodel._new(tuple(ids))
+        records = object.__new__(cls)
+        records.env = env
+        records._ids = tuple(ids)
+        return records
 
     def _raw(self, name: str) -> Any:
         """The value as stored: many2one -> id or False, x2many -> list of ids."""
         field = self._fields[name]
-        if field.stored and field.type != "one2many" and len(self._ids) == 1 and name != "id":
+        # ``field.stored`` read without the property
+        if (
+            field.compute is None
+            and field.type != "one2many"
+            and len(self._ids) == 1
+            and name != "id"
+        ):
             # a column: the stored value itself (many2one id or False, many2many ids)
             raw = self._row()[name]
             if field.type == "many2one":

@@ -155,22 +155,25 @@ class PurchaseOrder(Model):
             if message:
                 raise UserError(message)
             if order._approval_allowed():
-                order.button_approve()
+                order._approve()  # ``button_approve``: the check just made is not made again
             else:
                 order.write({"state": "to approve"})
         return True
 
     def button_approve(self, force: bool = False) -> bool:
-        orders = self.filtered(lambda o: o._approval_allowed())
-        if not orders:
+        return self.filtered(lambda o: o._approval_allowed())._approve()
+
+    def _approve(self) -> bool:
+        """``button_approve`` of orders whose approval is allowed (``_approval_allowed``)."""
+        if not self:
             return True
-        orders.write({"state": "purchase", "date_approve": self.env.now()})
-        to_lock = orders.filtered(lambda o: (o.company_id or self.env.company).po_lock == "lock")
+        self.write({"state": "purchase", "date_approve": self.env.now()})
+        to_lock = self.filtered(lambda o: (o.company_id or self.env.company).po_lock == "lock")
         if self.env.options.version >= 19:
             to_lock.write({"locked": True})
         else:
             to_lock.write({"state": "done"})
-        orders._create_picking()
+        self._create_picking()
         return True
 
     def _create_picking(self) -> None:
