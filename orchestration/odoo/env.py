@@ -124,6 +124,9 @@ class Env:
     ) -> None:
         self.registry = registry or default_registry()
         self.clock: Clock = clock or ManualClock(DEFAULT_START)
+        #: ``env.now()``: the clock's own ``now`` (the clock is the Env's for its whole life),
+        #: bound once: the ORM reads the time on every create and write
+        self.now: Callable[[], datetime] = self.clock.now
         self.options = options or OdooOptions()
         self._tables: dict[str, dict[int, dict[str, Any]]] = {m: {} for m in self.registry}
         self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
@@ -144,9 +147,6 @@ class Env:
     # ------------------------------------------------------------------ basics
     def __getitem__(self, model: str) -> Model:
         return self.registry[model](self, ())
-
-    def now(self) -> datetime:
-        return self.clock.now()
 
     def ref(self, xmlid: str) -> Model:
         model, rid = self._xmlids[xmlid]
