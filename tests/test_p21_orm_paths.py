@@ -7,11 +7,13 @@ without asking ``_approval_allowed`` twice must give what the general path gives
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 
 from orchestration.odoo import AutomationRule, Env, ManualClock, ServerAction
+from orchestration.odoo.actions import BODY_ENCODER, JSON_SCALARS
 from orchestration.odoo.addons import ALL_MODELS
 from orchestration.odoo.addons.base import GROUP_PURCHASE_USER, GROUP_USER
 from orchestration.odoo.domain import _compare, _is_unset, compile_domain
@@ -217,3 +219,74 @@ def test_button_confirm_approves_as_button_approve_does(two_step, qty) -> None:
         envs[1].execute("purchase.order", "write", [approved.id], {"state": "to approve"})
     assert _state(envs[0]) == _state(envs[1])
     assert len(envs[0].webhooks.log) == (confirmed.state == "purchase")
+
+
+def test_stored_is_the_column_test_it_always_was() -> None:
+    for model in ALL_MODELS:
+        for field in model._fields.values():
+            assert field.stored is (field.compute is None and field.type != "one2many")
+
+
+def test_a_rule_process_on_no_record_changes_nothing() -> None:
+    env = _env()
+    po = _po(env)
+    seen = []
+    rule = env.automation.add_rule(
+        AutomationRule(
+            name="Any write",
+            model="purchase.order",
+            trigger="on_create_or_write",
+            actions=[ServerAction("Note", "code", code=lambda _env, rec: seen.append(rec.id))],
+        )
+    )
+    before = _state(env)
+    env.automation._process(rule, po.browse(()))
+    assert seen == []
+    assert env.automation._action_done is None
+    assert _state(env) == before
+    po.write({"origin": "x"})  # the same rule on a record still runs
+    assert seen == [po.id]
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        {"_id": 3, "name": "P00003", "amount_total": 123.45, "origin": False, "partner_id": 7},
+        {"b": None, "a": True, "c": 0.1 + 0.2, "d": -0.0, "e": 10**30, "f": "é\u2028\"'"},
+        {"x": float("inf"), "y": 1e-300, "z": ""},
+        {"when": datetime(2024, 3, 4, 8, 0), "ids": [1, 2], "n": 1},  # the general path
+        {"d": {"nested": 1}, "t": (1, 2)},
+    ],
+)
+def test_webhook_body_and_payload_are_what_dumps_and_loads_give(vals) -> None:
+    body = BODY_ENCODER.encode(vals)
+    assert body == json.dumps(vals, sort_keys=True, default=str)
+    if set(map(type, vals.values())) <= JSON_SCALARS:  # the short path's condition
+        payload = dict(sorted(vals.items()))
+        assert payload == json.loads(body)
+        assert list(payload) == list(json.loads(body))
+        assert [type(v) for v in payload.values()] == [type(v) for v in json.loads(body).values()]
+
+
+@pytest.mark.parametrize(
+    "fields", [("name", "partner_id", "amount_total", "origin"), ("date_order",)]
+)
+def test_a_confirmed_po_posts_the_loads_of_its_body(fields) -> None:
+    posted = []
+    env = Env(clock=ManualClock(START), transport=lambda url, data: posted.append(data) or 0.1)
+    env.automation.add_rule(
+        AutomationRule(
+            name="Confirmed PO",
+            model="purchase.order",
+            trigger="on_state_set",
+            trg_value="purchase",
+            actions=[
+                ServerAction("Send", "webhook", webhook_url="http://n8n/po", webhook_fields=fields)
+            ],
+        )
+    )
+    po = _po(env)
+    env.execute("purchase.order", "button_confirm", [po.id])
+    (call,) = env.webhooks.log
+    assert posted == [call.payload] == [json.loads(call.body)]
+    assert list(posted[0]) == sorted(posted[0])

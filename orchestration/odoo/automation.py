@@ -300,6 +300,8 @@ class AutomationEngine:
         return self._chain
 
     def _process(self, rule: AutomationRule, records: Model) -> None:
+        if not records._ids:  # nothing to run on (a rule whose filter kept no record)
+            return
         with self.chain():
             done = self._action_done.setdefault(rule.id, set())  # type: ignore[union-attr]
             todo = records._new(tuple([i for i in records._ids if i not in done]))

@@ -72,6 +72,8 @@ class Field:
         self.name = ""
         #: a stored scalar (not relational, not computed): read straight from the row
         self.plain = compute is None and type not in RELATIONAL
+        #: a column of the row (not computed, not a one2many): set once, read on every raw read
+        self.stored = compute is None and type != "one2many"
         #: a stored one2many: a singleton reads it as ``Model._one2many`` (``_get_value``'s way)
         self.o2m = compute is None and type == "one2many"
         #: the selection's keys, looked up on every write of the field
@@ -104,10 +106,6 @@ class Field:
 
     def __set__(self, record: Model, value: Any) -> None:
         record.write({self.name: value})
-
-    @property
-    def stored(self) -> bool:
-        return self.compute is None and self.type != "one2many"
 
     @property
     def selection_values(self) -> list[str]:

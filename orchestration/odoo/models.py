@@ -287,13 +287,7 @@ class Model:
     def _raw(self, name: str) -> Any:
         """The value as stored: many2one -> id or False, x2many -> list of ids."""
         field = self._fields[name]
-        # ``field.stored`` read without the property
-        if (
-            field.compute is None
-            and field.type != "one2many"
-            and len(self._ids) == 1
-            and name != "id"
-        ):
+        if field.stored and field.type != "one2many" and len(self._ids) == 1 and name != "id":
             # a column: the stored value itself (many2one id or False, many2many ids)
             raw = self._row()[name]
             if field.type == "many2one":
