@@ -290,3 +290,29 @@ def test_a_confirmed_po_posts_the_loads_of_its_body(fields) -> None:
     (call,) = env.webhooks.log
     assert posted == [call.payload] == [json.loads(call.body)]
     assert list(posted[0]) == sorted(posted[0])
+
+
+def test_a_field_read_takes_the_general_path_where_the_short_one_does_not_apply() -> None:
+    env = _env()
+    po = _po(env)
+    gone = env["purchase.order"].browse(999)
+    for name in ("state", "partner_id", "order_line", "amount_total"):
+        assert getattr(po, name) == po._get_value(name)  # the short paths, the general one
+    for name in ("state", "partner_id"):  # a column of a missing record: raises
+        with pytest.raises(MissingError):
+            getattr(gone, name)
+    two = po | _po(env)
+    with pytest.raises(ValueError, match="Expected singleton"):
+        _ = two.partner_id
+    assert env["purchase.order"].partner_id._name == "res.partner"  # empty: an empty record
+    with pytest.raises(KeyError, match=r"Unknown model 'x\.nothing'"):
+        _ = env["x.nothing"]
+
+
+def test_a_recordset_keeps_a_tuple_and_makes_one_of_other_ids() -> None:
+    env = _env()
+    ids = (3, 1)
+    assert env["purchase.order"].__class__(env, ids)._ids is ids
+    assert env["purchase.order"].__class__(env, [3, 1])._ids == ids
+    assert env["purchase.order"].__class__(env, iter([3, 1]))._ids == ids
+    assert env.registry.classes is env.registry._models

@@ -146,7 +146,8 @@ class Env:
 
     # ------------------------------------------------------------------ basics
     def __getitem__(self, model: str) -> Model:
-        return self.registry[model](self, ())
+        classes = self.registry.classes  # ``self.registry[model]`` read as a dict
+        return (classes[model] if model in classes else self.registry[model])(self, ())
 
     def ref(self, xmlid: str) -> Model:
         model, rid = self._xmlids[xmlid]

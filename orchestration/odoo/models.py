@@ -129,7 +129,8 @@ class Model:
 
     def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
         self.env = env
-        self._ids: tuple[int, ...] = tuple(ids)
+        # a tuple is kept (``tuple(ids)`` returns it unchanged): no call for it
+        self._ids: tuple[int, ...] = ids if ids.__class__ is tuple else tuple(ids)  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ recordset protocol
     @property
@@ -274,7 +275,8 @@ class Model:
         # empty ``env[comodel]`` first (a read of a one2many is the ORM's most frequent)
         index = env.equality_index(name, field.inverse)  # type: ignore[arg-type]
         ids = sorted(index.get(self._ids[0], ()))
-        cls = env.registry[name]  # type: ignore[index]
+        classes = env.registry.classes  # ``env.registry[name]`` read as a dict
+        cls = classes[name] if name in classes else env.registry[name]  # type: ignore[index]
         if cls._order != "id" and len(ids) > 1:
             found = list(env[name]._new(tuple(ids)))  # type: ignore[index]
             found.sort(key=found[0]._order_key())
