@@ -17,7 +17,7 @@ from orchestration.odoo.actions import BODY_ENCODER, JSON_SCALARS
 from orchestration.odoo.addons import ALL_MODELS
 from orchestration.odoo.addons.base import GROUP_PURCHASE_USER, GROUP_USER
 from orchestration.odoo.domain import _compare, _is_unset, compile_domain
-from orchestration.odoo.errors import MissingError
+from orchestration.odoo.errors import MissingError, ValidationError
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
 from orchestration.odoo.registry import Registry
@@ -316,3 +316,35 @@ def test_a_recordset_keeps_a_tuple_and_makes_one_of_other_ids() -> None:
     assert env["purchase.order"].__class__(env, [3, 1])._ids == ids
     assert env["purchase.order"].__class__(env, iter([3, 1]))._ids == ids
     assert env.registry.classes is env.registry._models
+
+
+def test_a_models_own_constraints_still_run_on_create_and_write() -> None:
+    env = _env()
+    product = env["product.product"].create({"name": "Beans"})
+    location = env["stock.location"].create({"name": "WH/Stock", "usage": "internal"})
+    point = {"product_id": product.id, "location_id": location.id}
+    with pytest.raises(ValidationError, match="minimum quantity"):
+        env["stock.warehouse.orderpoint"].create(
+            {**point, "product_min_qty": 5.0, "product_max_qty": 1.0}
+        )
+    op = env["stock.warehouse.orderpoint"].create(
+        {**point, "product_min_qty": 1.0, "product_max_qty": 5.0}
+    )
+    with pytest.raises(ValidationError, match="minimum quantity"):
+        op.write({"product_min_qty": 9.0})
+    assert op.product_min_qty == 1.0  # rolled back
+
+
+def test_rules_of_a_model_no_rule_is_on() -> None:
+    env = _env()
+    engine = env.automation
+    first, second = (engine._rules_for("stock.move", ("on_create",)) for _ in range(2))
+    assert first == []
+    assert second == []
+    assert first is not second
+    rule = engine.add_rule(
+        AutomationRule(name="r", model="stock.move", trigger="on_create", actions=[])
+    )
+    assert engine._rules_for("stock.move", ("on_create",)) == [rule]
+    engine.set_active(rule, False)
+    assert engine._rules_for("stock.move", ("on_create",)) == []

@@ -292,7 +292,10 @@ class AutomationEngine:
             for rule in rules:
                 self._by_model.setdefault(rule.model, []).append(rule)
             self._by_model_version = rules.version
-        return [r for r in self._by_model.get(model, ()) if r.active and r.trigger in triggers]
+        of_model = self._by_model.get(model)
+        if of_model is None:  # a model no rule is on (most): no comprehension to run
+            return []
+        return [r for r in of_model if r.active and r.trigger in triggers]
 
     # ------------------------------------------------------------------ call chain & process
     def chain(self) -> _Chain:
@@ -305,7 +308,7 @@ class AutomationEngine:
         with self.chain():
             done = self._action_done.setdefault(rule.id, set())  # type: ignore[union-attr]
             todo = records._new(tuple([i for i in records._ids if i not in done]))
-            if not todo:
+            if not todo._ids:  # ``not todo``, without the call
                 return
             done.update(todo._ids)
             for record in todo:

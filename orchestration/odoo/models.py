@@ -525,12 +525,13 @@ class Model:
 
     def _create_checked(self, vals_list: list[dict[str, Any]]) -> Model:
         records = self._create([dict(v) for v in vals_list])
-        records._check_constraints()
+        if records.__class__._check_constraints is not Model._check_constraints:  # no no-op call
+            records._check_constraints()
         self.env.automation.after_create(records)
         return records
 
     def write(self, vals: dict[str, Any]) -> bool:
-        if not self:
+        if not self._ids:  # ``not self``, without the call
             return True
         if self.env._txn is None:
             with self.env.transaction():
@@ -549,7 +550,8 @@ class Model:
 
     def _write_and_check(self, vals: dict[str, Any]) -> None:
         self._write(vals)
-        self._check_constraints()
+        if self.__class__._check_constraints is not Model._check_constraints:  # no no-op call
+            self._check_constraints()
 
     def _check_constraints(self) -> None:
         """Override to raise ValidationError (Odoo's ``@api.constrains``)."""

@@ -165,7 +165,7 @@ class PurchaseOrder(Model):
 
     def _approve(self) -> bool:
         """``button_approve`` of orders whose approval is allowed (``_approval_allowed``)."""
-        if not self:
+        if not self._ids:
             return True
         self.write({"state": "purchase", "date_approve": self.env.now()})
         to_lock = self.filtered(lambda o: (o.company_id or self.env.company).po_lock == "lock")
