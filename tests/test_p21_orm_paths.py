@@ -348,3 +348,13 @@ def test_rules_of_a_model_no_rule_is_on() -> None:
     assert engine._rules_for("stock.move", ("on_create",)) == [rule]
     engine.set_active(rule, False)
     assert engine._rules_for("stock.move", ("on_create",)) == []
+
+
+def test_a_receipt_comes_from_the_vendor_location_its_xmlid_names() -> None:
+    env = _env()
+    po = _po(env)
+    env.execute("purchase.order", "button_confirm", [po.id])
+    (picking,) = po.picking_ids
+    supplier = env.ref("stock.stock_location_suppliers")
+    assert picking.location_id == supplier
+    assert {m.location_id.id for m in picking.move_ids} == {supplier.id}

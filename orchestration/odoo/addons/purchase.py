@@ -183,10 +183,11 @@ class PurchaseOrder(Model):
         rule watches stock moves or pickings (nothing could see the draft and confirmed
         steps) the picking and its moves are created in their final state, in one create each;
         otherwise they are created as drafts and confirmed step by step."""
-        supplier = self.env.ref("stock.stock_location_suppliers")
+        # ``env.ref("stock.stock_location_suppliers").id``: the id its xmlid names
+        supplier_id = self.env._xmlids["stock.stock_location_suppliers"][1]
         peek = self._peek
         moves = self.env["stock.move"]
-        decided = self._receipt_decided_at_create(supplier.id)
+        decided = self._receipt_decided_at_create(supplier_id)
         final = {"state": "assigned"} if decided else {}
         products = self.env._tables["product.product"]
         for order in self:
@@ -209,7 +210,7 @@ class PurchaseOrder(Model):
             # the order's values from its row (a many2one's ``.id`` is its stored id or False)
             head = order._row()
             dest, origin = head["dest_location_id"] or False, head["name"]
-            source = supplier.id
+            source = supplier_id
             picking = self.env["stock.picking"].create(
                 {
                     "picking_type_code": "incoming",
