@@ -307,7 +307,7 @@ class Model:
     def _rows(self) -> list[dict[str, Any]]:
         """The stored rows of these records, in order (column reads for bulk code; a missing
         record raises MissingError). Read-only: writes go through ``write``."""
-        table = self._table
+        table = self.env._tables[self._name]  # ``_table``, without the property call
         rows = list(map(table.get, self._ids))
         if None in rows:
             self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
@@ -755,7 +755,7 @@ class Model:
         (after the first record is found, so a missing record still fails first), the rows
         changed together as one undo step."""
         env, model = self.env, self._name
-        table = self._table
+        table = self.env._tables[self._name]  # ``_table``, without the property call
         raws: list[tuple[str, Any]] | None = None
         updates: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
         for rid in self._ids:
