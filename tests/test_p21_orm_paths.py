@@ -358,3 +358,28 @@ def test_a_receipt_comes_from_the_vendor_location_its_xmlid_names() -> None:
     supplier = env.ref("stock.stock_location_suppliers")
     assert picking.location_id == supplier
     assert {m.location_id.id for m in picking.move_ids} == {supplier.id}
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_a_state_rule_fires_on_the_records_whose_state_changed(together) -> None:
+    """One write of a singleton or of several: the rule sees each record's value before."""
+    env = _env()
+    fired = []
+    env.automation.add_rule(
+        AutomationRule(
+            name="Sent",
+            model="purchase.order",
+            trigger="on_state_set",
+            trg_value="sent",
+            actions=[ServerAction("Note", "code", code=lambda _env, rec: fired.append(rec.id))],
+        )
+    )
+    a, b, c = _po(env), _po(env), _po(env)
+    a.write({"state": "sent"})
+    assert fired == [a.id]
+    if together:
+        (a | b | c).write({"state": "sent", "origin": "x"})
+    else:
+        for po in (a, b, c):
+            po.write({"state": "sent", "origin": "x"})
+    assert fired == [a.id, b.id, c.id]  # ``a`` was sent already: not again

@@ -153,7 +153,7 @@ class AutomationRule:
         """``_check_trigger_fields``: one watched field's value really differs from before."""
         if not self.watched_fields or old_values is None:
             return True
-        old = old_values.get(record.id, {})
+        old = old_values.get(record._ids[0], {})  # ``record.id`` of the singleton
         return any(name in old and record._raw(name) != old[name] for name in self.watched_fields)
 
 
@@ -353,8 +353,12 @@ class AutomationEngine:
             return
         with self.chain():
             pre = {r.id: records._filtered_predicate(r.pre_predicate) for r in rules}
+            # per record (a singleton: itself, no iteration) its id and the written fields'
+            # values before the write
+            fields = records._fields
+            each = (records,) if len(records._ids) == 1 else records
             old_values = {
-                rec.id: {n: rec._raw(n) for n in vals if n in rec._fields} for rec in records
+                rec._ids[0]: {n: rec._raw(n) for n in vals if n in fields} for rec in each
             }
             do_write(vals)
             for rule in rules:
