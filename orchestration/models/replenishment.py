@@ -161,11 +161,13 @@ class ReplenishmentFlow(Flow):
 
         def decided(approved: bool) -> None:
             if approved:
-                self.w.trace("odoo.po", name, "approved: button_confirm (state purchase)")
+                if self.w.tracing:
+                    self.w.trace("odoo.po", name, "approved: button_confirm (state purchase)")
                 erp.confirm_po(po_id)  # fires the webhook rule to n8n
                 self.confirmed_at[name] = self.env.now
             else:
-                self.w.trace("odoo.po", name, "refused: button_cancel")
+                if self.w.tracing:
+                    self.w.trace("odoo.po", name, "refused: button_cancel")
                 erp.cancel_po(po_id)
                 self.rec.drop(name)
 

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from orchestration.odoo.models import Model
 
 ACTION_STATES = ("object_write", "object_create", "code", "webhook", "multi")
+#: ``json.dumps(vals, sort_keys=True, default=str)``'s encoder, made once (``dumps`` makes one
+#: per call with these options; an encoder keeps no state between calls)
+BODY_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+#: the value types a JSON body gives back as they were (``json.loads(body)`` of them: equal)
+JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 CodeFn = Callable[["Env", "Model"], Any]
 
 
@@ -102,5 +107,10 @@ class ServerAction:
         }
         if self.webhook_fields:
             vals.update(record.read(list(self.webhook_fields), load=None)[0])
-        body = json.dumps(vals, sort_keys=True, default=str)
-        env.webhooks.send_after_commit(self.webhook_url, body, vals["_action"], record)
+        body = BODY_ENCODER.encode(vals)
+        # a body of scalars is posted as its values in key order: ``json.loads(body)`` without
+        # decoding it again (dates and x2many values take the general path)
+        payload = (
+            dict(sorted(vals.items())) if set(map(type, vals.values())) <= JSON_SCALARS else None
+        )
+        env.webhooks.send_after_commit(self.webhook_url, body, vals["_action"], record, payload)

@@ -153,7 +153,7 @@ class AutomationRule:
         """``_check_trigger_fields``: one watched field's value really differs from before."""
         if not self.watched_fields or old_values is None:
             return True
-        old = old_values.get(record.id, {})
+        old = old_values.get(record._ids[0], {})  # ``record.id`` of the singleton
         return any(name in old and record._raw(name) != old[name] for name in self.watched_fields)
 
 
@@ -292,7 +292,10 @@ class AutomationEngine:
             for rule in rules:
                 self._by_model.setdefault(rule.model, []).append(rule)
             self._by_model_version = rules.version
-        return [r for r in self._by_model.get(model, ()) if r.active and r.trigger in triggers]
+        of_model = self._by_model.get(model)
+        if of_model is None:  # a model no rule is on (most): no comprehension to run
+            return []
+        return [r for r in of_model if r.active and r.trigger in triggers]
 
     # ------------------------------------------------------------------ call chain & process
     def chain(self) -> _Chain:
@@ -300,10 +303,12 @@ class AutomationEngine:
         return self._chain
 
     def _process(self, rule: AutomationRule, records: Model) -> None:
+        if not records._ids:  # nothing to run on (a rule whose filter kept no record)
+            return
         with self.chain():
             done = self._action_done.setdefault(rule.id, set())  # type: ignore[union-attr]
             todo = records._new(tuple([i for i in records._ids if i not in done]))
-            if not todo:
+            if not todo._ids:  # ``not todo``, without the call
                 return
             done.update(todo._ids)
             for record in todo:
@@ -348,8 +353,12 @@ class AutomationEngine:
             return
         with self.chain():
             pre = {r.id: records._filtered_predicate(r.pre_predicate) for r in rules}
+            # per record (a singleton: itself, no iteration) its id and the written fields'
+            # values before the write
+            fields = records._fields
+            each = (records,) if len(records._ids) == 1 else records
             old_values = {
-                rec.id: {n: rec._raw(n) for n in vals if n in rec._fields} for rec in records
+                rec._ids[0]: {n: rec._raw(n) for n in vals if n in fields} for rec in each
             }
             do_write(vals)
             for rule in rules:

@@ -73,6 +73,11 @@ def _compare(values: list[Any], op: str, ref: Any) -> bool:
     if op == "=":
         if _is_unset(ref):
             return not values or any(_is_unset(v) for v in values)
+        if len(values) == 1:  # a column's value (the usual case): the ``any`` below, unrolled
+            v = values[0]
+            if v == ref and v is not False and v is not None:  # noqa: SIM103 (no bool() call)
+                return True
+            return False
         return any(v == ref and not _is_unset(v) for v in values)
     if op == "!=":
         return not _compare(values, "=", ref)
@@ -143,6 +148,8 @@ def compile_domain(domain: Sequence[Any] | None) -> Predicate:
     while i < len(domain):
         predicate, i = _parse(domain, i)
         terms.append(predicate)
+    if len(terms) == 1:  # one term: itself (every predicate returns a bool, as ``all`` does)
+        return terms[0]
     return lambda get: all(term(get) for term in terms)
 
 

@@ -124,6 +124,9 @@ class Env:
     ) -> None:
         self.registry = registry or default_registry()
         self.clock: Clock = clock or ManualClock(DEFAULT_START)
+        #: ``env.now()``: the clock's own ``now`` (the clock is the Env's for its whole life),
+        #: bound once: the ORM reads the time on every create and write
+        self.now: Callable[[], datetime] = self.clock.now
         self.options = options or OdooOptions()
         self._tables: dict[str, dict[int, dict[str, Any]]] = {m: {} for m in self.registry}
         self._indexes: dict[str, dict[str, dict[Any, set[int]]]] = {}
@@ -143,10 +146,8 @@ class Env:
 
     # ------------------------------------------------------------------ basics
     def __getitem__(self, model: str) -> Model:
-        return self.registry[model](self, ())
-
-    def now(self) -> datetime:
-        return self.clock.now()
+        classes = self.registry.classes  # ``self.registry[model]`` read as a dict
+        return (classes[model] if model in classes else self.registry[model])(self, ())
 
     def ref(self, xmlid: str) -> Model:
         model, rid = self._xmlids[xmlid]
@@ -414,12 +415,20 @@ class Env:
         if not callable(func):
             raise AttributeError(f"The method '{model}.{method}' does not exist")
         self.webhooks.begin_call()
-        with self.as_user(user), self.transaction():
-            if getattr(func, "_api_model", False):
-                result = getattr(records, method)(*args, **kwargs)
-            else:
-                ids, *rest = args
-                result = getattr(records.browse(ids), method)(*rest, **kwargs)
+        # ``with self.as_user(user), self.transaction():`` written out (a generator context
+        # manager costs eight calls; the caller's own user needs no resolving)
+        previous = self.uid
+        if user is not None:
+            self.uid = self._resolve_uid(user)
+        try:
+            with self.transaction():
+                if getattr(func, "_api_model", False):
+                    result = getattr(records, method)(*args, **kwargs)
+                else:
+                    ids, *rest = args
+                    result = getattr(records.browse(ids), method)(*rest, **kwargs)
+        finally:
+            self.uid = previous
         if isinstance(result, Model):
             single = method == "create" and args and isinstance(args[0], dict)
             return result.id if single else result.ids

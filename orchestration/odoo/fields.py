@@ -72,6 +72,10 @@ class Field:
         self.name = ""
         #: a stored scalar (not relational, not computed): read straight from the row
         self.plain = compute is None and type not in RELATIONAL
+        #: a column of the row (not computed, not a one2many): set once, read on every raw read
+        self.stored = compute is None and type != "one2many"
+        #: a stored one2many: a singleton reads it as ``Model._one2many`` (``_get_value``'s way)
+        self.o2m = compute is None and type == "one2many"
         #: the selection's keys, looked up on every write of the field
         self._keys = frozenset(key for key, _label in selection or [])
 
@@ -82,28 +86,30 @@ class Field:
         if record is None:
             return self
         ids = record._ids
-        if len(ids) == 1 and (self.plain or self.type == "many2one"):
-            # a column read (Odoo's cache hit): the stored value, or for a many2one the related
-            # record built directly; a missing row or a non-singleton takes the general path,
-            # which raises as Odoo does
-            env = record.env
-            row = env._tables[record._name].get(ids[0])
-            if row is not None:
-                value = row[self.name]
-                if self.plain:
-                    return value
-                related = object.__new__(env.registry[self.comodel])
-                related.env = env
-                related._ids = (value,) if value else ()
-                return related
+        if len(ids) == 1:
+            if self.o2m:  # ``_get_value``'s path for it, without its checks
+                return record._one2many(self)
+            if self.plain or self.type == "many2one":
+                # a column read (Odoo's cache hit): the stored value, or for a many2one the
+                # related record built directly; a missing row or a non-singleton takes the
+                # general path, which raises as Odoo does
+                env = record.env
+                table = env._tables[record._name]
+                if ids[0] in table:
+                    value = table[ids[0]][self.name]
+                    if self.plain:
+                        return value
+                    classes, comodel = env.registry.classes, self.comodel
+                    # ``registry[comodel]`` read as a dict (an unknown one: the registry raises)
+                    cls = classes[comodel] if comodel in classes else env.registry[comodel]
+                    related = object.__new__(cls)
+                    related.env = env
+                    related._ids = (value,) if value else ()
+                    return related
         return record._get_value(self.name)
 
     def __set__(self, record: Model, value: Any) -> None:
         record.write({self.name: value})
-
-    @property
-    def stored(self) -> bool:
-        return self.compute is None and self.type != "one2many"
 
     @property
     def selection_values(self) -> list[str]:

@@ -129,7 +129,8 @@ class Model:
 
     def __init__(self, env: Env, ids: Iterable[int] = ()) -> None:
         self.env = env
-        self._ids: tuple[int, ...] = tuple(ids)
+        # a tuple is kept (``tuple(ids)`` returns it unchanged): no call for it
+        self._ids: tuple[int, ...] = ids if ids.__class__ is tuple else tuple(ids)  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ recordset protocol
     @property
@@ -178,8 +179,11 @@ class Model:
         return records
 
     def exists(self) -> Model:
-        table = self._table
-        return self.browse(i for i in self._ids if i in table)
+        table = self.env._tables[self._name]  # ``_table``
+        ids = self._ids
+        if len(ids) == 1:  # one record (a rule's, a webhook's): no generator
+            return self._new(ids if ids[0] in table else ())
+        return self.browse(i for i in ids if i in table)
 
     def ensure_one(self) -> Model:
         if len(self._ids) != 1:
@@ -230,9 +234,12 @@ class Model:
         return self.env._tables[self._name]
 
     def _row(self) -> dict[str, Any]:
-        rid = self.ensure_one()._ids[0]
+        ids = self._ids
+        if len(ids) != 1:
+            self.ensure_one()  # raises
+        rid = ids[0]
         try:
-            return self._table[rid]
+            return self.env._tables[self._name][rid]  # ``_table``, read without the property
         except KeyError:
             raise MissingError(
                 f"Record does not exist or has been deleted.\n(Record: {self._name}({rid},), "
@@ -263,13 +270,21 @@ class Model:
         """The records whose inverse many2one is this record, in the comodel's order: exactly
         ``comodel.search([(inverse, '=', id)], active_test=False)``, read from the equality
         index without going through the domain machinery."""
-        comodel = self.env[field.comodel]  # type: ignore[index]
-        ids = comodel._ids_where(field.inverse, self._ids[0])  # type: ignore[arg-type]
-        if comodel._order != "id" and len(ids) > 1:
-            found = list(comodel._new(tuple(ids)))
-            found.sort(key=comodel._order_key())
+        env, name = self.env, field.comodel
+        # ``comodel._ids_where(inverse, id)`` and ``comodel._new(ids)`` without building the
+        # empty ``env[comodel]`` first (a read of a one2many is the ORM's most frequent)
+        index = env.equality_index(name, field.inverse)  # type: ignore[arg-type]
+        ids = sorted(index.get(self._ids[0], ()))
+        classes = env.registry.classes  # ``env.registry[name]`` read as a dict
+        cls = classes[name] if name in classes else env.registry[name]  # type: ignore[index]
+        if cls._order != "id" and len(ids) > 1:
+            found = list(env[name]._new(tuple(ids)))  # type: ignore[index]
+            found.sort(key=found[0]._order_key())
             ids = [r._ids[0] for r in found]
-        return comodel._new(tuple(ids))
+        records = object.__new__(cls)
+        records.env = env
+        records._ids = tuple(ids)
+        return records
 
     def _raw(self, name: str) -> Any:
         """The value as stored: many2one -> id or False, x2many -> list of ids."""
@@ -292,7 +307,7 @@ class Model:
     def _rows(self) -> list[dict[str, Any]]:
         """The stored rows of these records, in order (column reads for bulk code; a missing
         record raises MissingError). Read-only: writes go through ``write``."""
-        table = self._table
+        table = self.env._tables[self._name]  # ``_table``, without the property call
         rows = list(map(table.get, self._ids))
         if None in rows:
             self._new((self._ids[rows.index(None)],))._row()  # raises MissingError
@@ -510,12 +525,13 @@ class Model:
 
     def _create_checked(self, vals_list: list[dict[str, Any]]) -> Model:
         records = self._create([dict(v) for v in vals_list])
-        records._check_constraints()
+        if records.__class__._check_constraints is not Model._check_constraints:  # no no-op call
+            records._check_constraints()
         self.env.automation.after_create(records)
         return records
 
     def write(self, vals: dict[str, Any]) -> bool:
-        if not self:
+        if not self._ids:  # ``not self``, without the call
             return True
         if self.env._txn is None:
             with self.env.transaction():
@@ -534,7 +550,8 @@ class Model:
 
     def _write_and_check(self, vals: dict[str, Any]) -> None:
         self._write(vals)
-        self._check_constraints()
+        if self.__class__._check_constraints is not Model._check_constraints:  # no no-op call
+            self._check_constraints()
 
     def _check_constraints(self) -> None:
         """Override to raise ValidationError (Odoo's ``@api.constrains``)."""
@@ -738,7 +755,7 @@ class Model:
         (after the first record is found, so a missing record still fails first), the rows
         changed together as one undo step."""
         env, model = self.env, self._name
-        table = self._table
+        table = self.env._tables[self._name]  # ``_table``, without the property call
         raws: list[tuple[str, Any]] | None = None
         updates: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
         for rid in self._ids:

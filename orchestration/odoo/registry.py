@@ -20,6 +20,8 @@ class Registry:
 
     def __init__(self, models: Iterable[type[Model]] = ()) -> None:
         self._models: dict[str, type[Model]] = {}
+        #: name -> model class, the same dict: read where a Python call per lookup shows
+        self.classes = self._models
         for model in models:
             self.add(model)
 

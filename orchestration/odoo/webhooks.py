@@ -70,7 +70,16 @@ class WebhookChannel:
     def begin_call(self) -> None:
         self.call_latency_s = 0.0
 
-    def send_after_commit(self, url: str, body: str, action: str, record: Model) -> None:
+    def send_after_commit(
+        self,
+        url: str,
+        body: str,
+        action: str,
+        record: Model,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """POST ``body`` after commit; ``payload``, when given, is ``json.loads(body)`` already
+        (a new dict, the transport's to keep)."""
         model, rid = record._name, record.id
 
         def cancelled() -> None:
@@ -82,7 +91,8 @@ class WebhookChannel:
         def post() -> None:
             timeout = self.env.options.webhook_timeout_s
             try:
-                latency = float(self.transport(url, json.loads(body)))
+                data = json.loads(body) if payload is None else payload
+                latency = float(self.transport(url, data))
             except TimeoutError as exc:
                 self._record(url, action, model, rid, body, "timeout", timeout, str(exc))
                 self._warn(

@@ -155,22 +155,25 @@ class PurchaseOrder(Model):
             if message:
                 raise UserError(message)
             if order._approval_allowed():
-                order.button_approve()
+                order._approve()  # ``button_approve``: the check just made is not made again
             else:
                 order.write({"state": "to approve"})
         return True
 
     def button_approve(self, force: bool = False) -> bool:
-        orders = self.filtered(lambda o: o._approval_allowed())
-        if not orders:
+        return self.filtered(lambda o: o._approval_allowed())._approve()
+
+    def _approve(self) -> bool:
+        """``button_approve`` of orders whose approval is allowed (``_approval_allowed``)."""
+        if not self._ids:
             return True
-        orders.write({"state": "purchase", "date_approve": self.env.now()})
-        to_lock = orders.filtered(lambda o: (o.company_id or self.env.company).po_lock == "lock")
+        self.write({"state": "purchase", "date_approve": self.env.now()})
+        to_lock = self.filtered(lambda o: (o.company_id or self.env.company).po_lock == "lock")
         if self.env.options.version >= 19:
             to_lock.write({"locked": True})
         else:
             to_lock.write({"state": "done"})
-        orders._create_picking()
+        self._create_picking()
         return True
 
     def _create_picking(self) -> None:
@@ -180,10 +183,11 @@ class PurchaseOrder(Model):
         rule watches stock moves or pickings (nothing could see the draft and confirmed
         steps) the picking and its moves are created in their final state, in one create each;
         otherwise they are created as drafts and confirmed step by step."""
-        supplier = self.env.ref("stock.stock_location_suppliers")
+        # ``env.ref("stock.stock_location_suppliers").id``: the id its xmlid names
+        supplier_id = self.env._xmlids["stock.stock_location_suppliers"][1]
         peek = self._peek
         moves = self.env["stock.move"]
-        decided = self._receipt_decided_at_create(supplier.id)
+        decided = self._receipt_decided_at_create(supplier_id)
         final = {"state": "assigned"} if decided else {}
         products = self.env._tables["product.product"]
         for order in self:
@@ -206,7 +210,7 @@ class PurchaseOrder(Model):
             # the order's values from its row (a many2one's ``.id`` is its stored id or False)
             head = order._row()
             dest, origin = head["dest_location_id"] or False, head["name"]
-            source = supplier.id
+            source = supplier_id
             picking = self.env["stock.picking"].create(
                 {
                     "picking_type_code": "incoming",

@@ -272,7 +272,7 @@ class StockMove(Model):
     def _qty_done_by_purchase_line(self, line_ids: Any) -> list[float]:
         """Per purchase line id, the quantity of its done moves, summed in move id order
         (``qty_received``: a lookup on the indexed ``purchase_line_id`` column per line)."""
-        table = self._table
+        table = self.env._tables[self._name]  # ``_table``, without the property call
         index = self.env.equality_index(self._name, "purchase_line_id")
         return [
             sum([table[i]["quantity"] for i in sorted(ids) if table[i]["state"] == "done"])
