@@ -43,3 +43,22 @@ class AckAll:
 @pytest.fixture
 def ack_all():
     return AckAll()
+
+
+@pytest.fixture
+def general_delivery(monkeypatch: pytest.MonkeyPatch):
+    """A function that forces the inbound connector's general delivery path (no happy path) on
+    every connector built after it is called, until ``monkeypatch.undo()`` or the test's end:
+    the reference the happy path's shortcuts are compared with."""
+    from orchestration.integration.connector import InboundConnector
+
+    def force() -> None:
+        init = InboundConnector.__init__
+
+        def no_happy_path(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            self.happy_path = False
+
+        monkeypatch.setattr(InboundConnector, "__init__", no_happy_path)
+
+    return force

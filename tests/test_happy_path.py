@@ -11,22 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orchestration.integration.connector import InboundConnector
 from orchestration.models import build
 from orchestration.resilience.accounting import account
 from scenarios.loader import load_scenario
 from sim.world import World
 
 
-def _run(model: str, general: bool, monkeypatch: pytest.MonkeyPatch):
+def _run(model: str, general: bool, monkeypatch: pytest.MonkeyPatch, general_delivery):
     if general:
-        init = InboundConnector.__init__
-
-        def no_happy_path(self, *args, **kwargs):
-            init(self, *args, **kwargs)
-            self.happy_path = False
-
-        monkeypatch.setattr(InboundConnector, "__init__", no_happy_path)
+        general_delivery()
     s = load_scenario("tiny", [f"orchestration.model={model}", "horizon_days=6"])
     m = build(model, s)
     w = World(s)
@@ -38,10 +31,10 @@ def _run(model: str, general: bool, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.mark.parametrize("model", ["event_driven", "hybrid"])
-def test_the_happy_path_changes_nothing_but_cost(model, monkeypatch):
+def test_the_happy_path_changes_nothing_but_cost(model, monkeypatch, general_delivery):
     """Same KPIs, ledger and Jepsen accounting as the general delivery path."""
-    w_fast, m_fast = _run(model, False, monkeypatch)
-    w_slow, m_slow = _run(model, True, monkeypatch)
+    w_fast, m_fast = _run(model, False, monkeypatch, general_delivery)
+    w_slow, m_slow = _run(model, True, monkeypatch, general_delivery)
     assert m_fast.stack.connector.happy_path
     assert not m_slow.stack.connector.happy_path
     assert w_fast.ledger.totals() == w_slow.ledger.totals()
@@ -71,7 +64,9 @@ def test_a_delivery_fault_turns_the_happy_path_off_the_event_log_does_not(tmp_pa
             log.abort()
 
 
-def test_with_the_event_log_on_the_happy_path_writes_the_same_log(tmp_path, monkeypatch):
+def test_with_the_event_log_on_the_happy_path_writes_the_same_log(
+    tmp_path, monkeypatch, general_delivery
+):
     """Traced, the happy path and the general path give the same KPIs and the same event log,
     row for row (delivery traces included)."""
     import pandas as pd
@@ -80,13 +75,7 @@ def test_with_the_event_log_on_the_happy_path_writes_the_same_log(tmp_path, monk
 
     s = load_scenario("tiny", ["orchestration.model=hybrid", "horizon_days=5"])
     fast = run_replication(s, out_dir=tmp_path / "fast")
-    init = InboundConnector.__init__
-
-    def no_happy_path(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        self.happy_path = False
-
-    monkeypatch.setattr(InboundConnector, "__init__", no_happy_path)
+    general_delivery()
     slow = run_replication(s, out_dir=tmp_path / "slow")
     monkeypatch.undo()
     assert fast.kpis == slow.kpis

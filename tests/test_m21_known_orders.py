@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.integration.connector import InboundConnector
 from orchestration.models import build
 from scenarios.loader import load_scenario
 from sim.world import World
 
 
-def _known(general: bool, monkeypatch: pytest.MonkeyPatch):
+def _known(general: bool, monkeypatch: pytest.MonkeyPatch, general_delivery):
     if general:
-        init = InboundConnector.__init__
-
-        def no_happy_path(self, *args, **kwargs):
-            init(self, *args, **kwargs)
-            self.happy_path = False
-
-        monkeypatch.setattr(InboundConnector, "__init__", no_happy_path)
+        general_delivery()
     s = load_scenario("baseline", ["orchestration.model=hybrid", "horizon_days=3"])
     m = build("hybrid", s)
     w = World(s)
@@ -35,8 +28,9 @@ def _known(general: bool, monkeypatch: pytest.MonkeyPatch):
     return m.stack.connector
 
 
-def test_the_happy_path_knows_the_orders_the_general_path_knows(monkeypatch):
-    fast, slow = _known(False, monkeypatch), _known(True, monkeypatch)
+def test_the_happy_path_knows_the_orders_the_general_path_knows(monkeypatch, general_delivery):
+    fast = _known(False, monkeypatch, general_delivery)
+    slow = _known(True, monkeypatch, general_delivery)
     assert fast.happy_path
     assert not slow.happy_path
     assert set(fast.known_orders) == set(slow.known_orders)
