@@ -166,7 +166,7 @@ class World:
         self._feed_latency_h: dict[str, float] = {}  # per channel, hours
         self._started = False
         #: the collector's thresholds before :meth:`prepare` (None: not prepared)
-        self._gc_threshold: tuple[int, int, int] | None = None
+        self._gc_prepared = False
         #: ids of dead-lettered events (few), for the Jepsen-style accounting
         self.dead_lettered_ids: list[int] = []
         self.daily: list[dict[str, Any]] = []
@@ -642,10 +642,12 @@ class World:
             self.env.process(self.faults.record_timeline(self.env, self.log))
 
     def prepare(self) -> None:
-        """:meth:`start`, and set the garbage collector up for a run to the horizon (called by
-        :meth:`run` if not yet done; a caller timing the simulation loop calls it first)."""
+        """:meth:`start`, and a collection and a freeze of the world built so far (called by
+        :meth:`run` if not yet done; a caller timing the simulation loop calls it first). The
+        rare collections of the run itself (``GC_THRESHOLD``) are :meth:`run`'s, for its loop
+        only."""
         self.start()
-        if self._gc_threshold is not None:
+        if self._gc_prepared:
             return
         # The cyclic garbage collector is a large share of a SimPy model's time when many objects
         # live long (PERF.md): freeze the world built so far and collect rarely. A run makes no
@@ -655,12 +657,14 @@ class World:
         # 100) 5.0% at the same peak RSS; 30 days of peak_season: 5.2-5.9% against 3.4-4.1%.
         gc.collect()
         gc.freeze()
-        self._gc_threshold = gc.get_threshold()
-        gc.set_threshold(*GC_THRESHOLD)
+        self._gc_prepared = True
 
     def run(self) -> None:
         self.prepare()
-        old = self._gc_threshold
+        # the caller's threshold, read here and put back below: a world prepared and never run,
+        # or prepared while another was, leaves the caller's collector as it found it
+        old = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLD)
         try:
             run_until(self.env, self.horizon_h)  # ``env.run(until=...)``, one call fewer per event
         finally:

@@ -56,3 +56,26 @@ def test_the_run_ends_without_walking_its_young_objects(monkeypatch):
     # than the run's: without the hand-back, ``finish`` would have collected them
     assert GC_THRESHOLD[0] > young[0] > gc.get_threshold()[0] == 700
     assert collections == []
+
+
+@pytest.mark.usefixtures("callers_threshold")
+def test_the_callers_threshold_survives_worlds_prepared_together_or_never_run():
+    """The run's threshold is the run's alone: a world prepared and never run changes nothing,
+    and two worlds prepared before either runs give the caller back its own threshold."""
+    s = load_scenario("tiny", ["horizon_days=1"])
+
+    def world() -> World:
+        w = World(s)
+        w.attach(build("hybrid", s, None))
+        return w
+
+    never_run = world()
+    never_run.prepare()
+    assert gc.get_threshold() == (700, 10, 10)
+    first, second = world(), world()
+    first.prepare()
+    second.prepare()
+    first.run()
+    assert gc.get_threshold() == (700, 10, 10)
+    second.run()
+    assert gc.get_threshold() == (700, 10, 10)
