@@ -315,7 +315,6 @@ def test_a_recordset_keeps_a_tuple_and_makes_one_of_other_ids() -> None:
     assert env["purchase.order"].__class__(env, ids)._ids is ids
     assert env["purchase.order"].__class__(env, [3, 1])._ids == ids
     assert env["purchase.order"].__class__(env, iter([3, 1]))._ids == ids
-    assert env.registry.classes is env.registry._models
 
 
 def test_a_models_own_constraints_still_run_on_create_and_write() -> None:

@@ -146,8 +146,7 @@ class Env:
 
     # ------------------------------------------------------------------ basics
     def __getitem__(self, model: str) -> Model:
-        classes = self.registry.classes  # ``self.registry[model]`` read as a dict
-        return (classes[model] if model in classes else self.registry[model])(self, ())
+        return self.registry[model](self, ())
 
     def ref(self, xmlid: str) -> Model:
         model, rid = self._xmlids[xmlid]

@@ -99,10 +99,7 @@ class Field:
                     value = table[ids[0]][self.name]
                     if self.plain:
                         return value
-                    classes, comodel = env.registry.classes, self.comodel
-                    # ``registry[comodel]`` read as a dict (an unknown one: the registry raises)
-                    cls = classes[comodel] if comodel in classes else env.registry[comodel]
-                    related = object.__new__(cls)
+                    related = object.__new__(env.registry[self.comodel])
                     related.env = env
                     related._ids = (value,) if value else ()
                     return related

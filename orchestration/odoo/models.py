@@ -275,8 +275,7 @@ class Model:
         # empty ``env[comodel]`` first (a read of a one2many is the ORM's most frequent)
         index = env.equality_index(name, field.inverse)  # type: ignore[arg-type]
         ids = sorted(index.get(self._ids[0], ()))
-        classes = env.registry.classes  # ``env.registry[name]`` read as a dict
-        cls = classes[name] if name in classes else env.registry[name]  # type: ignore[index]
+        cls = env.registry[name]  # type: ignore[index]
         if cls._order != "id" and len(ids) > 1:
             found = list(env[name]._new(tuple(ids)))  # type: ignore[index]
             found.sort(key=found[0]._order_key())

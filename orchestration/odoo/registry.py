@@ -8,39 +8,30 @@ so a misspelt model, field or selection value is an error, not a silent no-op.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from orchestration.odoo.addons import ALL_MODELS
 from orchestration.odoo.fields import Field
 from orchestration.odoo.models import Model
 
 
-class Registry:
-    """Model name -> model class."""
+class Registry(dict[str, type[Model]]):
+    """Model name -> model class: a dict, so ``registry[name]`` is one lookup in C on the ORM's
+    hot paths (``env[name]``, a relational field's read); an unknown name raises ``KeyError``
+    naming it (:meth:`__missing__`)."""
 
     def __init__(self, models: Iterable[type[Model]] = ()) -> None:
-        self._models: dict[str, type[Model]] = {}
-        #: name -> model class, the same dict: read where a Python call per lookup shows
-        self.classes = self._models
+        super().__init__()
         for model in models:
             self.add(model)
 
     def add(self, model: type[Model]) -> None:
         if not model._name:
             raise ValueError(f"{model.__name__} has no _name")
-        self._models[model._name] = model
+        self[model._name] = model
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._models
-
-    def __getitem__(self, name: str) -> type[Model]:
-        try:
-            return self._models[name]
-        except KeyError:
-            raise KeyError(f"Unknown model {name!r}") from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._models)
+    def __missing__(self, name: str) -> type[Model]:
+        raise KeyError(f"Unknown model {name!r}")
 
     def field(self, model: str, name: str) -> Field | None:
         return self[model]._fields.get(name)
