@@ -84,9 +84,10 @@ def basket_value(ql: Sequence[int], ul: Sequence[float]) -> float:
     exactly as ``float(np.dot(qty, unit_price))`` gives it (int64 and float64 arrays).
 
     Below 16 lines BLAS's ``ddot`` (numpy's OpenBLAS) adds the products one at a time, left to
-    right, from 0.0: so does the loop here, without the arrays and the call (0.3-0.5 against
-    1.7-1.9 us for two lines). Longer baskets, which its vector kernel sums in another order, go to
-    ``np.dot`` itself. ``tests/test_w21_basket_value.py`` pins both against ``np.dot``."""
+    right, from 0.0: so does the loop here, without the arrays and the call (two lines: 0.2-0.3
+    against 1.4-2.9 µs, ``tests/benchmarks/test_bench_basket_value.py``). Longer baskets, which
+    its vector kernel sums in another order, go to ``np.dot`` itself.
+    ``tests/test_w21_basket_value.py`` pins both against ``np.dot``."""
     n = len(ql)
     if n == 2:  # the commonest basket of several lines, written out: 0.0 + a + b is a + b
         return ql[0] * ul[0] + ql[1] * ul[1]

@@ -672,8 +672,10 @@ class World:
             # generation without a collection: ``freeze`` then ``unfreeze`` moves every
             # generation's list whole (no object visited). Restoring the threshold over them
             # would have the next allocation (``finish``) walk them all in a young collection
-            # (25-40 ms on baseline 10 days, 5% of the world alone's run) to find no garbage:
-            # a run makes no cycles, so reference counting frees them when the world goes.
+            # to find no garbage (one timed once on 3 Dec with ``gc.callbacks``: 25-40 ms of
+            # baseline 10 days with no model; ``tests/test_w21_gc_handback.py`` pins that the
+            # collection no longer happens): a run makes no cycles, so reference counting frees
+            # them when the world goes.
             gc.freeze()
             gc.set_threshold(*old)
             gc.unfreeze()
